@@ -1,0 +1,18 @@
+//! Check: Site → diagnostics that need the whole site (a link's target, a view's contents).
+//! Per-file problems (YAML, front matter, fences, missing targets) were reported while
+//! loading; this stage adds the rules that span pages. One rule per file.
+
+mod anchors;
+mod audience_links;
+mod unused_assets;
+
+use crate::diag::Diagnostic;
+use crate::model::Site;
+
+pub fn run(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    anchors::check(site, &mut diags);
+    audience_links::check(site, &mut diags);
+    unused_assets::check(site, &mut diags);
+    diags
+}

@@ -1,0 +1,41 @@
+//! Rule `unpublished-asset` (warning): a file in `content/` that no audience's view links
+//! is not published anywhere — usually a forgotten link or a file to delete.
+
+use crate::diag::Diagnostic;
+use crate::markdown::LinkTarget;
+use crate::model::Site;
+use crate::plan::{Visibility, views};
+
+pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let mut published = vec![false; site.assets.len()];
+    for view in views(site, &[]) {
+        let vis = Visibility::of(site, view);
+        for (id, page) in site.pages.iter().enumerate() {
+            if !vis.page(id) {
+                continue;
+            }
+            for fragment in vis.fragments(page) {
+                for link in &fragment.links {
+                    if let LinkTarget::Asset(a) = link.target {
+                        published[a] = true;
+                    }
+                }
+            }
+        }
+    }
+    for (asset, published) in site.assets.iter().zip(published) {
+        if !published {
+            diags.push(
+                Diagnostic::warning(
+                    "unpublished-asset",
+                    format!(
+                        "`{}` is linked from no page any audience sees, so it is not published",
+                        asset.path
+                    ),
+                )
+                .in_file(asset.path.clone())
+                .help("link it from a page, or delete it"),
+            );
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! kanava: a static-site generator for reseller extranets.
+//!
+//! The pipeline, each stage returning a new type so the order cannot be forgotten:
+//!
+//! ```text
+//! load ──► model ──► check ──► plan (per view) ──► render ──► write ──► post
+//! Sources   Site     diags     Plan                files      Staging   sitemap…
+//! ```
+//!
+//! See ARCHITECTURE.md for the invariants, chief among them: filtering happens only in
+//! [`plan`], and a view is built from a site from which everything outside it was removed.
+
+pub mod check;
+pub mod diag;
+mod fs;
+pub mod highlight;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod plan;
+mod post;
+pub mod render;
+pub mod report;
+pub mod write;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use diag::{Diagnostic, SourceMap};
+use model::Site;
+use plan::View;
+use render::Renderer;
+use write::{NullSink, Staging};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// `None`: check only, write nothing.
+    pub out: Option<PathBuf>,
+    /// Audience names to build; empty: all.
+    pub audiences: Vec<String>,
+    /// Treat warnings as errors (CI builds the demo this way).
+    pub deny_warnings: bool,
+}
+
+/// What a build did.
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Source texts, for showing diagnostics with their lines.
+    pub sources: SourceMap,
+    /// True when the output was replaced.
+    pub wrote: bool,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub pages: usize,
+    pub assets: usize,
+    pub views: usize,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        diag::count_errors(&self.diagnostics)
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Loads, models and checks the site: everything up to (not including) planning views.
+/// Returns `None` for the site when the configuration itself is unusable.
+pub fn load_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<(Option<Site>, SourceMap)> {
+    let mut sources = load::read_site(root, diags)?;
+    let Some(config) = sources.config.take() else {
+        return Ok((None, sources.texts));
+    };
+    let site = model::build(&sources, config, diags);
+    diags.extend(check::run(&site));
+    Ok((Some(site), sources.texts))
+}
+
+/// Runs the whole pipeline. With `options.out == None` it renders into nothing (`check`).
+/// On any error the previous output is left untouched.
+pub fn build(options: &Options) -> Result<Outcome> {
+    let started = Instant::now();
+    let mut diags = Vec::new();
+    let (site, mut sources) = load_site(&options.root, &mut diags)?;
+    let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
+        diagnostics,
+        sources,
+        wrote,
+        stats: Stats {
+            elapsed: started.elapsed(),
+            ..stats
+        },
+    };
+    let Some(site) = site else {
+        diag::normalize(&mut diags);
+        return Ok(outcome(diags, sources, false, Stats::default()));
+    };
+    let theme = load::theme::read(&options.root, site.config.theme.as_deref(), &mut diags);
+    for (source, origin) in theme.templates.values() {
+        sources.insert(origin.clone(), source.as_str().into());
+    }
+    let renderer = Renderer::new(theme, &mut diags);
+    let selected = select_audiences(&site, &options.audiences, &mut diags);
+
+    let failed = |diags: &[Diagnostic]| {
+        diag::count_errors(diags) > 0 || (options.deny_warnings && !diags.is_empty())
+    };
+    if failed(&diags) {
+        diag::normalize(&mut diags);
+        return Ok(outcome(diags, sources, false, Stats::default()));
+    }
+
+    let views = plan::views(&site, &selected);
+    let staging = match &options.out {
+        Some(out) => Some(Staging::begin(out)?),
+        None => None,
+    };
+    let mut stats = Stats {
+        views: views.len(),
+        ..Stats::default()
+    };
+    let mut folders = Vec::new();
+    for &view in &views {
+        let plan = plan::make(&site, view);
+        stats.pages += plan.pages.len();
+        stats.assets += plan.assets.len();
+        let folder = view_folder(&site, view);
+        let result = match &staging {
+            Some(staging) => renderer.render(&plan, &staging.sink(folder)),
+            None => renderer.render(&plan, &NullSink),
+        };
+        match result {
+            Ok(d) => diags.extend(d),
+            Err(e) => {
+                if let Some(staging) = staging {
+                    let _ = staging.abandon();
+                }
+                return Err(e);
+            }
+        }
+        folders.push(folder);
+    }
+    diag::normalize(&mut diags);
+    let mut wrote = false;
+    if let Some(staging) = staging {
+        if failed(&diags) {
+            staging.abandon()?;
+        } else if options.audiences.is_empty() {
+            staging.commit()?;
+            wrote = true;
+        } else {
+            staging.commit_parts(&folders)?;
+            wrote = true;
+        }
+    }
+    Ok(outcome(diags, sources, wrote, stats))
+}
+
+/// The folder of a view inside the output: the audience's name, or the output itself for
+/// a site without audiences.
+pub fn view_folder(site: &Site, view: View) -> &str {
+    if site.audiences.configured {
+        &site.audiences.audiences[view.audience].name
+    } else {
+        ""
+    }
+}
+
+fn select_audiences(site: &Site, names: &[String], diags: &mut Vec<Diagnostic>) -> Vec<usize> {
+    let known: Vec<&str> = site
+        .audiences
+        .audiences
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let mut ids = Vec::new();
+    for name in names {
+        match site.audiences.audience_id(name) {
+            Some(id) if site.audiences.configured => ids.push(id),
+            _ if !site.audiences.configured => diags.push(
+                Diagnostic::error(
+                    "unknown-audience",
+                    format!("`--audience {name}`: this site defines no audiences"),
+                )
+                .help("add an `audience:` block to kanava.yaml, or build without `--audience`"),
+            ),
+            _ => diags.push(
+                Diagnostic::error("unknown-audience", format!("no audience named `{name}`"))
+                    .help(diag::suggest_help(name, &known, "audiences")),
+            ),
+        }
+    }
+    ids
+}

@@ -1,0 +1,246 @@
+//! Load: disk → [`Sources`]. The only stage that reads the site from disk.
+//!
+//! Walks `content/`, reads Markdown as UTF-8 text and records every other file as an asset.
+//! Symlinks are followed only while they stay inside the site root: a link or loop that
+//! leads outside is refused (never read, never copied) with a diagnostic.
+
+pub mod config;
+pub mod frontmatter;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::diag::{Diagnostic, Pos, SourceMap};
+pub use config::{CONFIG_FILE, Config};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file: its path relative to the site root (always `/`-separated) and text.
+#[derive(Debug, Clone)]
+pub struct MarkdownFile {
+    /// `content/ordering/delivery.md`
+    pub path: String,
+    pub text: Arc<str>,
+}
+
+/// A non-Markdown file under `content/` (image, PDF…): copied only where a view links it.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// `content/products/files/hp-12.pdf`
+    pub path: String,
+    pub disk_path: PathBuf,
+}
+
+/// Everything read from disk, before any interpretation beyond "is it Markdown".
+pub struct Sources {
+    pub root: PathBuf,
+    pub config: Option<Config>,
+    pub markdown: Vec<MarkdownFile>,
+    pub assets: Vec<AssetFile>,
+    pub texts: SourceMap,
+}
+
+/// Reads the site at `root`. Problems with the user's files become diagnostics; only I/O
+/// failures that are not about the content (e.g. an unreadable root) are errors.
+pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
+    let mut texts = SourceMap::default();
+    let config = read_config(root, &mut texts, diags);
+
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("cannot open site root `{}`: {e}", root.display()))?;
+    let content = root.join(CONTENT_DIR);
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("empty-content", "the site has no `content/` folder")
+                .help("create `content/_index.md` for the home page, or run `kanava init`"),
+        );
+    } else {
+        walk_content(&content, &canonical_root, &mut markdown, &mut assets, diags);
+        if markdown.is_empty() {
+            diags.push(
+                Diagnostic::error("empty-content", "`content/` holds no Markdown pages")
+                    .in_file(CONTENT_DIR)
+                    .help("add `content/_index.md` with a `title` to start"),
+            );
+        }
+    }
+    for file in &markdown {
+        texts.insert(file.path.clone(), file.text.clone());
+    }
+    Ok(Sources {
+        root: root.to_owned(),
+        config,
+        markdown,
+        assets,
+        texts,
+    })
+}
+
+fn read_config(root: &Path, texts: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.push(
+                Diagnostic::error(
+                    "missing-config",
+                    format!("no `{CONFIG_FILE}` in the site root"),
+                )
+                .help("create it with at least `title: …`, or run `kanava init`"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable", format!("cannot read `{CONFIG_FILE}`: {e}"))
+                    .in_file(CONFIG_FILE),
+            );
+            return None;
+        }
+    };
+    texts.insert(CONFIG_FILE.to_owned(), Arc::from(text.as_str()));
+    match Config::parse(&text) {
+        Ok(config) => Some(config),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+fn walk_content(
+    content: &Path,
+    canonical_root: &Path,
+    markdown: &mut Vec<MarkdownFile>,
+    assets: &mut Vec<AssetFile>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Symlinks are resolved before walkdir descends, so a link to `/` is never walked.
+    let refused = std::cell::RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(e.file_name()) {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            let rel = site_relative(e.path(), content);
+            let diag = match e.path().canonicalize() {
+                Ok(target) if target.starts_with(canonical_root) => return true,
+                Ok(target) => Diagnostic::error(
+                    "outside-root",
+                    format!(
+                        "`{rel}` links to `{}`, outside the site root",
+                        target.display()
+                    ),
+                )
+                .help("kanava reads nothing outside the site; copy the file into `content/`"),
+                Err(e) if e.raw_os_error() == Some(40) => Diagnostic::error(
+                    "symlink-loop",
+                    format!("`{rel}` is a symbolic link that loops back on itself"),
+                )
+                .help("remove the link; kanava does not follow it"),
+                Err(e) => Diagnostic::error(
+                    "broken-symlink",
+                    format!("`{rel}` is a broken symbolic link: {e}"),
+                )
+                .help("remove the link or point it at a file inside the site"),
+            };
+            refused.borrow_mut().push(diag.in_file(rel));
+            false
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| site_relative(p, content))
+                    .unwrap_or_else(|| CONTENT_DIR.to_owned());
+                let (code, message, help) = if err.loop_ancestor().is_some() {
+                    (
+                        "symlink-loop",
+                        format!("`{path}` is a symbolic link that loops back to a folder above it"),
+                        "remove the link; kanava does not follow it",
+                    )
+                } else {
+                    (
+                        "unreadable",
+                        format!("cannot read `{path}`: {err}"),
+                        "check the file's permissions",
+                    )
+                };
+                diags.push(Diagnostic::error(code, message).in_file(path).help(help));
+                continue;
+            }
+        };
+        let rel = site_relative(entry.path(), content);
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if rel.ends_with(".md") {
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => markdown.push(MarkdownFile {
+                        path: rel,
+                        text: Arc::from(text.trim_start_matches('\u{feff}')),
+                    }),
+                    Err(e) => diags.push(not_utf8(rel, e.as_bytes(), e.utf8_error().valid_up_to())),
+                },
+                Err(e) => diags.push(
+                    Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}"))
+                        .in_file(rel),
+                ),
+            }
+        } else {
+            assets.push(AssetFile {
+                path: rel,
+                disk_path: entry.path().to_owned(),
+            });
+        }
+    }
+    diags.extend(refused.into_inner());
+}
+
+/// Dot files, editor backups and the like are not content.
+fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
+}
+
+fn not_utf8(path: String, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let before = &bytes[..valid_up_to];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Diagnostic::error("not-utf8", format!("`{path}` is not valid UTF-8"))
+        .at(path, Pos::new(line as u32, column as u32))
+        .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
+}
+
+/// `content/a/b.md` for a path under `content`, always with `/`.
+fn site_relative(path: &Path, content: &Path) -> String {
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    let mut s = String::from(CONTENT_DIR);
+    for part in rel.components() {
+        s.push('/');
+        s.push_str(&part.as_os_str().to_string_lossy());
+    }
+    s
+}

@@ -1,0 +1,192 @@
+//! Front matter: YAML [`Node`] → typed [`FrontMatter`], strictly. Unknown keys get a "did you
+//! mean"; wrong types and bad dates point at the value's line and column in the file.
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, Pos, suggest_help};
+use crate::model::audience::{AudienceModel, AxisId, Req};
+use crate::yaml::{Node, Value};
+
+/// Keys every page may use; the site's audience axes (`tier`, `role`…) come on top.
+pub const KEYS: &[&str] = &["title", "description", "weight", "slug", "tags", "updated"];
+
+#[derive(Debug, Default, Clone)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub slug: Option<String>,
+    pub tags: Vec<String>,
+    pub updated: Option<Date>,
+    /// Audience restrictions written on this page, with where each was written.
+    pub restrictions: Vec<(AxisId, Req, Pos)>,
+}
+
+pub fn parse(
+    yaml: &str,
+    file: &str,
+    line_offset: u32,
+    audiences: &AudienceModel,
+    diags: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    if yaml.trim().is_empty() {
+        return fm;
+    }
+    let node: Node = match crate::yaml::parse(yaml, file, line_offset) {
+        Ok(node) => node,
+        Err(d) => {
+            diags.push(d);
+            return fm;
+        }
+    };
+    let at = |n: &Node| Pos::new(n.line + line_offset, n.column);
+    let Value::Map(entries) = node.value else {
+        diags.push(
+            Diagnostic::error(
+                "wrong-type",
+                format!(
+                    "front matter must be `key: value` lines, found {}",
+                    node.value.kind()
+                ),
+            )
+            .at(file, at(&node))
+            .help("write e.g. `title: Delivery terms`"),
+        );
+        return fm;
+    };
+    let wrong = |key: &str, expected: &str, v: &Node| {
+        Diagnostic::error(
+            "wrong-type",
+            format!("`{key}` must be {expected}, found {}", v.value.kind()),
+        )
+        .at(file, at(v))
+    };
+    for (k, v) in &entries {
+        let Value::Str(key) = &k.value else {
+            diags.push(
+                Diagnostic::error("wrong-type", "front-matter keys must be names").at(file, at(k)),
+            );
+            continue;
+        };
+        match (key.as_str(), &v.value) {
+            ("title", Value::Str(s)) => fm.title = Some(s.clone()),
+            ("title", _) => diags.push(wrong(key, "text", v).help("quote it: `title: \"2026\"`")),
+            ("description", Value::Str(s)) => fm.description = Some(s.clone()),
+            ("description", _) => diags.push(wrong(key, "text", v)),
+            ("weight", Value::Int(n)) => fm.weight = *n,
+            ("weight", _) => diags
+                .push(wrong(key, "a whole number", v).help("e.g. `weight: 10`; lower comes first")),
+            ("slug", Value::Str(s)) => {
+                if is_url_segment(s) {
+                    fm.slug = Some(s.clone());
+                } else {
+                    diags.push(
+                        Diagnostic::error(
+                            "bad-slug",
+                            format!("slug `{s}` is not a single URL segment"),
+                        )
+                        .at(file, at(v))
+                        .help("use lowercase letters, digits and `-`, e.g. `slug: delivery-terms`"),
+                    );
+                }
+            }
+            ("slug", _) => diags.push(wrong(key, "text", v)),
+            ("tags", Value::Seq(items)) => {
+                for item in items {
+                    match &item.value {
+                        Value::Str(s) if !s.trim().is_empty() => fm.tags.push(s.trim().to_owned()),
+                        _ => diags.push(wrong("tags", "a list of names", item)),
+                    }
+                }
+            }
+            ("tags", _) => {
+                diags.push(wrong(key, "a list", v).help("write `tags: [ordering, delivery]`"))
+            }
+            ("updated", Value::Str(s)) => match s.parse::<Date>() {
+                Ok(date) => fm.updated = Some(date),
+                Err(_) => diags.push(
+                    Diagnostic::error("bad-date", format!("`{s}` is not a valid date"))
+                        .at(file, at(v))
+                        .len(s.chars().count())
+                        .help("write dates as YYYY-MM-DD, e.g. `updated: 2026-11-01`"),
+                ),
+            },
+            ("updated", _) => diags.push(wrong(key, "a date (YYYY-MM-DD)", v)),
+            (name, _) => match audiences.axis_id(name) {
+                Some(axis) => match audiences.req_from_node(axis, v, file, line_offset) {
+                    Ok(req) => fm.restrictions.push((axis, req, at(k))),
+                    Err(d) => diags.push(d),
+                },
+                None => {
+                    let mut known: Vec<&str> = KEYS.to_vec();
+                    known.extend(audiences.axis_names());
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-key",
+                            format!("unknown front-matter key `{name}`"),
+                        )
+                        .at(file, at(k))
+                        .len(name.chars().count())
+                        .help(suggest_help(name, &known, "known keys")),
+                    );
+                }
+            },
+        }
+    }
+    fm
+}
+
+/// A slug must be usable as one path segment.
+pub fn is_url_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_fm(yaml: &str) -> (FrontMatter, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let fm = parse(yaml, "p.md", 1, &AudienceModel::single(), &mut diags);
+        (fm, diags)
+    }
+
+    #[test]
+    fn typed_fields() {
+        let (fm, diags) = parse_fm("title: A\nweight: 3\ntags: [x, y]\nupdated: 2026-11-01\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.title.as_deref(), Some("A"));
+        assert_eq!(fm.weight, 3);
+        assert_eq!(fm.tags, vec!["x", "y"]);
+        assert_eq!(fm.updated.unwrap().to_string(), "2026-11-01");
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        let (_, diags) = parse_fm("title: A\ntitel: B\nweight: heavy\nupdated: 2026-13-01\n");
+        let got: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code, d.pos.unwrap().line, d.pos.unwrap().column))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("unknown-key", 3, 1),
+                ("wrong-type", 4, 9),
+                ("bad-date", 5, 10)
+            ]
+        );
+        assert!(
+            diags[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `title`?")
+        );
+    }
+}

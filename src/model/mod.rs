@@ -1,0 +1,743 @@
+//! Model: [`Sources`] → [`Site`], typed and immutable.
+//!
+//! Builds the section tree, gives every page its URL, cascades audience restrictions from
+//! `_index.md` files down (a child may narrow, never widen; defaults fill what nobody
+//! named), and parses each page's Markdown exactly once (in parallel), rewriting links.
+//! Nothing here decides what a view shows: that is `plan`'s job alone.
+
+pub mod audience;
+pub mod frontmatter;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::load::{AssetFile, CONTENT_DIR, Config, Sources, frontmatter as split};
+use crate::markdown::{self, Document, LinkResolver, LinkTarget};
+use audience::{AudienceModel, AxisId, Restriction};
+use frontmatter::FrontMatter;
+
+pub type PageId = usize;
+pub type AssetId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Home,
+    Section,
+    Page,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub kind: PageKind,
+    /// `content/ordering/delivery.md`; `None` for a section folder without `_index.md` (or a
+    /// site without `content/_index.md` for the home page).
+    pub source: Option<String>,
+    /// The folder relative links are resolved against: `content/ordering`.
+    pub dir: String,
+    /// Relative to the site root, `/`-terminated: `ordering/delivery/` (home: empty).
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub tags: Vec<String>,
+    pub updated: Option<jiff::civil::Date>,
+    pub parent: Option<PageId>,
+    /// Child pages and sections, ordered by weight, then title.
+    pub children: Vec<PageId>,
+    /// The restriction in force: this page's, its sections', and the axis defaults.
+    pub restriction: Restriction,
+    /// For each restricted axis, the page whose front matter set it (`None`: the default).
+    pub origins: Vec<(AxisId, Option<PageId>)>,
+    pub doc: Document,
+}
+
+impl Page {
+    /// The file to name in messages about this page.
+    pub fn display_path(&self) -> &str {
+        self.source.as_deref().unwrap_or(&self.dir)
+    }
+}
+
+#[derive(Debug)]
+pub struct Asset {
+    /// `content/products/files/hp-12.pdf`
+    pub path: String,
+    /// Output path relative to the site root: `products/files/hp-12.pdf`.
+    pub url: String,
+    pub disk_path: std::path::PathBuf,
+}
+
+/// The whole site, loaded and parsed once; shared read-only by every view.
+pub struct Site {
+    pub config: Config,
+    pub audiences: AudienceModel,
+    /// Index 0 is the home page; then depth-first in navigation order.
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+/// Where the generated pages live; content may not use these URLs.
+pub const TAGS_URL: &str = "tags/";
+pub const THEME_URL: &str = "_kanava/";
+
+/// A page before it has an index: the tree is built first, then numbered depth-first.
+struct Node {
+    kind: PageKind,
+    source: Option<String>,
+    dir: String,
+    segment: String,
+    fm: FrontMatter,
+    children: Vec<usize>,
+    parent: Option<usize>,
+}
+
+pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
+    let audiences = audience::from_config(config.audience.as_ref(), diags);
+
+    // Front matter of every file (cheap, sequential so diagnostics stay in order).
+    let mut bodies: HashMap<String, (&str, u32)> = HashMap::new();
+    let mut fms: BTreeMap<String, FrontMatter> = BTreeMap::new();
+    for file in &sources.markdown {
+        match split::split(&file.path, &file.text) {
+            Ok(s) => {
+                let fm = frontmatter::parse(s.yaml, &file.path, s.yaml_offset, &audiences, diags);
+                bodies.insert(file.path.clone(), (s.body, s.body_offset));
+                fms.insert(file.path.clone(), fm);
+            }
+            Err(d) => {
+                diags.push(d);
+                // Keep the page (with no front matter) so links to it are not also reported.
+                bodies.insert(file.path.clone(), ("", 0));
+                fms.insert(file.path.clone(), FrontMatter::default());
+            }
+        }
+    }
+
+    // The tree: one node per folder (a section) and per page.
+    let mut nodes: Vec<Node> = vec![Node {
+        kind: PageKind::Home,
+        source: None,
+        dir: CONTENT_DIR.to_owned(),
+        segment: String::new(),
+        fm: FrontMatter::default(),
+        children: Vec::new(),
+        parent: None,
+    }];
+    let mut dirs: HashMap<String, usize> = HashMap::from([(CONTENT_DIR.to_owned(), 0)]);
+    for (path, fm) in fms {
+        let (dir, file_name) = path
+            .rsplit_once('/')
+            .unwrap_or((CONTENT_DIR, path.as_str()));
+        let section = section_node(dir, &mut nodes, &mut dirs);
+        if file_name == "_index.md" {
+            nodes[section].source = Some(path.clone());
+            nodes[section].fm = fm;
+        } else {
+            let stem = file_name.trim_end_matches(".md");
+            let id = nodes.len();
+            nodes.push(Node {
+                kind: PageKind::Page,
+                source: Some(path.clone()),
+                dir: dir.to_owned(),
+                segment: url_segment(stem),
+                fm,
+                children: Vec::new(),
+                parent: Some(section),
+            });
+            nodes[section].children.push(id);
+        }
+    }
+    for node in &mut nodes {
+        if let Some(slug) = &node.fm.slug {
+            if node.kind == PageKind::Home {
+                diags.push(
+                    Diagnostic::error("bad-slug", "the home page cannot have a slug")
+                        .in_file(node.source.clone().unwrap_or_default()),
+                );
+            } else {
+                node.segment = slug.clone();
+            }
+        }
+    }
+
+    // Number the tree depth-first, children ordered by weight then title.
+    let title_of = |n: &Node| -> String {
+        n.fm.title
+            .clone()
+            .unwrap_or_else(|| title_from_segment(&n.segment))
+    };
+    for i in 0..nodes.len() {
+        let mut children = std::mem::take(&mut nodes[i].children);
+        children.sort_by_cached_key(|&c| {
+            (
+                nodes[c].fm.weight,
+                title_of(&nodes[c]).to_lowercase(),
+                nodes[c].segment.clone(),
+            )
+        });
+        nodes[i].children = children;
+    }
+    let mut order = Vec::with_capacity(nodes.len());
+    let mut stack = vec![0usize];
+    while let Some(n) = stack.pop() {
+        order.push(n);
+        stack.extend(nodes[n].children.iter().rev());
+    }
+    let mut index_of = vec![0usize; nodes.len()];
+    for (i, &n) in order.iter().enumerate() {
+        index_of[n] = i;
+    }
+
+    let mut pages: Vec<Page> = Vec::with_capacity(order.len());
+    for &n in &order {
+        let node = &nodes[n];
+        let parent = node.parent.map(|p| index_of[p]);
+        let url = match parent {
+            None => String::new(),
+            Some(p) => format!("{}{}/", pages[p].url, node.segment),
+        };
+        if node.source.is_some() && node.fm.title.is_none() {
+            diags.push(
+                Diagnostic::error("missing-title", "the page has no `title`")
+                    .at(node.source.clone().unwrap_or_default(), Pos::new(1, 1))
+                    .help("add `title: …` to the front matter"),
+            );
+        }
+        let title = match (node.kind, &node.fm.title) {
+            (_, Some(t)) => t.clone(),
+            (PageKind::Home, None) => config.title.clone(),
+            (_, None) => title_from_segment(&node.segment),
+        };
+        pages.push(Page {
+            kind: node.kind,
+            source: node.source.clone(),
+            dir: node.dir.clone(),
+            url,
+            title,
+            description: node.fm.description.clone(),
+            weight: node.fm.weight,
+            tags: node.fm.tags.clone(),
+            updated: node.fm.updated,
+            parent,
+            children: node.children.iter().map(|&c| index_of[c]).collect(),
+            restriction: Restriction::default(),
+            origins: Vec::new(),
+            doc: Document::default(),
+        });
+    }
+    let fm_of = |i: PageId| &nodes[order[i]].fm;
+
+    check_urls(&pages, diags);
+    cascade(&mut pages, &audiences, fm_of, diags);
+
+    let assets: Vec<Asset> = sources.assets.iter().map(asset).collect();
+    check_asset_paths(&pages, &assets, diags);
+
+    // Markdown, once per page, in parallel.
+    let index = Index::new(&pages, &assets);
+    let parsed: Vec<(Document, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|page| {
+            let mut d = Vec::new();
+            let Some(source) = &page.source else {
+                return (Document::default(), d);
+            };
+            let (body, line_offset) = bodies.get(source).copied().unwrap_or(("", 0));
+            let resolver = Resolver {
+                index: &index,
+                page,
+            };
+            let input = markdown::Input {
+                file: source,
+                body,
+                line_offset,
+            };
+            let doc = markdown::parse(&input, &audiences, &resolver, &mut d);
+            (doc, d)
+        })
+        .collect();
+    for (page, (doc, d)) in pages.iter_mut().zip(parsed) {
+        page.doc = doc;
+        diags.extend(d);
+    }
+
+    Site {
+        config,
+        audiences,
+        pages,
+        assets,
+    }
+}
+
+fn section_node(dir: &str, nodes: &mut Vec<Node>, dirs: &mut HashMap<String, usize>) -> usize {
+    if let Some(&id) = dirs.get(dir) {
+        return id;
+    }
+    let (parent_dir, name) = dir.rsplit_once('/').unwrap_or((CONTENT_DIR, dir));
+    let parent = section_node(parent_dir, nodes, dirs);
+    let id = nodes.len();
+    nodes.push(Node {
+        kind: PageKind::Section,
+        source: None,
+        dir: dir.to_owned(),
+        segment: url_segment(name),
+        fm: FrontMatter::default(),
+        children: Vec::new(),
+        parent: Some(parent),
+    });
+    nodes[parent].children.push(id);
+    dirs.insert(dir.to_owned(), id);
+    id
+}
+
+/// File and folder names become URL segments: lowercase, spaces to `-`.
+fn url_segment(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if s.is_empty() { "page".to_owned() } else { s }
+}
+
+fn title_from_segment(segment: &str) -> String {
+    let s = segment.replace(['-', '_'], " ");
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+fn check_urls(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    for page in pages {
+        if page.parent == Some(0) && (page.url == TAGS_URL || page.url == THEME_URL) {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-url",
+                    format!("`/{}` is reserved for kanava's generated pages", page.url),
+                )
+                .in_file(page.display_path())
+                .help("rename the file or folder, or give it another `slug`"),
+            );
+        }
+        if let Some(first) = seen.insert(&page.url, page) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!(
+                        "`{}` and `{}` both map to the URL `/{}`",
+                        first.display_path(),
+                        page.display_path(),
+                        page.url
+                    ),
+                )
+                .in_file(page.display_path())
+                .help("give one of them another `slug`, or rename it"),
+            );
+        }
+    }
+}
+
+fn asset(file: &AssetFile) -> Asset {
+    Asset {
+        path: file.path.clone(),
+        url: file
+            .path
+            .strip_prefix("content/")
+            .unwrap_or(&file.path)
+            .to_owned(),
+        disk_path: file.disk_path.clone(),
+    }
+}
+
+fn check_asset_paths(pages: &[Page], assets: &[Asset], diags: &mut Vec<Diagnostic>) {
+    let page_files: HashMap<String, &Page> = pages
+        .iter()
+        .map(|p| (format!("{}index.html", p.url), p))
+        .collect();
+    for a in assets {
+        if let Some(page) = page_files.get(&a.url) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!(
+                        "`{}` would overwrite the page `{}`",
+                        a.path,
+                        page.display_path()
+                    ),
+                )
+                .in_file(a.path.clone())
+                .help("rename or move the file"),
+            );
+        } else if a.url.starts_with(THEME_URL) {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-url",
+                    format!(
+                        "`{}` is inside `/{THEME_URL}`, reserved for the theme",
+                        a.path
+                    ),
+                )
+                .in_file(a.path.clone())
+                .help("move the file to another folder"),
+            );
+        }
+    }
+}
+
+/// Cascades restrictions from sections to everything below them. Pages are numbered
+/// depth-first, so a parent is always done before its children.
+fn cascade<'f>(
+    pages: &mut [Page],
+    audiences: &AudienceModel,
+    fm_of: impl Fn(PageId) -> &'f FrontMatter,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Explicit restrictions only (no defaults), with their origin, per page.
+    let mut explicit: Vec<Vec<(AxisId, audience::Req, PageId)>> = vec![Vec::new(); pages.len()];
+    for id in 0..pages.len() {
+        let fm = fm_of(id);
+        let inherited = match pages[id].parent {
+            Some(p) if pages[p].kind != PageKind::Home => explicit[p].clone(),
+            _ => Vec::new(),
+        };
+        let mut own = inherited.clone();
+        for &(axis, req, pos) in &fm.restrictions {
+            let file = pages[id].display_path().to_owned();
+            if pages[id].kind == PageKind::Home {
+                diags.push(
+                    Diagnostic::error(
+                        "restricted-home",
+                        "the home page is seen by every audience and cannot be restricted",
+                    )
+                    .at(file, pos)
+                    .help("restrict parts of it with `::: only …` blocks instead"),
+                );
+                continue;
+            }
+            if let Some(&(_, parent_req, origin)) = inherited.iter().find(|(a, _, _)| *a == axis)
+                && req.is_wider_than(parent_req)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "widened-restriction",
+                        format!(
+                            "this page allows {} but its section `{}` allows only {}",
+                            audiences.describe_req(axis, req),
+                            pages[origin].display_path(),
+                            audiences.describe_req(axis, parent_req),
+                        ),
+                    )
+                    .at(file, pos)
+                    .help("a page may narrow its section's restriction, never widen it: remove the key or move the page"),
+                );
+                continue;
+            }
+            own.retain(|(a, _, _)| *a != axis);
+            let narrowed = match inherited.iter().find(|(a, _, _)| *a == axis) {
+                Some(&(_, parent_req, _)) => {
+                    let mut r = Restriction::default();
+                    r.require(axis, parent_req);
+                    r.require(axis, req);
+                    r.get(axis).unwrap_or(req)
+                }
+                None => req,
+            };
+            own.push((axis, narrowed, id));
+        }
+        let mut restriction = Restriction::default();
+        let mut origins = Vec::new();
+        for &(axis, req, origin) in &own {
+            restriction.require(axis, req);
+            origins.push((axis, Some(origin)));
+        }
+        if pages[id].kind != PageKind::Home {
+            for (axis, req) in audiences.defaults().iter() {
+                if restriction.get(axis).is_none() {
+                    restriction.require(axis, req);
+                    origins.push((axis, None));
+                }
+            }
+        }
+        origins.sort_by_key(|(a, _)| *a);
+        pages[id].restriction = restriction;
+        pages[id].origins = origins;
+        explicit[id] = own;
+    }
+}
+
+/// Lookup tables for link resolution.
+struct Index<'a> {
+    pages_by_source: HashMap<&'a str, PageId>,
+    sections_by_dir: HashMap<&'a str, PageId>,
+    assets_by_path: HashMap<&'a str, AssetId>,
+    pages: &'a [Page],
+    assets: &'a [Asset],
+}
+
+impl<'a> Index<'a> {
+    fn new(pages: &'a [Page], assets: &'a [Asset]) -> Index<'a> {
+        let mut pages_by_source = HashMap::new();
+        let mut sections_by_dir = HashMap::new();
+        for (i, p) in pages.iter().enumerate() {
+            if let Some(src) = &p.source {
+                pages_by_source.insert(src.as_str(), i);
+            }
+            if p.kind != PageKind::Page {
+                sections_by_dir.insert(p.dir.as_str(), i);
+            }
+        }
+        let assets_by_path = assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.path.as_str(), i))
+            .collect();
+        Index {
+            pages_by_source,
+            sections_by_dir,
+            assets_by_path,
+            pages,
+            assets,
+        }
+    }
+}
+
+struct Resolver<'a> {
+    index: &'a Index<'a>,
+    page: &'a Page,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(
+        &self,
+        dest: &str,
+    ) -> Result<Option<(String, LinkTarget)>, (&'static str, String, String)> {
+        if let Some(anchor) = dest.strip_prefix('#') {
+            return Ok(Some((
+                dest.to_owned(),
+                LinkTarget::SelfAnchor(anchor.to_owned()),
+            )));
+        }
+        if is_external(dest) {
+            return Ok(None);
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (dest, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let path = percent_decode(path);
+        if path.starts_with('/') {
+            return Err((
+                "absolute-link",
+                format!(
+                    "`{dest}` is an absolute path, which breaks when the site is served from a sub-path or opened from disk"
+                ),
+                "write the path relative to this file, e.g. `../ordering/delivery.md`".into(),
+            ));
+        }
+        let Some(target) = join(&self.page.dir, &path) else {
+            return Err((
+                "outside-root",
+                format!("`{dest}` points outside `content/`"),
+                "link only to files inside `content/`".into(),
+            ));
+        };
+        let from = &self.page.url;
+        let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+        let idx = self.index;
+        let page_target = idx
+            .pages_by_source
+            .get(target.as_str())
+            .or_else(|| idx.sections_by_dir.get(target.trim_end_matches('/')));
+        if let Some(&page) = page_target {
+            let href = format!("{}{fragment}", relative_url(from, &idx.pages[page].url));
+            return Ok(Some((
+                href,
+                LinkTarget::Page {
+                    page,
+                    anchor: anchor.map(str::to_owned),
+                },
+            )));
+        }
+        if let Some(&asset) = idx.assets_by_path.get(target.as_str()) {
+            let href = format!("{}{fragment}", relative_url(from, &idx.assets[asset].url));
+            return Ok(Some((href, LinkTarget::Asset(asset))));
+        }
+        let candidates = idx
+            .pages_by_source
+            .keys()
+            .chain(idx.assets_by_path.keys())
+            .copied();
+        let help = match did_you_mean(&target, candidates) {
+            Some(best) => format!("did you mean `{}`?", relative_path(&self.page.dir, best)),
+            None if !target.ends_with(".md") && !target.contains('.') => {
+                "link to the page's `.md` file (or a folder's `_index.md`)".into()
+            }
+            None => "check the path; links are relative to this file".into(),
+        };
+        Err((
+            "broken-link",
+            format!("`{dest}` points to `{target}`, which does not exist"),
+            help,
+        ))
+    }
+}
+
+fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.split_once(':') {
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !scheme.contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Joins a relative link to the folder it was written in; `None` if it climbs out of content/.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+                if parts.is_empty() {
+                    return None;
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    (joined == CONTENT_DIR || joined.starts_with("content/")).then_some(joined)
+}
+
+/// `content/ordering/delivery.md` written from `content/products` → `../ordering/delivery.md`.
+fn relative_path(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+/// The URL of `to` (site-root-relative) as seen from the page at `from`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let depth = from.matches('/').count();
+    let mut out = "../".repeat(depth);
+    out.push_str(&percent_encode_path(to));
+    if out.is_empty() { "./".to_owned() } else { out }
+}
+
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = match bytes.get(i..i + 3) {
+            Some([b'%', hi, lo]) => hex(*hi).zip(hex(*lo)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins() {
+        assert_eq!(
+            join("content/a", "../b/c.md").as_deref(),
+            Some("content/b/c.md")
+        );
+        assert_eq!(
+            join("content/a", "./x.pdf").as_deref(),
+            Some("content/a/x.pdf")
+        );
+        assert_eq!(join("content", "../kanava.yaml"), None);
+        assert_eq!(join("content/a", "../../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(relative_url("a/b/", "c/d/"), "../../c/d/");
+        assert_eq!(relative_url("", "c/"), "c/");
+        assert_eq!(relative_url("a/", ""), "../");
+        assert_eq!(relative_url("", ""), "./");
+        assert_eq!(
+            relative_url("", "files/price list.pdf"),
+            "files/price%20list.pdf"
+        );
+    }
+
+    #[test]
+    fn externals() {
+        for ext in ["https://x", "mailto:a@b", "tel:+358", "//cdn"] {
+            assert!(is_external(ext), "{ext}");
+        }
+        for int in ["a.md", "../a.md", "a/b:c.md"] {
+            assert!(!is_external(int), "{int}");
+        }
+    }
+
+    #[test]
+    fn percent_decoding_never_panics() {
+        assert_eq!(percent_decode("price%20list.pdf"), "price list.pdf");
+        assert_eq!(percent_decode("%zz%"), "%zz%");
+        assert_eq!(percent_decode("%ä"), "%ä");
+    }
+
+    #[test]
+    fn relative_paths_for_suggestions() {
+        assert_eq!(
+            relative_path("content/products", "content/ordering/delivery.md"),
+            "../ordering/delivery.md"
+        );
+        assert_eq!(relative_path("content", "content/a.md"), "a.md");
+    }
+}

@@ -1,0 +1,172 @@
+//! Render: [`Plan`] → files. Fills templates with the *view structs* of `context.rs` — the
+//! template contract documented in `docs/theme-contract.md` — built only from the plan, so a
+//! template can show nothing the plan removed. Never decides visibility.
+
+mod context;
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use minijinja::{Environment, UndefinedBehavior};
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::load::theme::Theme;
+use crate::plan::Plan;
+use crate::write::Sink;
+use context::Contexts;
+
+/// The template engine, set up once per build and shared by every view.
+pub struct Renderer {
+    env: Environment<'static>,
+    static_files: BTreeMap<String, Vec<u8>>,
+    highlight_css: String,
+    /// Template name → the file to name in diagnostics.
+    origins: BTreeMap<String, String>,
+}
+
+/// Templates that must exist (a theme may add more partials).
+const REQUIRED: &[&str] = &[
+    "home.html",
+    "section.html",
+    "page.html",
+    "tags.html",
+    "tag.html",
+    "404.html",
+];
+
+/// Upper bound of template instructions per page: stops a runaway loop in an override.
+const FUEL: u64 = 50_000_000;
+
+impl Renderer {
+    pub fn new(theme: Theme, diags: &mut Vec<Diagnostic>) -> Renderer {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
+        env.set_debug(false);
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        let mut origins = BTreeMap::new();
+        for (name, (source, origin)) in theme.templates {
+            if let Err(err) = env.add_template_owned(name.clone(), source) {
+                diags.push(template_error(&err, &origin));
+            }
+            origins.insert(name, origin);
+        }
+        for name in REQUIRED {
+            if !origins.contains_key(*name) {
+                diags.push(Diagnostic::error(
+                    "missing-template",
+                    format!("the theme has no `templates/{name}`"),
+                ));
+            }
+        }
+        Renderer {
+            env,
+            static_files: theme.static_files,
+            highlight_css: crate::highlight::stylesheet(),
+            origins,
+        }
+    }
+
+    /// Renders one view into `sink`. Template errors come back as diagnostics (each distinct
+    /// one once); I/O failures as `Err`.
+    pub fn render(&self, plan: &Plan, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
+        let ctx = Contexts::new(plan);
+        let mut jobs: Vec<Job> = (0..plan.pages.len()).map(Job::Page).collect();
+        jobs.push(Job::Tags);
+        jobs.extend((0..plan.tags.len()).map(Job::Tag));
+        jobs.push(Job::NotFound);
+        let results: Vec<Result<Option<Diagnostic>>> = jobs
+            .par_iter()
+            .map(|job| {
+                let (path, template, value) = match *job {
+                    Job::Page(i) => (
+                        ctx.output_path(plan.pages[i].url),
+                        ctx.template_for(i),
+                        ctx.page(i),
+                    ),
+                    Job::Tags => (
+                        ctx.output_path(crate::model::TAGS_URL),
+                        "tags.html",
+                        ctx.tags(),
+                    ),
+                    Job::Tag(t) => (ctx.output_path(&plan.tags[t].url), "tag.html", ctx.tag(t)),
+                    Job::NotFound => ("404.html".to_owned(), "404.html", ctx.not_found()),
+                };
+                match self
+                    .env
+                    .get_template(template)
+                    .and_then(|t| t.render(value))
+                {
+                    Ok(html) => sink.write(&path, html.as_bytes()).map(|()| None),
+                    Err(err) => Ok(Some(self.render_error(&err, template))),
+                }
+            })
+            .collect();
+        let mut diags = Vec::new();
+        for r in results {
+            if let Some(d) = r? {
+                diags.push(d);
+            }
+        }
+        for (name, bytes) in &self.static_files {
+            sink.write(&format!("{}{name}", crate::model::THEME_URL), bytes)?;
+        }
+        sink.write(
+            &format!("{}highlight.css", crate::model::THEME_URL),
+            self.highlight_css.as_bytes(),
+        )?;
+        for asset in &plan.assets {
+            sink.copy(&asset.url, &asset.disk_path)?;
+        }
+        if let Some(sitemap) = crate::post::sitemap(plan, &ctx.site_url) {
+            sink.write("sitemap.xml", sitemap.as_bytes())?;
+        }
+        sink.write("robots.txt", crate::post::robots(&ctx.site_url).as_bytes())?;
+        crate::diag::normalize(&mut diags);
+        Ok(diags)
+    }
+
+    fn render_error(&self, err: &minijinja::Error, entry: &str) -> Diagnostic {
+        let name = err.name().unwrap_or(entry);
+        let origin = self.origins.get(name).map_or(name, String::as_str);
+        template_error(err, origin)
+    }
+}
+
+enum Job {
+    Page(usize),
+    Tags,
+    Tag(usize),
+    NotFound,
+}
+
+fn template_error(err: &minijinja::Error, origin: &str) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "template",
+        format!(
+            "template error: {}",
+            err.detail().unwrap_or(&err.kind().to_string())
+        ),
+    );
+    d.file = Some(origin.to_owned());
+    if let Some(line) = err.line() {
+        d.pos = Some(Pos::new(line as u32, 1));
+    }
+    d.help = Some(match err.kind() {
+        minijinja::ErrorKind::UndefinedError => {
+            "the variables templates receive are listed in docs/theme-contract.md".to_owned()
+        }
+        minijinja::ErrorKind::SyntaxError => {
+            "check the tag's syntax: `{% if … %}…{% endif %}`, `{{ value }}`".to_owned()
+        }
+        _ => format!("in template `{origin}`"),
+    });
+    d
+}

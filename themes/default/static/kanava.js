@@ -1,0 +1,72 @@
+/* kanava default theme — small progressive enhancements; the site works without them.
+ *
+ * 1. Opened from disk (file://), a link to "folder/" shows a directory listing instead of the
+ *    page, so internal links ending in "/" are rewritten to ".../index.html".
+ * 2. On phones, the header's menu link (a plain jump to the navigation without JavaScript)
+ *    becomes a button that shows and hides the navigation.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  root.classList.add("js");
+
+  // 1. Links that work from disk.
+  if (location.protocol === "file:") {
+    var links = document.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href");
+      // Internal links only: no scheme ("https:", "mailto:"), not protocol-relative.
+      if (/^[a-z][a-z0-9+.\-]*:/i.test(href) || href.slice(0, 2) === "//") continue;
+      var cut = href.search(/[?#]/);
+      var path = cut < 0 ? href : href.slice(0, cut);
+      var rest = cut < 0 ? "" : href.slice(cut);
+      if (path === "." || path === "..") path += "/";
+      if (path.charAt(path.length - 1) === "/") {
+        links[i].setAttribute("href", path + "index.html" + rest);
+      }
+    }
+  }
+
+  // 2. The navigation toggle (phones).
+  var toggle = document.querySelector("[data-nav-toggle]");
+  var nav = document.getElementById("site-nav");
+  if (!toggle || !nav) return;
+
+  toggle.setAttribute("role", "button");
+  toggle.setAttribute("aria-expanded", "false");
+
+  function setOpen(open) {
+    root.classList.toggle("nav-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  toggle.addEventListener("click", function (event) {
+    event.preventDefault();
+    setOpen(!root.classList.contains("nav-open"));
+  });
+  // A link with role="button" must also react to the space bar.
+  toggle.addEventListener("keydown", function (event) {
+    if (event.key === " ") {
+      event.preventDefault();
+      setOpen(!root.classList.contains("nav-open"));
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && root.classList.contains("nav-open")) {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  // Following a link inside the navigation (e.g. to a heading on this page) closes it.
+  nav.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("a")) setOpen(false);
+  });
+  // Widening the window past the phone layout closes it too.
+  if (window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 48em)");
+    var onChange = function () { if (wide.matches) setOpen(false); };
+    if (wide.addEventListener) wide.addEventListener("change", onChange);
+    else if (wide.addListener) wide.addListener(onChange);
+  }
+})();
