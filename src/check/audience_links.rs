@@ -44,7 +44,10 @@ pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
         diags.push(
             Diagnostic::error(
                 "hidden-link-target",
-                format!("audience {list} sees this link to `{dest}`, but not its target: {why}"),
+                match audiences.len() {
+                    1 => format!("audience {list} sees this link to `{dest}`, but not its target: {why}"),
+                    _ => format!("audiences {list} see this link to `{dest}`, but not its target: {why}"),
+                },
             )
             .at(site.pages[page].display_path(), pos)
             .len(dest.chars().count())

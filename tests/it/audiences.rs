@@ -1,0 +1,553 @@
+//! The zero-leak guarantee (issue #3), proved four ways:
+//! - a canary suite: unique markers on pages, titles, descriptions, blocks, headings, tags,
+//!   folders and assets; every output file of every audience is scanned byte-for-byte and
+//!   each audience must contain exactly the markers it may see — none more, none fewer;
+//! - a planted-leak control: a deliberately wrong build step makes the scan fail;
+//! - a differential test: changing what only gold sees leaves silver's output byte-identical;
+//! - a property test: random axes, audiences, restrictions and nested blocks against an
+//!   independent oracle of the visibility rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+
+use crate::harness::TestSite;
+
+const CONFIG: &str = "title: Canary
+audience:
+  axes:
+    tier: { values: [public, registered, silver, gold], ordered: true, default: registered }
+    role: { values: [sales, technical, marketing] }
+  audiences:
+    public: { tier: public }
+    registered: { tier: registered }
+    silver-sales: { tier: silver, role: [sales] }
+    silver-tech: { tier: silver, role: [technical] }
+    gold: { tier: gold, role: [sales, technical, marketing] }
+    staff: { all: true }
+";
+
+const ALL: &[&str] = &[
+    "public",
+    "registered",
+    "silver-sales",
+    "silver-tech",
+    "gold",
+    "staff",
+];
+
+/// The canary site and, for every marker, the audiences that must see it.
+fn canary_site() -> (TestSite, BTreeMap<&'static str, BTreeSet<&'static str>>) {
+    let site = TestSite::with_config(CONFIG);
+    site.page(
+        "content/welcome.md",
+        "title: Welcome KXQ01Z\ndescription: For everyone\ntier: public",
+        "Public text.
+
+::: only tier=gold
+Gold rebate KXQ07Z, see [the gold terms](secret/gold.md) and ![chart](img/chart-kxq12z.svg).
+
+## Gold heading KXQ10Z
+
+::: only role=technical
+Gold technical note KXQ08Z.
+:::
+:::
+
+::: only role=sales tier=silver
+Silver sales bonus KXQ09Z.
+:::
+",
+    )
+    .write(
+        "content/img/chart-kxq12z.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- KXQ12Z --></svg>",
+    )
+    .page(
+        "content/registered.md",
+        "title: Registered only",
+        "Registered text KXQ02Z.\n",
+    )
+    .page(
+        "content/pricing/_index.md",
+        "title: Pricing KXQ15Z\ntier: silver",
+        "Pricing intro.\n",
+    )
+    .page(
+        "content/pricing/terms.md",
+        "title: Terms\ntags: [KXQ13Z]",
+        "Silver terms KXQ03Z.\n",
+    )
+    .page(
+        "content/service.md",
+        "title: Service codes\nrole: [technical]",
+        "Service code KXQ04Z.\n",
+    )
+    .page(
+        "content/secret/gold.md",
+        "title: Gold KXQ05Z\ndescription: Gold description KXQ06Z\ntier: gold",
+        "Gold page with [the price list](files/gold-prices.txt).\n",
+    )
+    .write(
+        "content/secret/files/gold-prices.txt",
+        "gold prices KXQ11Z\n",
+    )
+    .write("content/img/unlinked.txt", "never published KXQ14Z\n")
+    .page(
+        "content/kxq16z/only-gold.md",
+        "title: Only gold\ntier: gold",
+        "Deep gold.\n",
+    );
+    let sets = |names: &[&'static str]| names.iter().copied().collect::<BTreeSet<_>>();
+    let gold = sets(&["gold", "staff"]);
+    let silver = sets(&["silver-sales", "silver-tech", "gold", "staff"]);
+    let expected = BTreeMap::from([
+        ("KXQ01Z", sets(ALL)),
+        (
+            "KXQ02Z",
+            sets(&["registered", "silver-sales", "silver-tech", "gold", "staff"]),
+        ),
+        ("KXQ03Z", silver.clone()),
+        ("KXQ04Z", sets(&["silver-tech", "gold", "staff"])),
+        ("KXQ05Z", gold.clone()),
+        ("KXQ06Z", gold.clone()),
+        ("KXQ07Z", gold.clone()),
+        ("KXQ08Z", gold.clone()),
+        ("KXQ09Z", sets(&["silver-sales", "gold", "staff"])),
+        ("KXQ10Z", gold.clone()),
+        ("KXQ11Z", gold.clone()),
+        ("KXQ12Z", gold.clone()),
+        ("KXQ13Z", silver.clone()),
+        ("KXQ14Z", sets(&[])),
+        ("KXQ15Z", silver),
+        ("KXQ16Z", gold),
+    ]);
+    (site, expected)
+}
+
+/// Which audiences' outputs contain each marker (case-insensitive: tags and folders become
+/// lowercase URLs). Every file is read as bytes; nothing is skipped.
+fn scan(site: &TestSite, markers: &[&'static str]) -> BTreeMap<&'static str, BTreeSet<String>> {
+    let mut found: BTreeMap<&'static str, BTreeSet<String>> =
+        markers.iter().map(|m| (*m, BTreeSet::new())).collect();
+    for path in site.listing() {
+        let (audience, _) = path.split_once('/').expect("per-audience output");
+        let bytes = std::fs::read(site.out_dir().join(&path)).expect("read");
+        let text = decode(&path, bytes).to_ascii_lowercase();
+        for m in markers {
+            let needle = m.to_ascii_lowercase();
+            if text.windows(needle.len()).any(|w| w == needle.as_bytes())
+                || path.to_ascii_lowercase().contains(&needle)
+            {
+                found
+                    .get_mut(m)
+                    .expect("known marker")
+                    .insert(audience.to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// Output is plain files today; compressed or encoded formats (search indexes) must be
+/// decoded here before scanning, so a leak cannot hide inside them.
+fn decode(_path: &str, bytes: Vec<u8>) -> Vec<u8> {
+    bytes
+}
+
+fn assert_exact(
+    found: &BTreeMap<&'static str, BTreeSet<String>>,
+    expected: &BTreeMap<&'static str, BTreeSet<&'static str>>,
+) {
+    let mut problems = Vec::new();
+    for (marker, want) in expected {
+        let got: BTreeSet<&str> = found[marker].iter().map(String::as_str).collect();
+        for leak in got.difference(want) {
+            problems.push(format!("LEAK: {marker} reached `{leak}`"));
+        }
+        for missing in want.difference(&got) {
+            problems.push(format!("MISSING: {marker} should reach `{missing}`"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn canary_every_audience_gets_exactly_what_it_may_see() {
+    let (site, expected) = canary_site();
+    let run = site.build();
+    assert_eq!(run.codes(), vec!["unpublished-asset"], "{}", run.short());
+    let markers: Vec<_> = expected.keys().copied().collect();
+    assert_exact(&scan(&site, &markers), &expected);
+}
+
+#[test]
+fn planted_leak_is_caught_by_the_scan() {
+    let (site, expected) = canary_site();
+    let mut diags = Vec::new();
+    let (model, _) = kanava::load_site(site.root(), &mut diags).unwrap();
+    let model = model.unwrap();
+    let theme = kanava::load::theme::read(site.root(), None, &mut diags);
+    let renderer = kanava::render::Renderer::new(theme, &mut diags);
+    let staging = kanava::write::Staging::begin(&site.out_dir()).unwrap();
+    let staff = kanava::plan::View {
+        audience: model.audiences.audience_id("staff").unwrap(),
+    };
+    for view in kanava::plan::views(&model, &[]) {
+        let folder = kanava::view_folder(&model, view);
+        // The deliberately wrong step: public's site is rendered from staff's plan.
+        let wrong = if folder == "public" { staff } else { view };
+        renderer
+            .render(&kanava::plan::make(&model, wrong), &staging.sink(folder))
+            .unwrap();
+    }
+    staging.commit().unwrap();
+    let markers: Vec<_> = expected.keys().copied().collect();
+    let found = scan(&site, &markers);
+    let leaked_to_public = found
+        .iter()
+        .filter(|(m, got)| got.contains("public") && !expected[*m].contains("public"))
+        .count();
+    assert!(
+        leaked_to_public >= 10,
+        "the scan missed the planted leak: {found:?}"
+    );
+}
+
+#[test]
+fn changing_gold_content_leaves_silver_byte_identical() {
+    let (site, _) = canary_site();
+    site.build();
+    let silver_before = site.snapshot_tree("silver-sales/");
+    let gold_before = site.snapshot_tree("gold/");
+    let welcome = std::fs::read_to_string(site.root().join("content/welcome.md")).unwrap();
+    site.write(
+        "content/welcome.md",
+        &welcome.replace("Gold rebate KXQ07Z", "Gold rebate raised KXQ07Z"),
+    );
+    site.write(
+        "content/secret/gold.md",
+        "---\ntitle: Gold KXQ05Z\ntier: gold\n---\nRewritten.\n",
+    );
+    site.build();
+    assert_eq!(
+        silver_before,
+        site.snapshot_tree("silver-sales/"),
+        "silver's output changed"
+    );
+    assert_ne!(
+        gold_before,
+        site.snapshot_tree("gold/"),
+        "gold's output did not change"
+    );
+}
+
+#[test]
+fn a_link_to_a_page_an_audience_cannot_see_is_an_error() {
+    let site = TestSite::with_config(CONFIG);
+    site.page(
+        "content/open.md",
+        "title: Open\ntier: public",
+        "See [gold](gold.md).\n",
+    )
+    .page("content/gold.md", "title: Gold\ntier: gold", "x\n");
+    let run = site.check();
+    let d = run.expect_error("hidden-link-target", "content/open.md", 5);
+    assert!(
+        d.message.contains("`public`") && d.message.contains("`silver-sales`"),
+        "{}",
+        d.message
+    );
+    assert!(d.message.contains("tier gold and above"), "{}", d.message);
+    assert!(
+        !d.message.contains("`gold`") && !d.message.contains("`staff`"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn audience_subset_build_keeps_other_folders() {
+    let (site, _) = canary_site();
+    site.build();
+    let public_before = site.snapshot_tree("public/");
+    site.page(
+        "content/registered.md",
+        "title: Registered only",
+        "Changed.\n",
+    );
+    site.build_audiences(&["gold"]);
+    assert_eq!(public_before, site.snapshot_tree("public/"));
+    site.assert_file_contains("gold/registered/index.html", "Changed.");
+}
+
+// ---- property test -------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Axis {
+    ordered: bool,
+    values: usize,
+    default: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+enum Has {
+    All,
+    Axes(Vec<Option<Vec<usize>>>),
+}
+
+/// Per axis: `None` or the required values (ordered: one value, the minimum).
+type Restrict = Vec<Option<Vec<usize>>>;
+
+#[derive(Debug, Clone)]
+struct Block {
+    restrict: Restrict,
+    children: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+struct Model {
+    axes: Vec<Axis>,
+    audiences: Vec<Has>,
+    pages: Vec<(Restrict, Vec<Block>)>,
+}
+
+fn axis() -> impl Strategy<Value = Axis> {
+    (any::<bool>(), 2usize..5).prop_flat_map(|(ordered, values)| {
+        proptest::option::of(0..values).prop_map(move |default| Axis {
+            ordered,
+            values,
+            default,
+        })
+    })
+}
+
+fn restrict(axes: &[Axis], sparse: bool) -> BoxedStrategy<Restrict> {
+    let per_axis: Vec<BoxedStrategy<Option<Vec<usize>>>> = axes
+        .iter()
+        .map(|a| {
+            let n = a.values;
+            let value: BoxedStrategy<Vec<usize>> = if a.ordered {
+                (0..n).prop_map(|v| vec![v]).boxed()
+            } else {
+                proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=n).boxed()
+            };
+            let weight = if sparse { 2 } else { 1 };
+            prop_oneof![weight => Just(None), 1 => value.prop_map(Some)].boxed()
+        })
+        .collect();
+    per_axis.boxed()
+}
+
+fn block(axes: Vec<Axis>, depth: u32) -> BoxedStrategy<Block> {
+    let children = if depth == 0 {
+        Just(Vec::new()).boxed()
+    } else {
+        proptest::collection::vec(block(axes.clone(), depth - 1), 0..2).boxed()
+    };
+    (restrict(&axes, false), children)
+        .prop_filter("a block restricts something", |(r, _)| {
+            r.iter().any(Option::is_some)
+        })
+        .prop_map(|(restrict, children)| Block { restrict, children })
+        .boxed()
+}
+
+fn model() -> impl Strategy<Value = Model> {
+    proptest::collection::vec(axis(), 1..4).prop_flat_map(|axes| {
+        let has_axis = axes
+            .iter()
+            .map(|a| {
+                let n = a.values;
+                if a.ordered {
+                    proptest::option::of((0..n).prop_map(|v| vec![v])).boxed()
+                } else {
+                    proptest::option::of(proptest::sample::subsequence(
+                        (0..n).collect::<Vec<_>>(),
+                        1..=n,
+                    ))
+                    .boxed()
+                }
+            })
+            .collect::<Vec<_>>();
+        let audience = prop_oneof![1 => Just(Has::All), 4 => has_axis.prop_map(Has::Axes)];
+        let page = (
+            restrict(&axes, true),
+            proptest::collection::vec(block(axes.clone(), 1), 0..3),
+        );
+        (
+            Just(axes.clone()),
+            proptest::collection::vec(audience, 1..5),
+            proptest::collection::vec(page, 1..5),
+        )
+            .prop_map(|(axes, audiences, pages)| Model {
+                axes,
+                audiences,
+                pages,
+            })
+    })
+}
+
+fn value_name(axis: usize, v: usize) -> String {
+    format!("a{axis}v{v}")
+}
+
+fn yaml_values(axis: usize, a: &Axis, values: &[usize]) -> String {
+    if a.ordered {
+        value_name(axis, values[0])
+    } else {
+        format!(
+            "[{}]",
+            values
+                .iter()
+                .map(|v| value_name(axis, *v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// The oracle: the visibility rule written independently of kanava's implementation.
+fn admits(model: &Model, audience: &Has, restrict: &Restrict, defaults: bool) -> bool {
+    let Has::Axes(has) = audience else {
+        return true;
+    };
+    model.axes.iter().enumerate().all(|(i, a)| {
+        let req = restrict[i].clone().or_else(|| {
+            if defaults {
+                a.default.map(|d| vec![d])
+            } else {
+                None
+            }
+        });
+        let Some(req) = req else { return true };
+        let Some(have) = &has[i] else { return false };
+        if a.ordered {
+            have[0] >= req[0]
+        } else {
+            req.iter().any(|r| have.contains(r))
+        }
+    })
+}
+
+fn write_site(model: &Model) -> (TestSite, Vec<(String, Vec<usize>)>) {
+    let mut config = String::from("title: Prop\naudience:\n  axes:\n");
+    for (i, a) in model.axes.iter().enumerate() {
+        let values: Vec<String> = (0..a.values).map(|v| value_name(i, v)).collect();
+        config += &format!(
+            "    ax{i}: {{ values: [{}], ordered: {}",
+            values.join(", "),
+            a.ordered
+        );
+        if let Some(d) = a.default {
+            config += &format!(", default: {}", value_name(i, d));
+        }
+        config += " }\n";
+    }
+    config += "  audiences:\n";
+    for (n, aud) in model.audiences.iter().enumerate() {
+        match aud {
+            Has::All => config += &format!("    aud{n}: {{ all: true }}\n"),
+            Has::Axes(has) => {
+                let parts: Vec<String> = has
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, h)| {
+                        h.as_ref()
+                            .map(|v| format!("ax{i}: {}", yaml_values(i, &model.axes[i], v)))
+                    })
+                    .collect();
+                config += &format!("    aud{n}: {{ {} }}\n", parts.join(", "));
+            }
+        }
+    }
+    let site = TestSite::with_config(&config);
+    // marker → audiences (by index) that must see it
+    let mut expected = Vec::new();
+    let mut next_marker = 0;
+    let mut marker = || {
+        next_marker += 1;
+        format!("MRK{next_marker:04}Q")
+    };
+    for (p, (restrict, blocks)) in model.pages.iter().enumerate() {
+        let mut fm = format!("title: Page {p}");
+        for (i, r) in restrict.iter().enumerate() {
+            if let Some(v) = r {
+                fm += &format!("\nax{i}: {}", yaml_values(i, &model.axes[i], v));
+            }
+        }
+        let page_marker = marker();
+        let page_seen: Vec<usize> = (0..model.audiences.len())
+            .filter(|&a| admits(model, &model.audiences[a], restrict, true))
+            .collect();
+        expected.push((page_marker.clone(), page_seen.clone()));
+        let mut body = format!("Page text {page_marker}.\n\n");
+        fn emit(
+            model: &Model,
+            b: &Block,
+            seen: &[usize],
+            body: &mut String,
+            expected: &mut Vec<(String, Vec<usize>)>,
+            marker: &mut dyn FnMut() -> String,
+        ) {
+            let conds: Vec<String> = b
+                .restrict
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    r.as_ref().map(|v| {
+                        format!(
+                            "ax{i}={}",
+                            v.iter()
+                                .map(|x| value_name(i, *x))
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        )
+                    })
+                })
+                .collect();
+            let m = marker();
+            let now: Vec<usize> = seen
+                .iter()
+                .copied()
+                .filter(|&a| admits(model, &model.audiences[a], &b.restrict, false))
+                .collect();
+            expected.push((m.clone(), now.clone()));
+            body.push_str(&format!("::: only {}\nBlock {m}.\n\n", conds.join(" ")));
+            for child in &b.children {
+                emit(model, child, &now, body, expected, marker);
+            }
+            body.push_str(":::\n\n");
+        }
+        for b in blocks {
+            emit(model, b, &page_seen, &mut body, &mut expected, &mut marker);
+        }
+        site.page(&format!("content/p{p}.md"), &fm, &body);
+    }
+    (site, expected)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_leaks_for_any_audience_model(model in model()) {
+        let (site, expected) = write_site(&model);
+        let run = site.build();
+        prop_assert!(run.ok(), "{}", run.short());
+        for (marker, seen) in expected {
+            for (a, _) in model.audiences.iter().enumerate() {
+                let file = site.out_dir().join(format!("aud{a}"));
+                let mut present = false;
+                for entry in walkdir::WalkDir::new(&file).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+                    let bytes = std::fs::read(entry.path()).unwrap();
+                    if bytes.windows(marker.len()).any(|w| w == marker.as_bytes()) {
+                        present = true;
+                        break;
+                    }
+                }
+                prop_assert_eq!(present, seen.contains(&a), "marker {} for aud{} (model {:?})", marker, a, model);
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! A tiny-site harness: each test writes a few files into a temporary folder, builds it
+//! through the library (or the real binary), and asserts on output files and diagnostics.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kanava::diag::{self, Diagnostic, Format};
+
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+/// The result of a build or check.
+pub struct Run {
+    pub outcome: kanava::Outcome,
+}
+
+impl TestSite {
+    /// A site with `kanava.yaml` saying only `title: Test` and nothing in `content/`.
+    pub fn new() -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write("kanava.yaml", "title: Test\n");
+        site
+    }
+
+    /// A site with the given config and a home page.
+    pub fn with_config(config: &str) -> TestSite {
+        let site = TestSite::new();
+        site.write("kanava.yaml", config);
+        site.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn out_dir(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// Writes a file (creating folders); returns self for chaining.
+    pub fn write(&self, path: &str, text: &str) -> &TestSite {
+        self.write_bytes(path, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, path: &str, bytes: &[u8]) -> &TestSite {
+        let p = self.root().join(path);
+        std::fs::create_dir_all(p.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+        self
+    }
+
+    /// A page with front matter `fm` (YAML lines) and `body`.
+    pub fn page(&self, path: &str, fm: &str, body: &str) -> &TestSite {
+        self.write(path, &format!("---\n{fm}\n---\n{body}"))
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(Some(self.out_dir()), &[])
+    }
+
+    pub fn build_audiences(&self, audiences: &[&str]) -> Run {
+        self.run(Some(self.out_dir()), audiences)
+    }
+
+    pub fn check(&self) -> Run {
+        self.run(None, &[])
+    }
+
+    fn run(&self, out: Option<PathBuf>, audiences: &[&str]) -> Run {
+        let options = kanava::Options {
+            root: self.root().to_owned(),
+            out,
+            audiences: audiences.iter().map(|s| s.to_string()).collect(),
+            deny_warnings: false,
+        };
+        Run {
+            outcome: kanava::build(&options).expect("no operational failure"),
+        }
+    }
+
+    /// Runs the real `kanava` binary in the site's folder.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_kanava"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kanava")
+    }
+
+    /// The text of an output file (relative to `public/`); panics with a listing if missing.
+    pub fn read(&self, path: &str) -> String {
+        let p = self.out_dir().join(path);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| {
+            panic!(
+                "cannot read output `{path}`: {e}\noutput files:\n{}",
+                self.listing().join("\n")
+            )
+        })
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.out_dir().join(path).exists()
+    }
+
+    pub fn assert_file_contains(&self, path: &str, needle: &str) {
+        let text = self.read(path);
+        assert!(
+            text.contains(needle),
+            "`{path}` does not contain {needle:?}:\n{text}"
+        );
+    }
+
+    pub fn assert_no_file(&self, path: &str) {
+        assert!(!self.exists(path), "`{path}` should not exist");
+    }
+
+    /// Every output file, relative to `public/`, sorted.
+    pub fn listing(&self) -> Vec<String> {
+        let mut files: Vec<String> = walkdir::WalkDir::new(self.out_dir())
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(self.out_dir())
+                    .expect("under out")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Every output file's bytes under `public/<prefix>`, keyed by path.
+    pub fn snapshot_tree(&self, prefix: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.listing()
+            .into_iter()
+            .filter(|p| p.starts_with(prefix))
+            .map(|p| {
+                let bytes = std::fs::read(self.out_dir().join(&p)).expect("read");
+                (p, bytes)
+            })
+            .collect()
+    }
+}
+
+impl Run {
+    pub fn ok(&self) -> bool {
+        self.outcome.errors() == 0
+    }
+
+    /// Panics (showing the diagnostics) unless the run had no errors and no warnings.
+    pub fn assert_clean(&self) -> &Run {
+        assert!(
+            self.outcome.diagnostics.is_empty(),
+            "expected a clean run, got:\n{}",
+            self.short()
+        );
+        self
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.outcome.diagnostics
+    }
+
+    /// Diagnostics one per line (`file:line:col: error[code]: message (help: …)`).
+    pub fn short(&self) -> String {
+        diag::render(
+            &self.outcome.diagnostics,
+            &self.outcome.sources,
+            Format::Short,
+            false,
+        )
+    }
+
+    /// Diagnostics as a user sees them in a terminal (rustc style, no colour).
+    pub fn human(&self) -> String {
+        diag::render(
+            &self.outcome.diagnostics,
+            &self.outcome.sources,
+            Format::Human,
+            false,
+        )
+    }
+
+    /// Asserts a diagnostic with this code exists at `file:line` and returns it.
+    pub fn expect_error(&self, code: &str, file: &str, line: u32) -> &Diagnostic {
+        self.outcome
+            .diagnostics
+            .iter()
+            .find(|d| {
+                d.code == code
+                    && d.file.as_deref() == Some(file)
+                    && d.pos.map(|p| p.line) == Some(line)
+            })
+            .unwrap_or_else(|| panic!("no `{code}` at {file}:{line}; got:\n{}", self.short()))
+    }
+
+    pub fn codes(&self) -> Vec<&str> {
+        self.outcome.diagnostics.iter().map(|d| d.code).collect()
+    }
+}

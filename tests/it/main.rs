@@ -1,0 +1,8 @@
+//! kanava's integration tests: one binary, a tiny fixture site per behaviour.
+
+mod harness;
+
+mod audiences;
+mod bad_input;
+mod build;
+mod cli;
