@@ -74,15 +74,25 @@ pub struct Link {
     pub is_image: bool,
 }
 
+/// An internal link, resolved: the URL to write and what it points to.
+pub struct Resolved {
+    pub href: String,
+    pub target: LinkTarget,
+}
+
+/// Why a link cannot be resolved; becomes a diagnostic at the link.
+pub struct LinkError {
+    pub code: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
 /// Maps what an author wrote in a link to where it goes. Implemented by the model, which
 /// knows every page and asset.
 pub trait LinkResolver {
-    /// `Ok(None)` for external links (left as they are); `Ok(Some((href, target)))` for
-    /// internal ones; `Err` (message, help) when the target does not exist or is refused.
-    fn resolve(
-        &self,
-        dest: &str,
-    ) -> Result<Option<(String, LinkTarget)>, (&'static str, String, String)>;
+    /// `Ok(None)` for external links (left as they are); `Ok(Some(_))` for internal ones;
+    /// `Err` when the target does not exist or is refused.
+    fn resolve(&self, dest: &str) -> Result<Option<Resolved>, LinkError>;
 }
 
 pub struct Input<'a> {
@@ -588,7 +598,7 @@ impl FragmentRenderer<'_, '_> {
         }
         match self.resolver.resolve(&dest) {
             Ok(None) => dest,
-            Ok(Some((href, target))) => {
+            Ok(Some(Resolved { href, target })) => {
                 let pos = self.dest_pos(range, &dest);
                 self.links.push(Link {
                     target,
@@ -598,7 +608,7 @@ impl FragmentRenderer<'_, '_> {
                 });
                 href.into()
             }
-            Err((code, message, help)) => {
+            Err(LinkError { code, message, help }) => {
                 let pos = self.dest_pos(range, &dest);
                 self.diags.push(
                     Diagnostic::error(code, message)
@@ -659,10 +669,7 @@ mod tests {
 
     struct NoLinks;
     impl LinkResolver for NoLinks {
-        fn resolve(
-            &self,
-            _: &str,
-        ) -> Result<Option<(String, LinkTarget)>, (&'static str, String, String)> {
+        fn resolve(&self, _: &str) -> Result<Option<Resolved>, LinkError> {
             Ok(None)
         }
     }

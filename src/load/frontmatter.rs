@@ -25,9 +25,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let yaml_start = first_line_end;
     let mut offset = yaml_start;
-    let mut line = 1u32;
-    for l in text[yaml_start..].split_inclusive('\n') {
-        line += 1;
+    for (line, l) in (2u32..).zip(text[yaml_start..].split_inclusive('\n')) {
         let trimmed = l.trim_end();
         if trimmed == "---" || trimmed == "..." {
             return Ok(Split {

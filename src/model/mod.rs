@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::load::{AssetFile, CONTENT_DIR, Config, Sources, frontmatter as split};
-use crate::markdown::{self, Document, LinkResolver, LinkTarget};
+use crate::markdown::{self, Document, LinkError, LinkResolver, LinkTarget, Resolved};
 use audience::{AudienceModel, AxisId, Restriction};
 use frontmatter::FrontMatter;
 
@@ -514,15 +514,12 @@ struct Resolver<'a> {
 }
 
 impl LinkResolver for Resolver<'_> {
-    fn resolve(
-        &self,
-        dest: &str,
-    ) -> Result<Option<(String, LinkTarget)>, (&'static str, String, String)> {
+    fn resolve(&self, dest: &str) -> Result<Option<Resolved>, LinkError> {
         if let Some(anchor) = dest.strip_prefix('#') {
-            return Ok(Some((
-                dest.to_owned(),
-                LinkTarget::SelfAnchor(anchor.to_owned()),
-            )));
+            return Ok(Some(Resolved {
+                href: dest.to_owned(),
+                target: LinkTarget::SelfAnchor(anchor.to_owned()),
+            }));
         }
         if is_external(dest) {
             return Ok(None);
@@ -534,20 +531,20 @@ impl LinkResolver for Resolver<'_> {
         let path = path.split('?').next().unwrap_or(path);
         let path = percent_decode(path);
         if path.starts_with('/') {
-            return Err((
-                "absolute-link",
-                format!(
+            return Err(LinkError {
+                code: "absolute-link",
+                message: format!(
                     "`{dest}` is an absolute path, which breaks when the site is served from a sub-path or opened from disk"
                 ),
-                "write the path relative to this file, e.g. `../ordering/delivery.md`".into(),
-            ));
+                help: "write the path relative to this file, e.g. `../ordering/delivery.md`".into(),
+            });
         }
         let Some(target) = join(&self.page.dir, &path) else {
-            return Err((
-                "outside-root",
-                format!("`{dest}` points outside `content/`"),
-                "link only to files inside `content/`".into(),
-            ));
+            return Err(LinkError {
+                code: "outside-root",
+                message: format!("`{dest}` points outside `content/`"),
+                help: "link only to files inside `content/`".into(),
+            });
         };
         let from = &self.page.url;
         let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
@@ -558,17 +555,20 @@ impl LinkResolver for Resolver<'_> {
             .or_else(|| idx.sections_by_dir.get(target.trim_end_matches('/')));
         if let Some(&page) = page_target {
             let href = format!("{}{fragment}", relative_url(from, &idx.pages[page].url));
-            return Ok(Some((
+            return Ok(Some(Resolved {
                 href,
-                LinkTarget::Page {
+                target: LinkTarget::Page {
                     page,
                     anchor: anchor.map(str::to_owned),
                 },
-            )));
+            }));
         }
         if let Some(&asset) = idx.assets_by_path.get(target.as_str()) {
             let href = format!("{}{fragment}", relative_url(from, &idx.assets[asset].url));
-            return Ok(Some((href, LinkTarget::Asset(asset))));
+            return Ok(Some(Resolved {
+                href,
+                target: LinkTarget::Asset(asset),
+            }));
         }
         let candidates = idx
             .pages_by_source
@@ -582,11 +582,11 @@ impl LinkResolver for Resolver<'_> {
             }
             None => "check the path; links are relative to this file".into(),
         };
-        Err((
-            "broken-link",
-            format!("`{dest}` points to `{target}`, which does not exist"),
+        Err(LinkError {
+            code: "broken-link",
+            message: format!("`{dest}` points to `{target}`, which does not exist"),
             help,
-        ))
+        })
     }
 }
 
