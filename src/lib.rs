@@ -36,8 +36,12 @@ use plan::View;
 use render::Renderer;
 use write::{NullSink, Staging};
 
+/// Receives a short status line ("rendering gold (3/6)") as the build goes; the CLI shows
+/// it only on a terminal.
+pub type Progress = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// What to build.
-#[derive(Debug, Clone)]
+#[derive(Clone, Default)]
 pub struct Options {
     pub root: PathBuf,
     /// `None`: check only, write nothing.
@@ -46,6 +50,7 @@ pub struct Options {
     pub audiences: Vec<String>,
     /// Treat warnings as errors (CI builds the demo this way).
     pub deny_warnings: bool,
+    pub progress: Option<Progress>,
 }
 
 /// What a build did.
@@ -131,7 +136,11 @@ pub fn build(options: &Options) -> Result<Outcome> {
         ..Stats::default()
     };
     let mut folders = Vec::new();
-    for &view in &views {
+    for (n, &view) in views.iter().enumerate() {
+        if let Some(progress) = &options.progress {
+            let name = &site.audiences.audiences[view.audience].name;
+            progress(&format!("rendering {name} ({}/{})", n + 1, views.len()));
+        }
         let plan = plan::make(&site, view);
         stats.pages += plan.pages.len();
         stats.assets += plan.assets.len();

@@ -129,8 +129,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 out: Some(out.clone()),
                 audiences,
                 deny_warnings,
+                progress: progress_line(),
             };
             let outcome = kanava::build(&options)?;
+            clear_progress_line(&options);
             print_diagnostics(&outcome, format);
             let s = &outcome.stats;
             if outcome.wrote {
@@ -166,10 +168,12 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let options = kanava::Options {
                 root,
                 out: None,
-                audiences: Vec::new(),
                 deny_warnings,
+                progress: progress_line(),
+                ..kanava::Options::default()
             };
             let outcome = kanava::build(&options)?;
+            clear_progress_line(&options);
             print_diagnostics(&outcome, format);
             let failed = outcome.errors() > 0 || (deny_warnings && outcome.warnings() > 0);
             if format != Format::Json {
@@ -235,6 +239,26 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+    }
+}
+
+/// A status line on stderr for builds that take more than a moment — only on a terminal,
+/// never in CI or when output is piped.
+fn progress_line() -> Option<kanava::Progress> {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    Some(std::sync::Arc::new(move |status: &str| {
+        if started.elapsed() > std::time::Duration::from_millis(300) {
+            eprint!("\r\x1b[2K{status}…");
+        }
+    }))
+}
+
+fn clear_progress_line(options: &kanava::Options) {
+    if options.progress.is_some() {
+        eprint!("\r\x1b[2K");
     }
 }
 

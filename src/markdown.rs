@@ -102,6 +102,10 @@ pub struct Input<'a> {
     pub line_offset: u32,
 }
 
+/// How many page bodies have been parsed in this process: lets a test prove that building
+/// N audiences parses each page once (tests/parse_once.rs).
+pub static PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Parses a page body. Problems are pushed to `diags`; the document is still usable.
 pub fn parse(
     input: &Input,
@@ -109,6 +113,7 @@ pub fn parse(
     links: &dyn LinkResolver,
     diags: &mut Vec<Diagnostic>,
 ) -> Document {
+    PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut doc = Document::default();
     let segments = split_fences(input, audiences, &mut doc.blocks, diags);
     let refdefs = if segments.len() > 1 {
@@ -608,7 +613,11 @@ impl FragmentRenderer<'_, '_> {
                 });
                 href.into()
             }
-            Err(LinkError { code, message, help }) => {
+            Err(LinkError {
+                code,
+                message,
+                help,
+            }) => {
                 let pos = self.dest_pos(range, &dest);
                 self.diags.push(
                     Diagnostic::error(code, message)

@@ -77,7 +77,7 @@ impl TestSite {
             root: self.root().to_owned(),
             out,
             audiences: audiences.iter().map(|s| s.to_string()).collect(),
-            deny_warnings: false,
+            ..kanava::Options::default()
         };
         Run {
             outcome: kanava::build(&options).expect("no operational failure"),
