@@ -31,7 +31,9 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use diag::{Diagnostic, SourceMap};
+use jiff::Timestamp;
 use model::Site;
+use model::lifecycle::Stage;
 use plan::View;
 use render::Renderer;
 use write::{NullSink, Staging};
@@ -51,6 +53,11 @@ pub struct Options {
     /// Treat warnings as errors (CI builds the demo this way).
     pub deny_warnings: bool,
     pub progress: Option<Progress>,
+    /// Which content to publish (issue #4); default production.
+    pub stage: Stage,
+    /// The moment to build for (`--at`, "time travel"): a date or date and time, read in
+    /// the site's timezone; `None`: now.
+    pub at: Option<String>,
 }
 
 /// What a build did.
@@ -80,16 +87,48 @@ impl Outcome {
     }
 }
 
-/// Loads, models and checks the site: everything up to (not including) planning views.
-/// Returns `None` for the site when the configuration itself is unusable.
-pub fn load_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<(Option<Site>, SourceMap)> {
+/// Loads, models and checks the site for the views of `stage` at `at`: everything up to
+/// (not including) planning views. `None` for the site when the configuration is unusable.
+pub fn load_site(
+    root: &Path,
+    stage: Stage,
+    at: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Loaded> {
     let mut sources = load::read_site(root, diags)?;
     let Some(config) = sources.config.take() else {
-        return Ok((None, sources.texts));
+        return Ok(Loaded {
+            site: None,
+            sources: sources.texts,
+            at: Timestamp::now(),
+        });
     };
     let site = model::build(&sources, config, diags);
-    diags.extend(check::run(&site));
-    Ok((Some(site), sources.texts))
+    let at = resolve_at(&site, at)?;
+    diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
+    Ok(Loaded {
+        site: Some(site),
+        sources: sources.texts,
+        at,
+    })
+}
+
+/// A loaded and checked site, and the moment its views are for.
+pub struct Loaded {
+    /// `None` when the configuration is unusable (see the diagnostics).
+    pub site: Option<Site>,
+    pub sources: SourceMap,
+    pub at: Timestamp,
+}
+
+/// `--at` in the site's timezone, or now.
+fn resolve_at(site: &Site, at: Option<&str>) -> Result<Timestamp> {
+    match at {
+        None => Ok(Timestamp::now()),
+        Some(text) => site.calendar.parse(text).ok_or_else(|| {
+            anyhow::anyhow!("`--at {text}` is not a date or date and time (write e.g. 2026-12-01 or 2026-12-01T09:00)")
+        }),
+    }
 }
 
 /// Runs the whole pipeline. With `options.out == None` it renders into nothing (`check`).
@@ -97,7 +136,16 @@ pub fn load_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<(Option<Sit
 pub fn build(options: &Options) -> Result<Outcome> {
     let started = Instant::now();
     let mut diags = Vec::new();
-    let (site, mut sources) = load_site(&options.root, &mut diags)?;
+    let Loaded {
+        site,
+        mut sources,
+        at,
+    } = load_site(
+        &options.root,
+        options.stage,
+        options.at.as_deref(),
+        &mut diags,
+    )?;
     let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
         diagnostics,
         sources,
@@ -126,7 +174,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
         return Ok(outcome(diags, sources, false, Stats::default()));
     }
 
-    let views = plan::views(&site, &selected);
+    let views = plan::views(&site, &selected, options.stage, at);
     let staging = match &options.out {
         Some(out) => Some(Staging::begin(out)?),
         None => None,

@@ -2,12 +2,13 @@
 //! picks the exit code (0 clean, 1 content errors, 2 usage or internal errors).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use kanava::diag::{self, Format};
+use kanava::model::lifecycle::Stage;
 
 #[derive(Parser)]
 #[command(
@@ -20,14 +21,27 @@ struct Cli {
     command: Command,
 }
 
+/// Which content: the stage and the moment (`--at`, time travel).
+#[derive(Args, Clone)]
+struct When {
+    /// production: published and live; staging: also in review and scheduled; preview: everything
+    #[arg(long, value_enum, default_value = "production")]
+    stage: Stage,
+    /// Build as of this moment instead of now: 2026-12-01 or 2026-12-01T09:00 (site timezone) or with an offset
+    #[arg(long, value_name = "DATETIME")]
+    at: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site: one complete, self-contained site per audience
     #[command(after_help = "Examples:
-  kanava build                       build ./ into ./public/
+  kanava build                            build ./ into ./public/
   kanava build --root site --out dist
-  kanava build --audience gold       rebuild only public/gold/
-  kanava build --deny-warnings       fail on warnings too (CI)")]
+  kanava build --audience gold            rebuild only public/gold/
+  kanava build --stage staging            what reviewers see: also in review and scheduled
+  kanava build --at 2026-12-01T09:00      the site as it will be on launch morning
+  kanava build --deny-warnings            fail on warnings too (CI)")]
     Build {
         /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
@@ -38,6 +52,8 @@ enum Command {
         /// Build only this audience (repeatable)
         #[arg(long = "audience", value_name = "NAME")]
         audiences: Vec<String>,
+        #[command(flatten)]
+        when: When,
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,
@@ -47,12 +63,15 @@ enum Command {
     },
     /// Check everything `build` checks and write nothing (exit 1 on errors)
     #[command(after_help = "Examples:
-  kanava check                       human-readable diagnostics
-  kanava check --format json         one JSON object per line, for CI annotations
-  kanava check --deny-warnings       fail on warnings too")]
+  kanava check                            human-readable diagnostics
+  kanava check --format json              one JSON object per line, for CI annotations
+  kanava check --at 2027-01-01            will production links still work on New Year's Day?
+  kanava check --deny-warnings            fail on warnings too")]
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        #[command(flatten)]
+        when: When,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
         #[arg(long)]
@@ -65,13 +84,49 @@ enum Command {
         /// Folder to create the site in (created if missing)
         dir: PathBuf,
     },
+    /// Drafts, pages in review, what goes live or expires soon, and the next production change
+    #[command(after_help = "Examples:
+  kanava status                           the next 30 days
+  kanava status --days 7 --format json    for a release bot or CI scheduler")]
+    Status {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How many days ahead to look
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// Status as of this moment instead of now
+        #[arg(long, value_name = "DATETIME")]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
+    },
+    /// What a release changes, per audience: pages and assets added, removed and changed
+    #[command(after_help = "Examples:
+  kanava diff --from production --to staging
+  kanava diff --from-at 2026-11-30 --to-at 2026-12-01T09:00      production before and after launch")]
+    Diff {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value = "production")]
+        from: Stage,
+        #[arg(long, value_enum, default_value = "production")]
+        to: Stage,
+        #[arg(long, value_name = "DATETIME")]
+        from_at: Option<String>,
+        #[arg(long, value_name = "DATETIME")]
+        to_at: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
+    },
     /// Show which audiences receive each page and asset
     #[command(after_help = "Examples:
-  kanava audiences                   a table in the terminal
+  kanava audiences                        a table in the terminal
   kanava audiences --format csv > matrix.csv")]
     Audiences {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        #[command(flatten)]
+        when: When,
         #[arg(long, value_enum, default_value = "table")]
         format: MatrixFormat,
     },
@@ -85,6 +140,8 @@ enum Command {
         audience: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        #[command(flatten)]
+        when: When,
     },
 }
 
@@ -92,6 +149,12 @@ enum Command {
 enum MatrixFormat {
     Table,
     Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Human,
     Json,
 }
 
@@ -110,12 +173,17 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Build {
             root,
             out,
             audiences,
+            when,
             deny_warnings,
             format,
         } => {
@@ -130,6 +198,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 audiences,
                 deny_warnings,
                 progress: progress_line(),
+                stage: when.stage,
+                at: when.at,
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);
@@ -137,24 +207,21 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let s = &outcome.stats;
             if outcome.wrote {
                 eprintln!(
-                    "built {} pages and {} assets in {} view{} into {} ({} warning{}) in {:.2?}",
-                    s.pages,
-                    s.assets,
-                    s.views,
-                    if s.views == 1 { "" } else { "s" },
+                    "built {} and {} in {} ({}) into {} ({}) in {:.2?}",
+                    plural(s.pages, "page"),
+                    plural(s.assets, "asset"),
+                    plural(s.views, "view"),
+                    options.stage.name(),
                     out.display(),
-                    outcome.warnings(),
-                    if outcome.warnings() == 1 { "" } else { "s" },
+                    plural(outcome.warnings(), "warning"),
                     s.elapsed
                 );
                 Ok(ExitCode::SUCCESS)
             } else {
                 eprintln!(
-                    "build failed: {} error{}, {} warning{}; {} was left as it was",
-                    outcome.errors(),
-                    if outcome.errors() == 1 { "" } else { "s" },
-                    outcome.warnings(),
-                    if outcome.warnings() == 1 { "" } else { "s" },
+                    "build failed: {}, {}; {} was left as it was",
+                    plural(outcome.errors(), "error"),
+                    plural(outcome.warnings(), "warning"),
                     out.display()
                 );
                 Ok(ExitCode::from(1))
@@ -162,14 +229,16 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Check {
             root,
+            when,
             format,
             deny_warnings,
         } => {
             let options = kanava::Options {
                 root,
-                out: None,
                 deny_warnings,
                 progress: progress_line(),
+                stage: when.stage,
+                at: when.at,
                 ..kanava::Options::default()
             };
             let outcome = kanava::build(&options)?;
@@ -178,18 +247,16 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let failed = outcome.errors() > 0 || (deny_warnings && outcome.warnings() > 0);
             if format != Format::Json {
                 eprintln!(
-                    "{}: {} error{}, {} warning{} ({} pages in {} views checked in {:.2?})",
+                    "{}: {}, {} ({} in {} checked in {:.2?})",
                     if failed {
                         "check failed"
                     } else {
                         "check passed"
                     },
-                    outcome.errors(),
-                    if outcome.errors() == 1 { "" } else { "s" },
-                    outcome.warnings(),
-                    if outcome.warnings() == 1 { "" } else { "s" },
-                    outcome.stats.pages,
-                    outcome.stats.views,
+                    plural(outcome.errors(), "error"),
+                    plural(outcome.warnings(), "warning"),
+                    plural(outcome.stats.pages, "page"),
+                    plural(outcome.stats.views, "view"),
                     outcome.stats.elapsed
                 );
             }
@@ -208,11 +275,52 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audiences { root, format } => {
-            let Some((site, _)) = load_clean(&root)? else {
+        Command::Status {
+            root,
+            days,
+            at,
+            format,
+        } => {
+            let Some((site, at)) = load_clean(&root, Stage::Production, at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
-            let m = kanava::report::matrix(&site);
+            let report = kanava::report::status::make(&site, at, days);
+            match format {
+                ReportFormat::Human => print!("{}", kanava::report::status::human(&report)),
+                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff {
+            root,
+            from,
+            to,
+            from_at,
+            to_at,
+            format,
+        } => {
+            // Links are checked for the newer side: that is what would be published.
+            let Some((site, to_moment)) = load_clean(&root, to, to_at.as_deref())? else {
+                return Ok(ExitCode::from(1));
+            };
+            let from_moment = match from_at.as_deref() {
+                None => jiff::Timestamp::now(),
+                Some(text) => site.calendar.parse(text).ok_or_else(|| {
+                    anyhow::anyhow!("`--from-at {text}` is not a date or date and time")
+                })?,
+            };
+            let report = kanava::report::diff::make(&site, (from, from_moment), (to, to_moment));
+            match format {
+                ReportFormat::Human => print!("{}", kanava::report::diff::human(&report)),
+                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audiences { root, when, format } => {
+            let Some((site, at)) = load_clean(&root, when.stage, when.at.as_deref())? else {
+                return Ok(ExitCode::from(1));
+            };
+            let m = kanava::report::matrix(&site, when.stage, at);
             match format {
                 MatrixFormat::Table => print!("{}", kanava::report::matrix_table(&m)),
                 MatrixFormat::Csv => print!("{}", kanava::report::matrix_csv(&m)),
@@ -224,11 +332,17 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             page,
             audience,
             root,
+            when,
         } => {
-            let Some((site, _)) = load_clean(&root)? else {
+            let Some((site, at)) = load_clean(&root, when.stage, when.at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
-            match kanava::report::explain(&site, &page, &audience) {
+            let view_of = |audience| kanava::plan::View {
+                audience,
+                stage: when.stage,
+                at,
+            };
+            match kanava::report::explain(&site, view_of, &page, &audience) {
                 Ok(text) => {
                     print!("{text}");
                     Ok(ExitCode::SUCCESS)
@@ -264,17 +378,22 @@ fn clear_progress_line(options: &kanava::Options) {
 
 /// Loads the site for a report; prints diagnostics and returns `None` if it has errors.
 fn load_clean(
-    root: &std::path::Path,
-) -> anyhow::Result<Option<(kanava::model::Site, diag::SourceMap)>> {
+    root: &Path,
+    stage: Stage,
+    at: Option<&str>,
+) -> anyhow::Result<Option<(kanava::model::Site, jiff::Timestamp)>> {
     let mut diags = Vec::new();
-    let (site, sources) = kanava::load_site(root, &mut diags)?;
+    let loaded = kanava::load_site(root, stage, at, &mut diags)?;
     diag::normalize(&mut diags);
     if diag::count_errors(&diags) > 0 {
-        eprint!("{}", diag::render(&diags, &sources, Format::Human, color()));
+        eprint!(
+            "{}",
+            diag::render(&diags, &loaded.sources, Format::Human, color())
+        );
         eprintln!("fix these errors first (or run `kanava check`)");
         return Ok(None);
     }
-    Ok(site.map(|s| (s, sources)))
+    Ok(loaded.site.map(|s| (s, loaded.at)))
 }
 
 fn print_diagnostics(outcome: &kanava::Outcome, format: Format) {

@@ -11,7 +11,6 @@
 //! across fragments; footnotes keep their labels as their visible marks.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
@@ -21,6 +20,7 @@ use pulldown_cmark::{
 use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::highlight;
 use crate::model::audience::{AudienceModel, Restriction};
+use crate::model::lifecycle::{Calendar, Window};
 
 pub type BlockId = usize;
 
@@ -44,6 +44,8 @@ pub struct Fragment {
 #[derive(Debug, Clone)]
 pub struct OnlyBlock {
     pub restriction: Restriction,
+    /// `from=` / `until=` conditions.
+    pub window: Window,
     pub pos: Pos,
 }
 
@@ -110,12 +112,13 @@ pub static PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsi
 pub fn parse(
     input: &Input,
     audiences: &AudienceModel,
+    calendar: &Calendar,
     links: &dyn LinkResolver,
     diags: &mut Vec<Diagnostic>,
 ) -> Document {
     PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut doc = Document::default();
-    let segments = split_fences(input, audiences, &mut doc.blocks, diags);
+    let segments = split_fences(input, audiences, calendar, &mut doc.blocks, diags);
     let refdefs = if segments.len() > 1 {
         reference_definitions(input.body)
     } else {
@@ -168,6 +171,7 @@ struct Segment {
 fn split_fences(
     input: &Input,
     audiences: &AudienceModel,
+    calendar: &Calendar,
     blocks: &mut Vec<OnlyBlock>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Segment> {
@@ -219,16 +223,19 @@ fn split_fences(
                         );
                     }
                 } else {
-                    let restriction = parse_only(
+                    let conditions = parse_only(
                         rest,
                         input.file,
-                        line_no,
-                        col + (trimmed.len() - rest.len()) as u32,
+                        Pos::new(line_no, col + (trimmed.len() - rest.len()) as u32),
                         audiences,
+                        calendar,
                         diags,
                     );
+                    // A block with errors fails the build; keep its place so parsing goes on.
+                    let (restriction, window) = conditions.unwrap_or_default();
                     blocks.push(OnlyBlock {
-                        restriction: restriction.unwrap_or_default(),
+                        restriction,
+                        window,
                         pos: Pos::new(line_no, col),
                     });
                     stack.push(blocks.len() - 1);
@@ -264,14 +271,16 @@ fn code_fence_marker(trimmed: &str) -> Option<(char, usize)> {
 }
 
 /// Parses `only tier=gold role=sales,technical` (after the `:::`).
+/// Parses `only tier=gold role=sales,technical from=2026-12-01` (after the `:::`).
 fn parse_only(
     rest: &str,
     file: &str,
-    line: u32,
-    col: u32,
+    at: Pos,
     audiences: &AudienceModel,
+    calendar: &Calendar,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Restriction> {
+) -> Option<(Restriction, Window)> {
+    let (line, col) = (at.line, at.column);
     let (kind, conds) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     if kind != "only" {
         diags.push(
@@ -283,6 +292,7 @@ fn parse_only(
         return None;
     }
     let mut restriction = Restriction::default();
+    let mut window = Window::default();
     let mut ok = true;
     let conds_col = col + (rest.len() - conds.len()) as u32;
     let mut any = false;
@@ -299,10 +309,32 @@ fn parse_only(
             ok = false;
             continue;
         };
+        if axis_name == "from" || axis_name == "until" {
+            let parsed = if axis_name == "from" {
+                calendar.parse(values)
+            } else {
+                calendar.parse_until(values)
+            };
+            match parsed {
+                Some(ts) if axis_name == "from" => window.from = Some(ts),
+                Some(ts) => window.until = Some(ts),
+                None => {
+                    diags.push(
+                        Diagnostic::error("bad-date", format!("`{values}` is not a valid date or date and time"))
+                            .at(file, Pos::new(line, tok_col + axis_name.len() as u32 + 1))
+                            .len(values.chars().count().max(1))
+                            .help("write e.g. `from=2026-12-01` or `until=2026-12-31T18:00`; `until` with a date keeps the block through that day"),
+                    );
+                    ok = false;
+                }
+            }
+            continue;
+        }
         let Some(axis) = audiences.axis_id(axis_name) else {
-            let known = audiences.axis_names();
-            let help = if known.is_empty() {
-                "this site defines no audience axes; add an `audience:` block to kanava.yaml"
+            let mut known = audiences.axis_names();
+            known.extend(["from", "until"]);
+            let help = if known.len() == 2 {
+                "this site defines no audience axes (add an `audience:` block to kanava.yaml); dates work: `from=2026-12-01`, `until=2026-12-31`"
                     .to_owned()
             } else {
                 suggest_help(axis_name, &known, "known axes")
@@ -340,7 +372,17 @@ fn parse_only(
         );
         ok = false;
     }
-    ok.then_some(restriction)
+    if let (Some(from), Some(until)) = (window.from, window.until)
+        && until <= from
+    {
+        diags.push(
+            Diagnostic::error("expires-before-publish", "`until` is not after `from`")
+                .at(file, Pos::new(line, col))
+                .help("the block would never be shown; check both dates"),
+        );
+        ok = false;
+    }
+    ok.then_some((restriction, window))
 }
 
 /// Whitespace-separated tokens with their byte offsets.
@@ -656,9 +698,10 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// For tests and tools: the visible text of some HTML (tags stripped).
+/// The visible text of some HTML, tags stripped and the common entities decoded (for
+/// diffs and, later, search).
 pub fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
         match c {
@@ -668,8 +711,11 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    let _ = write!(out, "");
-    out
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -695,6 +741,7 @@ mod tests {
                 line_offset: 3,
             },
             &model,
+            &Calendar::utc(),
             &NoLinks,
             &mut diags,
         );

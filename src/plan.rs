@@ -11,18 +11,23 @@ use std::collections::BTreeMap;
 use crate::load::Config;
 use crate::markdown::{BlockId, Fragment, Heading};
 use crate::model::audience::{Audience, AudienceId};
+use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
 use crate::model::{Asset, Page, PageId, PageKind, Site, TAGS_URL};
+use jiff::Timestamp;
 
-/// One output site: an audience (later also a stage and a language).
+/// One output site: an audience, in a stage, at a moment (later also a language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct View {
     pub audience: AudienceId,
+    pub stage: Stage,
+    pub at: Timestamp,
 }
 
 /// Which pages and fragments a view keeps.
 pub struct Visibility<'s> {
     site: &'s Site,
     audience: &'s Audience,
+    view: View,
     pages: Vec<bool>,
 }
 
@@ -32,7 +37,11 @@ impl<'s> Visibility<'s> {
         let mut pages: Vec<bool> = site
             .pages
             .iter()
-            .map(|p| p.kind == PageKind::Home || audience.admits(&p.restriction))
+            .map(|p| {
+                p.kind == PageKind::Home
+                    || (audience.admits(&p.restriction)
+                        && p.lifecycle.shown(view.stage, view.at).is_some())
+            })
             .collect();
         // A folder without `_index.md` has nothing of its own to show: it is in the view
         // only if something below it is. Children come after parents, so go backwards.
@@ -48,6 +57,7 @@ impl<'s> Visibility<'s> {
         Visibility {
             site,
             audience,
+            view,
             pages,
         }
     }
@@ -56,9 +66,24 @@ impl<'s> Visibility<'s> {
         self.pages[id]
     }
 
-    /// Does the audience satisfy this `::: only` block of the page?
+    /// Does the view keep this `::: only` block of the page (audience and dates)?
     pub fn block(&self, page: &Page, block: BlockId) -> bool {
-        self.audience.admits(&page.doc.blocks[block].restriction)
+        let b = &page.doc.blocks[block];
+        let dates = Lifecycle {
+            status: Status::Published,
+            window: b.window,
+        };
+        self.audience.admits(&b.restriction) && dates.shown(self.view.stage, self.view.at).is_some()
+    }
+
+    /// Why a visible page is shown though it is not live in production (its banner).
+    pub fn note(&self, page: &Page) -> Option<Note> {
+        if page.kind == PageKind::Home {
+            return None;
+        }
+        page.lifecycle
+            .shown(self.view.stage, self.view.at)
+            .flatten()
     }
 
     /// Does the audience see this fragment of this (visible) page?
@@ -81,6 +106,10 @@ impl<'s> Visibility<'s> {
     pub fn site(&self) -> &'s Site {
         self.site
     }
+
+    pub fn view(&self) -> View {
+        self.view
+    }
 }
 
 /// A page as a view sees it. Indexes (`parent`, `children`, `prev`, `next`) point into
@@ -96,6 +125,9 @@ pub struct PlanPage<'s> {
     /// The HTML of the visible fragments, in order.
     pub content: Vec<&'s str>,
     pub toc: Vec<&'s Heading>,
+    /// Set when the page is shown in a non-production stage though not live (its banner).
+    pub note: Option<Note>,
+    pub lifecycle: Lifecycle,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     pub prev: Option<usize>,
@@ -110,6 +142,8 @@ pub struct PlanTag<'s> {
 
 pub struct Plan<'s> {
     pub config: &'s Config,
+    pub calendar: &'s crate::model::lifecycle::Calendar,
+    pub view: View,
     /// The audience's name, when the site defines audiences.
     pub audience: Option<&'s str>,
     /// Home first, then depth-first in navigation order.
@@ -161,6 +195,8 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             updated: page.updated,
             content,
             toc,
+            note: vis.note(page),
+            lifecycle: page.lifecycle,
             parent: page.parent.and_then(|p| slot[p]),
             children: page.children.iter().filter_map(|&c| slot[c]).collect(),
             prev: None,
@@ -202,6 +238,8 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         .collect();
     Plan {
         config: &site.config,
+        calendar: &site.calendar,
+        view,
         audience: site
             .audiences
             .configured
@@ -212,10 +250,14 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
     }
 }
 
-/// Every view of the site (one per audience), or just the named audiences.
-pub fn views(site: &Site, only: &[AudienceId]) -> Vec<View> {
+/// The views of one stage at one moment: one per audience, or just the named audiences.
+pub fn views(site: &Site, only: &[AudienceId], stage: Stage, at: Timestamp) -> Vec<View> {
     (0..site.audiences.audiences.len())
         .filter(|a| only.is_empty() || only.contains(a))
-        .map(|audience| View { audience })
+        .map(|audience| View {
+            audience,
+            stage,
+            at,
+        })
         .collect()
 }

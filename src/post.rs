@@ -27,7 +27,11 @@ pub fn sitemap(plan: &Plan, site_url: &Option<String>) -> Option<String> {
     Some(xml)
 }
 
-pub fn robots(site_url: &Option<String>) -> String {
+/// Outside production, robots are turned away from everything (review sites get found).
+pub fn robots(site_url: &Option<String>, production: bool) -> String {
+    if !production {
+        return String::from("User-agent: *\nDisallow: /\n");
+    }
     let mut txt = String::from("User-agent: *\nAllow: /\n");
     if let Some(url) = site_url {
         let _ = writeln!(txt, "Sitemap: {url}sitemap.xml");

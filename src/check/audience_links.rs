@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::LinkTarget;
+use crate::model::lifecycle::Note;
 use crate::model::{PageId, Site};
-use crate::plan::{Visibility, views};
+use crate::plan::{View, Visibility};
 
-pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
+pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
     // (page, position, dest) → (target description, audiences that cannot follow it)
     let mut broken: BTreeMap<(PageId, Pos, String), (String, Vec<String>)> = BTreeMap::new();
-    for view in views(site, &[]) {
+    for &view in views {
         let vis = Visibility::of(site, view);
         let audience = &site.audiences.audiences[view.audience].name;
         for (id, page) in site.pages.iter().enumerate() {
@@ -64,11 +65,15 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     };
     let target = &site.pages[target_id];
     if !vis.page(target_id) {
-        return Some(format!(
-            "`{}` is restricted to {}",
-            target.display_path(),
-            site.audiences.describe(&target.restriction)
-        ));
+        let audience = &site.audiences.audiences[vis.view().audience];
+        if !audience.admits(&target.restriction) {
+            return Some(format!(
+                "`{}` is restricted to {}",
+                target.display_path(),
+                site.audiences.describe(&target.restriction)
+            ));
+        }
+        return Some(lifecycle_reason(site, vis.view(), target));
     }
     let anchor = anchor?;
     let heading = target.doc.headings.iter().find(|h| h.id == anchor)?;
@@ -84,4 +89,28 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
         b.pos.line,
         site.audiences.describe(&b.restriction)
     ))
+}
+
+/// Why a page the audience may see is not in this stage at this moment.
+fn lifecycle_reason(site: &Site, view: View, target: &crate::model::Page) -> String {
+    let cal = &site.calendar;
+    let when = format!("{} on {}", view.stage.name(), cal.display(view.at));
+    let life = target.lifecycle;
+    let why = match life
+        .shown(crate::model::lifecycle::Stage::Preview, view.at)
+        .flatten()
+    {
+        Some(Note::Draft) => "it is a draft".to_owned(),
+        Some(Note::Review) => "it is in review".to_owned(),
+        Some(Note::Expired) => match life.window.until {
+            Some(t) => format!("it expired {}", cal.display(t)),
+            None => "it has expired".to_owned(),
+        },
+        Some(Note::Scheduled) => match life.window.from {
+            Some(t) => format!("it goes live {}", cal.display(t)),
+            None => "it is scheduled".to_owned(),
+        },
+        None => "it is not shown".to_owned(),
+    };
+    format!("`{}` is not in {when}: {why}", target.display_path())
 }

@@ -8,11 +8,13 @@ mod unused_assets;
 
 use crate::diag::Diagnostic;
 use crate::model::Site;
+use crate::plan::View;
 
-pub fn run(site: &Site) -> Vec<Diagnostic> {
+/// Runs every rule; the view-dependent ones over `views` (the views being built).
+pub fn run(site: &Site, views: &[View]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     anchors::check(site, &mut diags);
-    audience_links::check(site, &mut diags);
-    unused_assets::check(site, &mut diags);
+    audience_links::check(site, views, &mut diags);
+    unused_assets::check(site, views, &mut diags);
     diags
 }

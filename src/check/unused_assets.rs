@@ -4,11 +4,11 @@
 use crate::diag::Diagnostic;
 use crate::markdown::LinkTarget;
 use crate::model::Site;
-use crate::plan::{Visibility, views};
+use crate::plan::{View, Visibility};
 
-pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
+pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
     let mut published = vec![false; site.assets.len()];
-    for view in views(site, &[]) {
+    for &view in views {
         let vis = Visibility::of(site, view);
         for (id, page) in site.pages.iter().enumerate() {
             if !vis.page(id) {
@@ -29,8 +29,9 @@ pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::warning(
                     "unpublished-asset",
                     format!(
-                        "`{}` is linked from no page any audience sees, so it is not published",
-                        asset.path
+                        "`{}` is linked from no page any audience sees in {}, so it is not published",
+                        asset.path,
+                        stage_name(views)
                     ),
                 )
                 .in_file(asset.path.clone())
@@ -38,4 +39,8 @@ pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+fn stage_name(views: &[View]) -> &'static str {
+    views.first().map_or("production", |v| v.stage.name())
 }

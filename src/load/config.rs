@@ -2,6 +2,7 @@
 //! typo never silently turns a feature off.
 
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, suggest_help};
 use crate::yaml::{self, Node};
@@ -15,6 +16,8 @@ const KEYS: &[&str] = &[
     "base_url",
     "theme",
     "language",
+    "timezone",
+    "default_status",
     "audience",
 ];
 
@@ -33,6 +36,12 @@ pub struct Config {
     /// The site's language code (`lang` attribute).
     #[serde(default = "default_language")]
     pub language: String,
+    /// IANA name (`Europe/Helsinki`) for dates written without an offset; default UTC.
+    #[serde(default)]
+    pub timezone: Option<Spanned<String>>,
+    /// Status of pages that do not name one (`draft`, `review`, `published`; default published).
+    #[serde(default)]
+    pub default_status: Option<Spanned<String>>,
     /// Axes and audiences (see `model::audience`); interpreted there, with positions.
     #[serde(default)]
     pub audience: Option<Node>,

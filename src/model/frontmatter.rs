@@ -5,10 +5,22 @@ use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::model::audience::{AudienceModel, AxisId, Req};
+use crate::model::lifecycle::{Calendar, Status};
 use crate::yaml::{Node, Value};
+use jiff::Timestamp;
 
 /// Keys every page may use; the site's audience axes (`tier`, `role`…) come on top.
-pub const KEYS: &[&str] = &["title", "description", "weight", "slug", "tags", "updated"];
+pub const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "slug",
+    "tags",
+    "updated",
+    "status",
+    "publish",
+    "expires",
+];
 
 #[derive(Debug, Default, Clone)]
 pub struct FrontMatter {
@@ -18,6 +30,9 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub tags: Vec<String>,
     pub updated: Option<Date>,
+    pub status: Option<(Status, Pos)>,
+    pub publish: Option<(Timestamp, Pos)>,
+    pub expires: Option<(Timestamp, Pos)>,
     /// Audience restrictions written on this page, with where each was written.
     pub restrictions: Vec<(AxisId, Req, Pos)>,
 }
@@ -27,6 +42,7 @@ pub fn parse(
     file: &str,
     line_offset: u32,
     audiences: &AudienceModel,
+    calendar: &Calendar,
     diags: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
     let mut fm = FrontMatter::default();
@@ -113,6 +129,27 @@ pub fn parse(
                 ),
             },
             ("updated", _) => diags.push(wrong(key, "a date (YYYY-MM-DD)", v)),
+            ("status", Value::Str(s)) => match Status::parse(s) {
+                Some(status) => fm.status = Some((status, at(v))),
+                None => diags.push(
+                    Diagnostic::error("unknown-status", format!("`{s}` is not a status"))
+                        .at(file, at(v))
+                        .len(s.chars().count())
+                        .help(suggest_help(s, Status::NAMES, "statuses")),
+                ),
+            },
+            ("status", _) => diags.push(wrong(key, "draft, review or published", v)),
+            ("publish" | "expires", Value::Str(s)) => match calendar.parse(s) {
+                Some(ts) if key == "publish" => fm.publish = Some((ts, at(v))),
+                Some(ts) => fm.expires = Some((ts, at(v))),
+                None => diags.push(
+                    Diagnostic::error("bad-date", format!("`{s}` is not a valid date or date and time"))
+                        .at(file, at(v))
+                        .len(s.chars().count())
+                        .help("write `2026-12-01`, `2026-12-01 09:00` or `2026-12-01T09:00:00+02:00`; without an offset the site's `timezone` applies"),
+                ),
+            },
+            ("publish" | "expires", _) => diags.push(wrong(key, "a date or date and time", v)),
             (name, _) => match audiences.axis_id(name) {
                 Some(axis) => match audiences.req_from_node(axis, v, file, line_offset) {
                     Ok(req) => fm.restrictions.push((axis, req, at(k))),
@@ -134,6 +171,16 @@ pub fn parse(
             },
         }
     }
+    if let (Some((publish, _)), Some((expires, pos))) = (fm.publish, fm.expires)
+        && expires <= publish
+    {
+        diags.push(
+            Diagnostic::error("expires-before-publish", "`expires` is not after `publish`")
+                .at(file, pos)
+                .help("the page would never be live; check both dates"),
+        );
+        fm.expires = None;
+    }
     fm
 }
 
@@ -152,7 +199,14 @@ mod tests {
 
     fn parse_fm(yaml: &str) -> (FrontMatter, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let fm = parse(yaml, "p.md", 1, &AudienceModel::single(), &mut diags);
+        let fm = parse(
+            yaml,
+            "p.md",
+            1,
+            &AudienceModel::single(),
+            &Calendar::utc(),
+            &mut diags,
+        );
         (fm, diags)
     }
 

@@ -7,6 +7,7 @@
 
 pub mod audience;
 pub mod frontmatter;
+pub mod lifecycle;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,6 +18,7 @@ use crate::load::{AssetFile, CONTENT_DIR, Config, Sources, frontmatter as split}
 use crate::markdown::{self, Document, LinkError, LinkResolver, LinkTarget, Resolved};
 use audience::{AudienceModel, AxisId, Restriction};
 use frontmatter::FrontMatter;
+use lifecycle::{Calendar, Lifecycle, Status, Window};
 
 pub type PageId = usize;
 pub type AssetId = usize;
@@ -51,6 +53,8 @@ pub struct Page {
     pub restriction: Restriction,
     /// For each restricted axis, the page whose front matter set it (`None`: the default).
     pub origins: Vec<(AxisId, Option<PageId>)>,
+    /// Status and publish window in force (cascaded from sections).
+    pub lifecycle: Lifecycle,
     pub doc: Document,
 }
 
@@ -74,6 +78,7 @@ pub struct Asset {
 pub struct Site {
     pub config: Config,
     pub audiences: AudienceModel,
+    pub calendar: Calendar,
     /// Index 0 is the home page; then depth-first in navigation order.
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -96,6 +101,8 @@ struct Node {
 
 pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
     let audiences = audience::from_config(config.audience.as_ref(), diags);
+    let calendar = calendar(&config, diags);
+    let default_status = default_status(&config, diags);
 
     // Front matter of every file (cheap, sequential so diagnostics stay in order).
     let mut bodies: HashMap<String, (&str, u32)> = HashMap::new();
@@ -103,7 +110,14 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     for file in &sources.markdown {
         match split::split(&file.path, &file.text) {
             Ok(s) => {
-                let fm = frontmatter::parse(s.yaml, &file.path, s.yaml_offset, &audiences, diags);
+                let fm = frontmatter::parse(
+                    s.yaml,
+                    &file.path,
+                    s.yaml_offset,
+                    &audiences,
+                    &calendar,
+                    diags,
+                );
                 bodies.insert(file.path.clone(), (s.body, s.body_offset));
                 fms.insert(file.path.clone(), fm);
             }
@@ -225,6 +239,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             children: node.children.iter().map(|&c| index_of[c]).collect(),
             restriction: Restriction::default(),
             origins: Vec::new(),
+            lifecycle: Lifecycle::default(),
             doc: Document::default(),
         });
     }
@@ -232,6 +247,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
 
     check_urls(&pages, diags);
     cascade(&mut pages, &audiences, fm_of, diags);
+    cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
 
     let assets: Vec<Asset> = sources.assets.iter().map(asset).collect();
     check_asset_paths(&pages, &assets, diags);
@@ -255,7 +271,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
                 body,
                 line_offset,
             };
-            let doc = markdown::parse(&input, &audiences, &resolver, &mut d);
+            let doc = markdown::parse(&input, &audiences, &calendar, &resolver, &mut d);
             (doc, d)
         })
         .collect();
@@ -267,9 +283,177 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     Site {
         config,
         audiences,
+        calendar,
         pages,
         assets,
     }
+}
+
+fn calendar(config: &Config, diags: &mut Vec<Diagnostic>) -> Calendar {
+    let Some(name) = &config.timezone else {
+        return Calendar::utc();
+    };
+    match jiff::tz::TimeZone::get(&name.value) {
+        Ok(tz) => Calendar { tz },
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(
+                    "bad-timezone",
+                    format!("`{}` is not a known timezone", name.value),
+                )
+                .at(
+                    crate::load::CONFIG_FILE,
+                    Pos::new(
+                        name.referenced.line() as u32,
+                        name.referenced.column() as u32,
+                    ),
+                )
+                .len(name.value.chars().count())
+                .help("use an IANA name such as `Europe/Helsinki`, `Europe/Rome` or `UTC`"),
+            );
+            Calendar::utc()
+        }
+    }
+}
+
+fn default_status(config: &Config, diags: &mut Vec<Diagnostic>) -> Status {
+    let Some(name) = &config.default_status else {
+        return Status::Published;
+    };
+    Status::parse(&name.value).unwrap_or_else(|| {
+        diags.push(
+            Diagnostic::error(
+                "unknown-status",
+                format!("`{}` is not a status", name.value),
+            )
+            .at(
+                crate::load::CONFIG_FILE,
+                Pos::new(
+                    name.referenced.line() as u32,
+                    name.referenced.column() as u32,
+                ),
+            )
+            .len(name.value.chars().count())
+            .help(crate::diag::suggest_help(
+                &name.value,
+                Status::NAMES,
+                "statuses",
+            )),
+        );
+        Status::Published
+    })
+}
+
+/// Cascades status and publish windows: a child's status is the least published of its
+/// chain (a draft section hides everything below it), its window the intersection of the
+/// chain's windows. A child may narrow its section's window, never widen it. The home
+/// page is in every stage.
+fn cascade_lifecycle<'f>(
+    pages: &mut [Page],
+    default_status: Status,
+    fm_of: impl Fn(PageId) -> &'f FrontMatter,
+    calendar: &Calendar,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Per page: the explicit window of its chain, and which page set each end.
+    let mut chain: Vec<(Window, Option<PageId>, Option<PageId>)> =
+        vec![(Window::default(), None, None); pages.len()];
+    for id in 0..pages.len() {
+        let fm = fm_of(id);
+        let file = pages[id].display_path().to_owned();
+        if pages[id].kind == PageKind::Home {
+            for (key, pos) in [
+                ("status", fm.status.map(|s| s.1)),
+                ("publish", fm.publish.map(|p| p.1)),
+                ("expires", fm.expires.map(|e| e.1)),
+            ] {
+                if let Some(pos) = pos {
+                    diags.push(
+                        Diagnostic::error(
+                            "restricted-home",
+                            format!("the home page is in every stage and cannot have `{key}`"),
+                        )
+                        .at(file.clone(), pos)
+                        .help("schedule parts of it with `::: only from=… until=…` blocks instead"),
+                    );
+                }
+            }
+            continue;
+        }
+        let parent = pages[id]
+            .parent
+            .filter(|&p| pages[p].kind != PageKind::Home);
+        let (outer, from_origin, until_origin) =
+            parent.map_or((Window::default(), None, None), |p| chain[p]);
+        let parent_status = parent.map_or(Status::Published, |p| pages[p].lifecycle.status);
+        let own_status = fm.status.map_or(default_status, |s| s.0);
+        let mut own = Window {
+            from: fm.publish.map(|p| p.0),
+            until: fm.expires.map(|e| e.0),
+        };
+        if let (Some((from, pos)), Some(outer_from), Some(origin)) =
+            (fm.publish, outer.from, from_origin)
+            && from < outer_from
+        {
+            diags.push(widened(
+                &file,
+                pos,
+                "publish",
+                calendar.display(from),
+                pages[origin].display_path(),
+                calendar.display(outer_from),
+            ));
+            own.from = None;
+        }
+        if let (Some((until, pos)), Some(outer_until), Some(origin)) =
+            (fm.expires, outer.until, until_origin)
+            && until > outer_until
+        {
+            diags.push(widened(
+                &file,
+                pos,
+                "expires",
+                calendar.display(until),
+                pages[origin].display_path(),
+                calendar.display(outer_until),
+            ));
+            own.until = None;
+        }
+        let window = outer.and(own);
+        chain[id] = (
+            window,
+            if own.from.is_some() && window.from == own.from {
+                Some(id)
+            } else {
+                from_origin
+            },
+            if own.until.is_some() && window.until == own.until {
+                Some(id)
+            } else {
+                until_origin
+            },
+        );
+        pages[id].lifecycle = Lifecycle {
+            status: parent_status.min(own_status),
+            window,
+        };
+    }
+}
+
+fn widened(
+    file: &str,
+    pos: Pos,
+    key: &str,
+    value: String,
+    section: &str,
+    section_value: String,
+) -> Diagnostic {
+    Diagnostic::error(
+        "widened-window",
+        format!("`{key}: {value}` reaches outside its section `{section}`, which has `{key}: {section_value}`"),
+    )
+    .at(file, pos)
+    .help("a page may narrow its section's publish window, never widen it")
 }
 
 fn section_node(dir: &str, nodes: &mut Vec<Node>, dirs: &mut HashMap<String, usize>) -> usize {

@@ -5,11 +5,13 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::model::PageKind;
+use crate::model::lifecycle::{Lifecycle, Note, Stage, Window};
 use crate::plan::Plan;
 
 pub struct Contexts<'p, 's> {
     plan: &'p Plan<'s>,
     site: SiteCtx<'s>,
+    stage: StageCtx,
     /// Absolute URL of this view's site root, when `base_url` is set.
     pub site_url: Option<String>,
 }
@@ -24,6 +26,24 @@ struct SiteCtx<'s> {
 #[derive(Serialize)]
 struct AudienceCtx<'s> {
     name: &'s str,
+}
+
+/// The stage being built; templates show a ribbon and `noindex` outside production.
+#[derive(Serialize, Clone)]
+struct StageCtx {
+    name: &'static str,
+    production: bool,
+    /// The moment built for, e.g. `22 Nov 2026 09:00`.
+    at: String,
+}
+
+/// Why a page is shown though not live in production: its banner.
+#[derive(Serialize)]
+struct NoteCtx {
+    /// `draft`, `review`, `scheduled` or `expired`
+    kind: Note,
+    /// `In review`, `Goes live 1 Dec 2026 09:00`…
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -65,6 +85,7 @@ struct PageCtx<'s> {
     tags: Vec<TagLink<'s>>,
     updated: Option<String>,
     kind: &'s str,
+    note: Option<NoteCtx>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +110,7 @@ struct TagCtx<'s> {
 struct Ctx<'s> {
     site: SiteCtx<'s>,
     audience: Option<AudienceCtx<'s>>,
+    stage: StageCtx,
     root: String,
     kind: &'static str,
     lang: &'s str,
@@ -111,8 +133,14 @@ impl<'p, 's> Contexts<'p, 's> {
             Some(name) => format!("{base}{name}/"),
             None => base.clone(),
         });
+        let stage = plan.view.stage;
         Contexts {
             plan,
+            stage: StageCtx {
+                name: stage.name(),
+                production: stage == Stage::Production,
+                at: plan.calendar.display(plan.view.at),
+            },
             site: SiteCtx {
                 title: &config.title,
                 description: config.description.as_deref(),
@@ -144,6 +172,7 @@ impl<'p, 's> Contexts<'p, 's> {
         Ctx {
             site: self.site.clone(),
             audience: self.plan.audience.map(|name| AudienceCtx { name }),
+            stage: self.stage.clone(),
             root: root_of(url),
             kind,
             lang: &self.plan.config.language,
@@ -191,6 +220,7 @@ impl<'p, 's> Contexts<'p, 's> {
                 .collect(),
             updated: p.updated.map(|d| d.to_string()),
             kind,
+            note: p.note.map(|kind| self.note(kind, p.lifecycle)),
         };
         let mut ctx = self.base(kind, p.url, Some(i), page);
         let mut crumbs = Vec::new();
@@ -258,7 +288,23 @@ impl<'p, 's> Contexts<'p, 's> {
             tags: Vec::new(),
             updated: None,
             kind,
+            note: None,
         }
+    }
+
+    fn note(&self, kind: Note, life: Lifecycle) -> NoteCtx {
+        let cal = self.plan.calendar;
+        let text = match (kind, life.window) {
+            (Note::Draft, _) => "Draft".to_owned(),
+            (Note::Review, _) => "In review".to_owned(),
+            (Note::Scheduled, Window { from: Some(t), .. }) => {
+                format!("Goes live {}", cal.display(t))
+            }
+            (Note::Scheduled, _) => "Scheduled".to_owned(),
+            (Note::Expired, Window { until: Some(t), .. }) => format!("Expired {}", cal.display(t)),
+            (Note::Expired, _) => "Expired".to_owned(),
+        };
+        NoteCtx { kind, text }
     }
 
     fn tag_ctx(&self, t: usize) -> TagCtx<'s> {

@@ -128,7 +128,11 @@ impl Renderer {
         if let Some(sitemap) = crate::post::sitemap(plan, &ctx.site_url) {
             sink.write("sitemap.xml", sitemap.as_bytes())?;
         }
-        sink.write("robots.txt", crate::post::robots(&ctx.site_url).as_bytes())?;
+        let production = plan.view.stage == crate::model::lifecycle::Stage::Production;
+        sink.write(
+            "robots.txt",
+            crate::post::robots(&ctx.site_url, production).as_bytes(),
+        )?;
         crate::diag::normalize(&mut diags);
         Ok(diags)
     }

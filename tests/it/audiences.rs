@@ -185,15 +185,17 @@ fn canary_every_audience_gets_exactly_what_it_may_see() {
 fn planted_leak_is_caught_by_the_scan() {
     let (site, expected) = canary_site();
     let mut diags = Vec::new();
-    let (model, _) = kanava::load_site(site.root(), &mut diags).unwrap();
-    let model = model.unwrap();
+    let loaded = kanava::load_site(site.root(), Default::default(), None, &mut diags).unwrap();
+    let model = loaded.site.unwrap();
     let theme = kanava::load::theme::read(site.root(), None, &mut diags);
     let renderer = kanava::render::Renderer::new(theme, &mut diags);
     let staging = kanava::write::Staging::begin(&site.out_dir()).unwrap();
     let staff = kanava::plan::View {
         audience: model.audiences.audience_id("staff").unwrap(),
+        stage: Default::default(),
+        at: loaded.at,
     };
-    for view in kanava::plan::views(&model, &[]) {
+    for view in kanava::plan::views(&model, &[], staff.stage, loaded.at) {
         let folder = kanava::view_folder(&model, view);
         // The deliberately wrong step: public's site is rendered from staff's plan.
         let wrong = if folder == "public" { staff } else { view };

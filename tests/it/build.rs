@@ -96,8 +96,8 @@ fn init_scaffolds_a_site_that_builds_cleanly() {
     let options = kanava::Options {
         root: target.clone(),
         out: Some(target.join("public")),
-        audiences: vec![],
         deny_warnings: true,
+        ..kanava::Options::default()
     };
     let outcome = kanava::build(&options).unwrap();
     assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);

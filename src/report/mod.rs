@@ -2,11 +2,15 @@
 //! page is or is not in a view (`kanava explain`). Both ask [`plan`] — the same code that
 //! decides the build — so a report can never disagree with the output.
 
+pub mod diff;
+pub mod status;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::model::audience::{AudienceModel, Has, Req};
+use crate::model::lifecycle::Stage;
 use crate::model::{PageKind, Site};
 use crate::plan::{self, View, Visibility};
 
@@ -25,7 +29,8 @@ pub struct MatrixRow {
     pub receives: Vec<bool>,
 }
 
-pub fn matrix(site: &Site) -> Matrix {
+/// Who receives what in `stage` at `at`.
+pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
     let audiences: Vec<String> = site
         .audiences
         .audiences
@@ -47,7 +52,7 @@ pub fn matrix(site: &Site) -> Matrix {
             receives: Vec::new(),
         }))
         .collect();
-    for view in plan::views(site, &[]) {
+    for view in plan::views(site, &[], stage, at) {
         let plan = plan::make(site, view);
         let pages: std::collections::HashSet<&str> =
             plan.pages.iter().filter_map(|p| p.source).collect();
@@ -111,7 +116,12 @@ fn csv_field(s: &str) -> String {
 
 /// Why `page` (a source path, with or without `content/`) is or is not in the view of
 /// `audience`. `Err` says what was not found.
-pub fn explain(site: &Site, page: &str, audience: &str) -> Result<String, String> {
+pub fn explain(
+    site: &Site,
+    view_of: impl Fn(usize) -> View,
+    page: &str,
+    audience: &str,
+) -> Result<String, String> {
     let wanted = if page.starts_with("content/") {
         page.to_owned()
     } else {
@@ -141,7 +151,7 @@ pub fn explain(site: &Site, page: &str, audience: &str) -> Result<String, String
     let model = &site.audiences;
     let a = &model.audiences[aid];
     let p = &site.pages[id];
-    let vis = Visibility::of(site, View { audience: aid });
+    let vis = Visibility::of(site, view_of(aid));
     let mut out = String::new();
     let verdict = if vis.page(id) { "is in" } else { "is NOT in" };
     let _ = writeln!(

@@ -1,0 +1,159 @@
+//! `kanava status`: what an editor and a release manager need to know — drafts, pages in
+//! review, what goes live or expires in the next days (soonest first, with the audiences
+//! concerned), and the next moment the production output will change, so CI can schedule
+//! its next rebuild.
+
+use std::fmt::Write as _;
+
+use jiff::{Timestamp, ToSpan};
+use serde::Serialize;
+
+use crate::model::lifecycle::{Status, Window};
+use crate::model::{Page, PageKind, Site};
+
+#[derive(Serialize)]
+pub struct Report {
+    pub at: String,
+    pub days: i64,
+    pub drafts: Vec<Entry>,
+    pub review: Vec<Entry>,
+    pub upcoming: Vec<Event>,
+    /// When the production output next changes (a page or block goes live or expires).
+    pub next_production_change: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Entry {
+    pub file: String,
+    pub title: String,
+    pub audiences: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Event {
+    pub when: String,
+    /// `goes-live`, `expires`, `block-goes-live`, `block-ends`
+    pub event: &'static str,
+    pub file: String,
+    pub title: String,
+    pub audiences: Vec<String>,
+    /// The block's line, for block events.
+    pub line: Option<u32>,
+    #[serde(skip)]
+    at: Timestamp,
+}
+
+pub fn make(site: &Site, at: Timestamp, days: i64) -> Report {
+    let cal = &site.calendar;
+    let horizon = at.checked_add((days * 24).hours()).unwrap_or(at);
+    let mut drafts = Vec::new();
+    let mut review = Vec::new();
+    let mut upcoming = Vec::new();
+    let mut next: Option<Timestamp> = None;
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| p.source.is_some() && p.kind != PageKind::Home)
+    {
+        let entry = || Entry {
+            file: page.display_path().to_owned(),
+            title: page.title.clone(),
+            audiences: audiences(site, page),
+        };
+        match page.lifecycle.status {
+            Status::Draft => drafts.push(entry()),
+            Status::Review => review.push(entry()),
+            Status::Published => {}
+        }
+        let mut event = |when: Timestamp, event: &'static str, line: Option<u32>| {
+            if when > at && page.lifecycle.status == Status::Published {
+                next = Some(next.map_or(when, |n| n.min(when)));
+            }
+            if when > at && when <= horizon && page.lifecycle.status != Status::Draft {
+                upcoming.push(Event {
+                    when: cal.display(when),
+                    event,
+                    file: page.display_path().to_owned(),
+                    title: page.title.clone(),
+                    audiences: audiences(site, page),
+                    line,
+                    at: when,
+                });
+            }
+        };
+        let Window { from, until } = page.lifecycle.window;
+        if let Some(t) = from {
+            event(t, "goes-live", None);
+        }
+        if let Some(t) = until {
+            event(t, "expires", None);
+        }
+        for block in &page.doc.blocks {
+            if let Some(t) = block.window.from {
+                event(t, "block-goes-live", Some(block.pos.line));
+            }
+            if let Some(t) = block.window.until {
+                event(t, "block-ends", Some(block.pos.line));
+            }
+        }
+    }
+    upcoming.sort_by(|a, b| (a.at, &a.file, a.line).cmp(&(b.at, &b.file, b.line)));
+    Report {
+        at: cal.iso(at),
+        days,
+        drafts,
+        review,
+        upcoming,
+        next_production_change: next.map(|t| cal.iso(t)),
+    }
+}
+
+/// The audiences whose restrictions admit the page (whatever its stage).
+fn audiences(site: &Site, page: &Page) -> Vec<String> {
+    site.audiences
+        .audiences
+        .iter()
+        .filter(|a| a.admits(&page.restriction))
+        .map(|a| a.name.clone())
+        .collect()
+}
+
+pub fn human(r: &Report) -> String {
+    let mut out = format!("status at {}, looking {} days ahead\n", r.at, r.days);
+    let list = |out: &mut String, title: &str, entries: &[Entry]| {
+        let _ = writeln!(out, "\n{title} ({})", entries.len());
+        for e in entries {
+            let _ = writeln!(
+                out,
+                "  {}  \"{}\"  [{}]",
+                e.file,
+                e.title,
+                e.audiences.join(", ")
+            );
+        }
+    };
+    list(&mut out, "drafts", &r.drafts);
+    list(&mut out, "in review", &r.review);
+    let _ = writeln!(out, "\nupcoming ({})", r.upcoming.len());
+    for e in &r.upcoming {
+        let place = match e.line {
+            Some(line) => format!("{}:{line}", e.file),
+            None => e.file.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<17}  {:<15}  {place}  \"{}\"  [{}]",
+            e.when,
+            e.event,
+            e.title,
+            e.audiences.join(", ")
+        );
+    }
+    match &r.next_production_change {
+        Some(t) => {
+            let _ = writeln!(out, "\nnext production change: {t}");
+        }
+        None => out.push_str("\nnext production change: none scheduled\n"),
+    }
+    out
+}
