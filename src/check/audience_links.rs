@@ -46,13 +46,24 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             Diagnostic::error(
                 "hidden-link-target",
                 match audiences.len() {
-                    1 => format!("audience {list} sees this link to `{dest}`, but not its target: {why}"),
-                    _ => format!("audiences {list} see this link to `{dest}`, but not its target: {why}"),
+                    _ if !site.audiences.configured => {
+                        format!("this link to `{dest}` leads nowhere in this build: {why}")
+                    }
+                    1 => format!(
+                        "audience {list} sees this link to `{dest}`, but not its target: {why}"
+                    ),
+                    _ => format!(
+                        "audiences {list} see this link to `{dest}`, but not its target: {why}"
+                    ),
                 },
             )
             .at(site.pages[page].display_path(), pos)
             .len(dest.chars().count())
-            .help("wrap the link in a `::: only …` block for the audiences that may follow it, or widen the target's restriction"),
+            .help(if why.contains(" is not in ") {
+                "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates"
+            } else {
+                "wrap the link in a `::: only …` block for the audiences that may follow it, or widen the target's restriction"
+            }),
         );
     }
 }

@@ -56,7 +56,11 @@ pub fn make(site: &Site, from: (Stage, Timestamp), to: (Stage, Timestamp)) -> Re
         .zip(b_views)
         .map(|(a, b)| {
             let (a, b) = (plan::make(site, a), plan::make(site, b));
-            compare(&site.audiences.audiences[a.view.audience].name, &a, &b)
+            let name = match a.audience {
+                Some(name) => name,
+                None => "site",
+            };
+            compare(name, &a, &b)
         })
         .collect();
     Report {

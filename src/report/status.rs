@@ -108,8 +108,12 @@ pub fn make(site: &Site, at: Timestamp, days: i64) -> Report {
     }
 }
 
-/// The audiences whose restrictions admit the page (whatever its stage).
+/// The audiences whose restrictions admit the page (whatever its stage); empty for a site
+/// without audiences.
 fn audiences(site: &Site, page: &Page) -> Vec<String> {
+    if !site.audiences.configured {
+        return Vec::new();
+    }
     site.audiences
         .audiences
         .iter()
@@ -125,10 +129,10 @@ pub fn human(r: &Report) -> String {
         for e in entries {
             let _ = writeln!(
                 out,
-                "  {}  \"{}\"  [{}]",
+                "  {}  \"{}\"{}",
                 e.file,
                 e.title,
-                e.audiences.join(", ")
+                bracketed(&e.audiences)
             );
         }
     };
@@ -142,11 +146,11 @@ pub fn human(r: &Report) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<17}  {:<15}  {place}  \"{}\"  [{}]",
+            "  {:<17}  {:<15}  {place}  \"{}\"{}",
             e.when,
             e.event,
             e.title,
-            e.audiences.join(", ")
+            bracketed(&e.audiences)
         );
     }
     match &r.next_production_change {
@@ -156,4 +160,12 @@ pub fn human(r: &Report) -> String {
         None => out.push_str("\nnext production change: none scheduled\n"),
     }
     out
+}
+
+fn bracketed(audiences: &[String]) -> String {
+    if audiences.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", audiences.join(", "))
+    }
 }

@@ -72,6 +72,27 @@ impl TestSite {
         self.run(None, &[])
     }
 
+    /// Builds into `public/` with options adjusted by `f` (stage, `--at`…).
+    pub fn build_with(&self, f: impl FnOnce(&mut kanava::Options)) -> Run {
+        let mut options = kanava::Options {
+            root: self.root().to_owned(),
+            out: Some(self.out_dir()),
+            ..kanava::Options::default()
+        };
+        f(&mut options);
+        Run {
+            outcome: kanava::build(&options).expect("no operational failure"),
+        }
+    }
+
+    /// Builds `stage` as of `at` (e.g. "2026-11-22").
+    pub fn build_stage(&self, stage: kanava::model::lifecycle::Stage, at: &str) -> Run {
+        self.build_with(|o| {
+            o.stage = stage;
+            o.at = Some(at.to_owned());
+        })
+    }
+
     fn run(&self, out: Option<PathBuf>, audiences: &[&str]) -> Run {
         let options = kanava::Options {
             root: self.root().to_owned(),

@@ -6,3 +6,4 @@ mod audiences;
 mod bad_input;
 mod build;
 mod cli;
+mod stages;
