@@ -248,10 +248,11 @@ mod tests {
         let at = ts("2026-11-22");
         let (past, future) = (Some("2026-01-01"), Some("2027-01-01"));
         // (status, publish, expires) → (production, staging, preview)
-        let table: &[(
-            (Status, Option<&str>, Option<&str>),
+        type Row<'a> = (
+            (Status, Option<&'a str>, Option<&'a str>),
             [Option<Option<Note>>; 3],
-        )] = &[
+        );
+        let table: &[Row] = &[
             (
                 (Published, None, None),
                 [Some(None), Some(None), Some(None)],

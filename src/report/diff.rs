@@ -56,10 +56,7 @@ pub fn make(site: &Site, from: (Stage, Timestamp), to: (Stage, Timestamp)) -> Re
         .zip(b_views)
         .map(|(a, b)| {
             let (a, b) = (plan::make(site, a), plan::make(site, b));
-            let name = match a.audience {
-                Some(name) => name,
-                None => "site",
-            };
+            let name = a.audience.unwrap_or("site");
             compare(name, &a, &b)
         })
         .collect();
