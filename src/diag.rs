@@ -233,23 +233,27 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap, color: bool) -> String 
             }),
         _ => None,
     };
-    let mut groups = Vec::new();
-    match snippet {
-        Some(snippet) => groups.push(title.element(snippet)),
+    let mut group = match snippet {
+        Some(snippet) => title.element(snippet),
         None => {
             let mut group = Group::with_title(title);
             if let Some(file) = &d.file {
                 // No source text to show (e.g. a non-UTF-8 file): still say where.
-                group = group.element(annotate_snippets::Origin::path(file.as_str()));
+                let mut origin = annotate_snippets::Origin::path(file.as_str());
+                if let Some(pos) = d.pos {
+                    origin = origin
+                        .line(pos.line as usize)
+                        .char_column(pos.column as usize);
+                }
+                group = group.element(origin);
             }
-            groups.push(group);
+            group
         }
-    }
+    };
     if let Some(help) = &d.help {
-        groups.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
-        ));
+        group = group.element(Level::HELP.message(help.as_str()));
     }
+    let groups = [group];
     let renderer = if color {
         Renderer::styled()
     } else {

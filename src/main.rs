@@ -14,7 +14,16 @@ use kanava::model::lifecycle::Stage;
 #[command(
     name = "kanava",
     version,
-    about = "Static reseller extranets: one role-filtered site per partner audience, from Markdown."
+    about = "Static reseller extranets: one role-filtered site per partner audience, from Markdown.",
+    after_help = "Examples:
+  kanava init my-extranet                 start a new site
+  kanava build                            build ./ into ./public/<audience>/
+  kanava check --format json              validate for CI, write nothing
+  kanava build --stage staging            what reviewers see
+  kanava status                           what goes live or expires soon
+  kanava explain content/ordering/price-terms.md --audience silver-sales
+
+Run `kanava <command> --help` for a command's options."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -173,10 +173,12 @@ pub fn error_to_diagnostic(err: &serde_saphyr::Error, file: &str, line_offset: u
 /// serde-saphyr appends " at line X, column Y" to messages; the diagnostic says it already.
 fn clean_message(msg: &str) -> String {
     let msg = msg.lines().next().unwrap_or(msg);
-    let msg = match msg.find(" at line ") {
-        Some(i) => &msg[..i],
-        None => msg,
-    };
+    // Cut locations and parser advice meant for programmers ("set DuplicateKeyPolicy…").
+    let msg = [" at line ", ", set ", "; set "]
+        .iter()
+        .filter_map(|cut| msg.find(cut))
+        .min()
+        .map_or(msg, |i| &msg[..i]);
     let msg = msg.trim().trim_end_matches('.');
     let mut chars = msg.chars();
     match chars.next() {

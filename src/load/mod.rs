@@ -40,6 +40,8 @@ pub struct Sources {
     pub config: Option<Config>,
     pub markdown: Vec<MarkdownFile>,
     pub assets: Vec<AssetFile>,
+    /// Paths under `content/` that were refused (symlinks leaving the root, loops…).
+    pub refused: Vec<String>,
     pub texts: SourceMap,
 }
 
@@ -55,13 +57,21 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
     let content = root.join(CONTENT_DIR);
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
+    let mut refused = Vec::new();
     if !content.is_dir() {
         diags.push(
             Diagnostic::error("empty-content", "the site has no `content/` folder")
                 .help("create `content/_index.md` for the home page, or run `kanava init`"),
         );
     } else {
-        walk_content(&content, &canonical_root, &mut markdown, &mut assets, diags);
+        walk_content(
+            &content,
+            &canonical_root,
+            &mut markdown,
+            &mut assets,
+            &mut refused,
+            diags,
+        );
         if markdown.is_empty() {
             diags.push(
                 Diagnostic::error("empty-content", "`content/` holds no Markdown pages")
@@ -78,6 +88,7 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
         config,
         markdown,
         assets,
+        refused,
         texts,
     })
 }
@@ -119,10 +130,11 @@ fn walk_content(
     canonical_root: &Path,
     markdown: &mut Vec<MarkdownFile>,
     assets: &mut Vec<AssetFile>,
+    refused: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Symlinks are resolved before walkdir descends, so a link to `/` is never walked.
-    let refused = std::cell::RefCell::new(Vec::new());
+    let refused_links = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
@@ -134,30 +146,16 @@ fn walk_content(
             if !e.path_is_symlink() {
                 return true;
             }
-            let rel = site_relative(e.path(), content);
-            let diag = match e.path().canonicalize() {
-                Ok(target) if target.starts_with(canonical_root) => return true,
-                Ok(target) => Diagnostic::error(
-                    "outside-root",
-                    format!(
-                        "`{rel}` links to `{}`, outside the site root",
-                        target.display()
-                    ),
-                )
-                .help("kanava reads nothing outside the site; copy the file into `content/`"),
-                Err(e) if e.raw_os_error() == Some(40) => Diagnostic::error(
-                    "symlink-loop",
-                    format!("`{rel}` is a symbolic link that loops back on itself"),
-                )
-                .help("remove the link; kanava does not follow it"),
-                Err(e) => Diagnostic::error(
-                    "broken-symlink",
-                    format!("`{rel}` is a broken symbolic link: {e}"),
-                )
-                .help("remove the link or point it at a file inside the site"),
-            };
-            refused.borrow_mut().push(diag.in_file(rel));
-            false
+            match e.path().canonicalize() {
+                Ok(target) if target.starts_with(canonical_root) => true,
+                result => {
+                    let rel = site_relative(e.path(), content);
+                    refused_links
+                        .borrow_mut()
+                        .push(refused_link(rel, result.err()));
+                    false
+                }
+            }
         });
     for entry in walker {
         let entry = match entry {
@@ -167,20 +165,31 @@ fn walk_content(
                     .path()
                     .map(|p| site_relative(p, content))
                     .unwrap_or_else(|| CONTENT_DIR.to_owned());
-                let (code, message, help) = if err.loop_ancestor().is_some() {
-                    (
-                        "symlink-loop",
-                        format!("`{path}` is a symbolic link that loops back to a folder above it"),
-                        "remove the link; kanava does not follow it",
-                    )
+                let is_link = err
+                    .path()
+                    .and_then(|p| std::fs::symlink_metadata(p).ok())
+                    .is_some_and(|m| m.file_type().is_symlink());
+                if err.loop_ancestor().is_some() || is_link {
+                    // A link walkdir could not even stat: a loop onto itself or dangling.
+                    // walkdir's own loop detection has no OS error: report it as ELOOP.
+                    let os = err
+                        .io_error()
+                        .and_then(std::io::Error::raw_os_error)
+                        .unwrap_or(ELOOP);
+                    let io = std::io::Error::from_raw_os_error(os);
+                    refused_links
+                        .borrow_mut()
+                        .push(refused_link(path, Some(io)));
                 } else {
-                    (
-                        "unreadable",
-                        format!("cannot read `{path}`: {err}"),
-                        "check the file's permissions",
-                    )
-                };
-                diags.push(Diagnostic::error(code, message).in_file(path).help(help));
+                    let why = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), |e| e.kind().to_string());
+                    diags.push(
+                        Diagnostic::error("unreadable", format!("cannot read `{path}`: {why}"))
+                            .in_file(path)
+                            .help("check the file's permissions"),
+                    );
+                }
                 continue;
             }
         };
@@ -209,7 +218,36 @@ fn walk_content(
             });
         }
     }
-    diags.extend(refused.into_inner());
+    for (path, diag) in refused_links.into_inner() {
+        refused.push(path);
+        diags.push(diag);
+    }
+}
+
+/// "Too many levels of symbolic links" on Linux.
+const ELOOP: i32 = 40;
+
+/// The diagnostic for a symbolic link kanava will not follow: it leads outside the site
+/// root (`io` is `None`), loops, or points nowhere.
+fn refused_link(rel: String, io: Option<std::io::Error>) -> (String, Diagnostic) {
+    let diag = match io {
+        None => Diagnostic::error(
+            "outside-root",
+            format!("`{rel}` is a symbolic link to a place outside the site root"),
+        )
+        .help("kanava reads nothing outside the site; copy the file into `content/`"),
+        Some(e) if e.raw_os_error() == Some(ELOOP) => Diagnostic::error(
+            "symlink-loop",
+            format!("`{rel}` is a symbolic link that loops"),
+        )
+        .help("remove the link; kanava does not follow it"),
+        Some(_) => Diagnostic::error(
+            "broken-symlink",
+            format!("`{rel}` is a symbolic link to nothing"),
+        )
+        .help("remove the link or point it at a file inside the site"),
+    };
+    (rel.clone(), diag.in_file(rel))
 }
 
 /// Dot files, editor backups and the like are not content.

@@ -33,6 +33,8 @@ pub struct FrontMatter {
     pub status: Option<(Status, Pos)>,
     pub publish: Option<(Timestamp, Pos)>,
     pub expires: Option<(Timestamp, Pos)>,
+    /// The front matter could not be read at all (already reported): say nothing more.
+    pub unreadable: bool,
     /// Audience restrictions written on this page, with where each was written.
     pub restrictions: Vec<(AxisId, Req, Pos)>,
 }
@@ -53,6 +55,7 @@ pub fn parse(
         Ok(node) => node,
         Err(d) => {
             diags.push(d);
+            fm.unreadable = true;
             return fm;
         }
     };
@@ -72,11 +75,16 @@ pub fn parse(
         return fm;
     };
     let wrong = |key: &str, expected: &str, v: &Node| {
+        let len = match &v.value {
+            Value::Str(s) => s.chars().count(),
+            _ => 1,
+        };
         Diagnostic::error(
             "wrong-type",
             format!("`{key}` must be {expected}, found {}", v.value.kind()),
         )
         .at(file, at(v))
+        .len(len)
     };
     for (k, v) in &entries {
         let Value::Str(key) = &k.value else {

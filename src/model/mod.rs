@@ -125,7 +125,11 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
                 diags.push(d);
                 // Keep the page (with no front matter) so links to it are not also reported.
                 bodies.insert(file.path.clone(), ("", 0));
-                fms.insert(file.path.clone(), FrontMatter::default());
+                let unreadable = FrontMatter {
+                    unreadable: true,
+                    ..FrontMatter::default()
+                };
+                fms.insert(file.path.clone(), unreadable);
             }
         }
     }
@@ -213,7 +217,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             None => String::new(),
             Some(p) => format!("{}{}/", pages[p].url, node.segment),
         };
-        if node.source.is_some() && node.fm.title.is_none() {
+        if node.source.is_some() && node.fm.title.is_none() && !node.fm.unreadable {
             diags.push(
                 Diagnostic::error("missing-title", "the page has no `title`")
                     .at(node.source.clone().unwrap_or_default(), Pos::new(1, 1))
@@ -253,7 +257,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     check_asset_paths(&pages, &assets, diags);
 
     // Markdown, once per page, in parallel.
-    let index = Index::new(&pages, &assets);
+    let index = Index::new(&pages, &assets, &sources.refused);
     let parsed: Vec<(Document, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|page| {
@@ -619,6 +623,7 @@ fn cascade<'f>(
                         ),
                     )
                     .at(file, pos)
+                    .len(audiences.axes[axis].name.chars().count())
                     .help("a page may narrow its section's restriction, never widen it: remove the key or move the page"),
                 );
                 continue;
@@ -658,6 +663,8 @@ fn cascade<'f>(
 
 /// Lookup tables for link resolution.
 struct Index<'a> {
+    /// Symlinks the loader refused: a link to one says so rather than "does not exist".
+    refused: std::collections::HashSet<&'a str>,
     pages_by_source: HashMap<&'a str, PageId>,
     sections_by_dir: HashMap<&'a str, PageId>,
     assets_by_path: HashMap<&'a str, AssetId>,
@@ -666,7 +673,7 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(pages: &'a [Page], assets: &'a [Asset]) -> Index<'a> {
+    fn new(pages: &'a [Page], assets: &'a [Asset], refused: &'a [String]) -> Index<'a> {
         let mut pages_by_source = HashMap::new();
         let mut sections_by_dir = HashMap::new();
         for (i, p) in pages.iter().enumerate() {
@@ -683,6 +690,7 @@ impl<'a> Index<'a> {
             .map(|(i, a)| (a.path.as_str(), i))
             .collect();
         Index {
+            refused: refused.iter().map(String::as_str).collect(),
             pages_by_source,
             sections_by_dir,
             assets_by_path,
@@ -754,13 +762,30 @@ impl LinkResolver for Resolver<'_> {
                 target: LinkTarget::Asset(asset),
             }));
         }
-        let candidates = idx
+        if idx
+            .refused
+            .iter()
+            .any(|r| target == *r || target.starts_with(&format!("{r}/")))
+        {
+            return Err(LinkError {
+                code: "outside-root",
+                message: format!(
+                    "`{dest}` points to `{target}`, a symbolic link kanava refuses to follow"
+                ),
+                help: "see the error on the link itself; copy the file into `content/` instead"
+                    .into(),
+            });
+        }
+        // Suggest what the author would have written: paths relative to this page.
+        let written = dest.split(['#', '?']).next().unwrap_or(dest);
+        let candidates: Vec<String> = idx
             .pages_by_source
             .keys()
             .chain(idx.assets_by_path.keys())
-            .copied();
-        let help = match did_you_mean(&target, candidates) {
-            Some(best) => format!("did you mean `{}`?", relative_path(&self.page.dir, best)),
+            .map(|c| relative_path(&self.page.dir, c))
+            .collect();
+        let help = match did_you_mean(written, candidates.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
             None if !target.ends_with(".md") && !target.contains('.') => {
                 "link to the page's `.md` file (or a folder's `_index.md`)".into()
             }

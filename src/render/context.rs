@@ -117,6 +117,8 @@ struct Ctx<'s> {
     canonical: Option<String>,
     nav: Vec<NavItem<'s>>,
     kanava_version: &'static str,
+    /// The list of all tags (site-relative).
+    tags_url: &'static str,
     page: PageCtx<'s>,
     breadcrumbs: Vec<Link<'s>>,
     prev: Option<Link<'s>>,
@@ -179,6 +181,7 @@ impl<'p, 's> Contexts<'p, 's> {
             canonical: self.site_url.as_ref().map(|s| format!("{s}{url}")),
             nav: self.nav(current),
             kanava_version: env!("CARGO_PKG_VERSION"),
+            tags_url: crate::model::TAGS_URL,
             page,
             breadcrumbs: Vec::new(),
             prev: None,
@@ -267,6 +270,8 @@ impl<'p, 's> Contexts<'p, 's> {
             None,
             self.synthetic_page("Page not found", "", "404"),
         );
+        // A 404 page has no address of its own.
+        ctx.canonical = None;
         // Hosts serve 404.html at any missing URL, so relative links would resolve against
         // that URL; use the site's absolute path when we know it.
         if let Some(url) = &self.site_url {

@@ -142,10 +142,9 @@ pub fn explain(
             .iter()
             .map(|a| a.name.as_str())
             .collect();
-        return Err(crate::diag::suggest_help(
-            audience,
-            &names,
-            &format!("no audience `{audience}`; audiences"),
+        return Err(format!(
+            "no audience `{audience}`; {}",
+            crate::diag::suggest_help(audience, &names, "audiences")
         ));
     };
     let model = &site.audiences;

@@ -702,3 +702,90 @@ fn arbitrary_front_matter_never_panics() {
         );
     });
 }
+
+// ---- regressions for problems found while writing these tests ---------------------------
+
+#[test]
+fn no_nonsense_suggestion_for_a_broken_link() {
+    let site = TestSite::with_config("title: T\n");
+    site.page("content/a.md", "title: A", "[x](nope1.md)\n")
+        .page("content/other.md", "title: O", "x\n");
+    let run = site.check();
+    let d = run.expect_error("broken-link", "content/a.md", 4);
+    assert!(!help(d).contains("did you mean"), "{}", help(d));
+}
+
+#[test]
+fn no_missing_title_after_unreadable_front_matter() {
+    let site = TestSite::with_config("title: T\n");
+    site.write("content/a.md", "---\ntitle: A\ntags: [a, b\n---\nx\n");
+    site.write("content/b.md", "---\ntitle: B\n");
+    let run = site.check();
+    assert_eq!(
+        run.codes(),
+        vec!["yaml", "unclosed-front-matter"],
+        "{}",
+        run.short()
+    );
+}
+
+#[test]
+fn duplicate_key_message_has_no_parser_internals() {
+    let site = TestSite::with_config("title: T\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\nweight: 1\ntitle: B\n---\nx\n",
+    );
+    let run = site.check();
+    let d = run.expect_error("yaml", "content/a.md", 4);
+    assert!(!d.message.contains("DuplicateKeyPolicy"), "{}", d.message);
+}
+
+#[test]
+fn human_format_keeps_the_position_without_source_text() {
+    let site = TestSite::with_config("title: T\n");
+    site.write_bytes("content/a.md", b"---\ntitle: x\n---\n\xff\xfe");
+    let run = site.check();
+    assert!(run.human().contains("content/a.md:4:1"), "{}", run.human());
+}
+
+#[test]
+fn self_and_dangling_symlinks_are_named_as_such() {
+    let site = TestSite::with_config("title: T\n");
+    std::os::unix::fs::symlink("self", site.root().join("content/self")).unwrap();
+    std::os::unix::fs::symlink("missing", site.root().join("content/dangling")).unwrap();
+    let run = site.check();
+    run.outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "symlink-loop" && d.file.as_deref() == Some("content/self"))
+        .unwrap_or_else(|| panic!("{}", run.short()));
+    run.outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "broken-symlink" && d.file.as_deref() == Some("content/dangling"))
+        .unwrap_or_else(|| panic!("{}", run.short()));
+    let root = site.root().to_string_lossy().into_owned();
+    assert!(
+        !run.short().contains(&root),
+        "messages name the temp root:\n{}",
+        run.short()
+    );
+}
+
+#[test]
+fn a_link_to_a_refused_symlink_says_so() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "s").unwrap();
+    let site = TestSite::with_config("title: T\n");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.root().join("content/secret.txt"),
+    )
+    .unwrap();
+    site.page("content/a.md", "title: A", "[s](secret.txt)\n");
+    let run = site.check();
+    let d = run.expect_error("outside-root", "content/a.md", 4);
+    assert!(d.message.contains("refuses"), "{}", d.message);
+    assert!(!run.codes().contains(&"broken-link"), "{}", run.short());
+}
