@@ -19,7 +19,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod plan;
-mod post;
+pub mod post;
 pub mod render;
 pub mod report;
 pub mod write;

@@ -102,6 +102,8 @@ pub struct Input<'a> {
     pub body: &'a str,
     /// File line of the body's first line, minus one.
     pub line_offset: u32,
+    /// Columns the body is indented by in its file (a YAML block scalar), added to columns.
+    pub column_offset: u32,
 }
 
 /// How many page bodies have been parsed in this process: lets a test prove that building
@@ -135,6 +137,7 @@ pub fn parse(
             file: input.file,
             text,
             first_line: seg.line,
+            column_offset: input.column_offset,
             line_starts: line_starts(text),
             resolver: links,
             diags,
@@ -209,7 +212,7 @@ fn split_fences(
                 seg_start = line_end;
                 seg_line = line_no + 1;
                 let rest = trimmed.trim_start_matches(':').trim();
-                let col = indent as u32 + 1;
+                let col = indent as u32 + 1 + input.column_offset;
                 if rest.is_empty() {
                     if stack.pop().is_none() {
                         diags.push(
@@ -473,6 +476,7 @@ pub fn slugify(text: &str) -> String {
 
 struct FragmentRenderer<'a, 'd> {
     file: &'a str,
+    column_offset: u32,
     text: &'a str,
     first_line: u32,
     line_starts: Vec<usize>,
@@ -487,7 +491,10 @@ impl FragmentRenderer<'_, '_> {
     fn pos(&self, offset: usize) -> Pos {
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let col = self.text[self.line_starts[line]..offset].chars().count() + 1;
-        Pos::new(self.first_line + line as u32, col as u32)
+        Pos::new(
+            self.first_line + line as u32,
+            col as u32 + self.column_offset,
+        )
     }
 
     /// Column of the link destination inside `[text](dest)`, for a precise caret.
@@ -739,6 +746,7 @@ mod tests {
                 file: "p.md",
                 body,
                 line_offset: 3,
+                column_offset: 0,
             },
             &model,
             &Calendar::utc(),

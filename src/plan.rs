@@ -10,9 +10,12 @@ use std::collections::BTreeMap;
 
 use crate::load::Config;
 use crate::markdown::{BlockId, Fragment, Heading};
+use crate::model::audience::Has;
 use crate::model::audience::{Audience, AudienceId};
+use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
-use crate::model::{Asset, Page, PageId, PageKind, Site, TAGS_URL};
+use crate::model::money::Money;
+use crate::model::{Asset, Page, PageData, PageId, PageKind, Site, TAGS_URL};
 use jiff::Timestamp;
 
 /// One output site: an audience, in a stage, at a moment (later also a language).
@@ -47,8 +50,7 @@ impl<'s> Visibility<'s> {
         // only if something below it is. Children come after parents, so go backwards.
         for id in (1..site.pages.len()).rev() {
             let page = &site.pages[id];
-            if page.kind == PageKind::Section
-                && page.source.is_none()
+            if page.kind.needs_children(page.source.is_some())
                 && !page.children.iter().any(|&c| pages[c])
             {
                 pages[id] = false;
@@ -132,6 +134,36 @@ pub struct PlanPage<'s> {
     pub children: Vec<usize>,
     pub prev: Option<usize>,
     pub next: Option<usize>,
+    /// For product pages: the product as this view sees it (its prices filtered).
+    pub product: Option<PlanProduct<'s>>,
+}
+
+/// A product as a view sees it: no prices but the list price and the view's own tier's.
+/// (The site's `Product` holds every tier's price; it never reaches `render`.)
+pub struct PlanProduct<'s> {
+    pub sku: &'s str,
+    pub status: ProductStatus,
+    pub specs: &'s [(String, String)],
+    pub datasheet: Option<&'s Asset>,
+    pub image: Option<&'s Asset>,
+    /// Plan indexes, present only when the view sees those products.
+    pub replaced_by: Option<usize>,
+    pub replaces: Vec<usize>,
+    pub list_price: Option<Money>,
+    pub own_price: Option<Money>,
+}
+
+/// What a view knows of the catalog as a whole.
+pub struct PlanCatalog<'s> {
+    /// Plan index of the catalog page.
+    pub page: usize,
+    pub currency: &'s str,
+    /// "Your price (silver)" when the view sees a tier price column.
+    pub price_label: Option<String>,
+    /// Whether the view sees any price at all (it gets a price list then).
+    pub has_prices: bool,
+    /// `catalog/price-list/`, when `has_prices`.
+    pub price_list_url: Option<String>,
 }
 
 pub struct PlanTag<'s> {
@@ -151,6 +183,8 @@ pub struct Plan<'s> {
     pub assets: Vec<&'s Asset>,
     /// Sorted by URL.
     pub tags: Vec<PlanTag<'s>>,
+    /// When the site has a catalog and the view sees some of it.
+    pub catalog: Option<PlanCatalog<'s>>,
 }
 
 pub fn make(site: &Site, view: View) -> Plan<'_> {
@@ -201,8 +235,13 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             children: page.children.iter().filter_map(|&c| slot[c]).collect(),
             prev: None,
             next: None,
+            product: None,
         });
     }
+    let catalog = site
+        .catalog
+        .as_ref()
+        .and_then(|c| plan_catalog(site, c, &vis, &slot, &mut pages));
     // Neighbours among the visible siblings.
     for i in 0..pages.len() {
         let siblings = match pages[i].parent {
@@ -247,6 +286,113 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         pages,
         assets,
         tags: tags.into_values().collect(),
+        catalog,
+    }
+}
+
+/// Fills in the products of a view and returns what it knows of the catalog.
+fn plan_catalog<'s>(
+    site: &'s Site,
+    catalog: &'s Catalog,
+    vis: &Visibility<'s>,
+    slot: &[Option<usize>],
+    pages: &mut [PlanPage<'s>],
+) -> Option<PlanCatalog<'s>> {
+    let catalog_page = site
+        .pages
+        .iter()
+        .position(|p| p.kind == PageKind::Catalog)
+        .and_then(|id| slot[id])?;
+    let audience = vis.audience;
+    let own_tier = own_tier(catalog, audience);
+    // Product id → plan index, for replacements.
+    let mut product_slot = vec![None; catalog.products.len()];
+    for (id, page) in site.pages.iter().enumerate() {
+        if let (PageData::Product(p), Some(s)) = (page.data, slot[id]) {
+            product_slot[p] = Some(s);
+        }
+    }
+    let mut has_prices = false;
+    let mut has_own = false;
+    for (id, page) in site.pages.iter().enumerate() {
+        let (PageData::Product(p), Some(s)) = (page.data, slot[id]) else {
+            continue;
+        };
+        let product: &Product = &catalog.products[p];
+        let price = |key| {
+            product
+                .prices
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, m)| *m)
+        };
+        let list_price = (audience.all || own_tier.is_some() || catalog.public_prices)
+            .then(|| price(PriceKey::List))
+            .flatten();
+        let own_price = own_tier.and_then(|t| price(PriceKey::Tier(t)));
+        has_prices |= list_price.is_some() || own_price.is_some();
+        has_own |= own_price.is_some();
+        let asset = |path: bool| {
+            page.doc
+                .fragments
+                .iter()
+                .flat_map(|f| &f.links)
+                .find_map(|l| match l.target {
+                    crate::markdown::LinkTarget::Asset(a) if l.is_image == path => {
+                        Some(&site.assets[a])
+                    }
+                    _ => None,
+                })
+        };
+        pages[s].product = Some(PlanProduct {
+            sku: &product.sku,
+            status: product.status,
+            specs: &product.specs,
+            datasheet: product.datasheet.as_ref().and_then(|_| asset(false)),
+            image: product.image.as_ref().and_then(|_| asset(true)),
+            replaced_by: product.replaced_by.and_then(|r| product_slot[r]),
+            replaces: catalog
+                .products
+                .iter()
+                .enumerate()
+                .filter(|(_, other)| other.replaced_by == Some(p))
+                .filter_map(|(o, _)| product_slot[o])
+                .collect(),
+            list_price,
+            own_price,
+        });
+    }
+    let price_label = own_tier
+        .filter(|_| has_own)
+        .zip(catalog.price_axis)
+        .map(|(t, axis)| {
+            format!(
+                "Your price ({})",
+                site.audiences.axes[axis].values[t as usize]
+            )
+        });
+    let price_list_url = has_prices.then(|| {
+        format!(
+            "{}{}/",
+            pages[catalog_page].url,
+            crate::model::catalog::PRICE_LIST_SEGMENT
+        )
+    });
+    Some(PlanCatalog {
+        price_list_url,
+        page: catalog_page,
+        currency: &catalog.currency,
+        price_label,
+        has_prices,
+    })
+}
+
+/// The tier whose prices a view sees: its value on the price axis, unless that is the
+/// lowest (public) one. `all: true` audiences see list prices only.
+fn own_tier(catalog: &Catalog, audience: &Audience) -> Option<u8> {
+    match audience.has.get(catalog.price_axis?).copied().flatten() {
+        Some(Has::Level(level)) if level > 0 && !audience.all => Some(level),
+        _ => None,
     }
 }
 

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "timezone",
     "default_status",
     "audience",
+    "catalog",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +46,9 @@ pub struct Config {
     /// Axes and audiences (see `model::audience`); interpreted there, with positions.
     #[serde(default)]
     pub audience: Option<Node>,
+    /// The product catalog (see `model::catalog`); interpreted there, with positions.
+    #[serde(default)]
+    pub catalog: Option<Node>,
 }
 
 fn default_language() -> String {

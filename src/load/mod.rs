@@ -5,6 +5,7 @@
 //! leads outside is refused (never read, never copied) with a diagnostic.
 
 pub mod config;
+pub mod data;
 pub mod frontmatter;
 pub mod theme;
 
@@ -40,6 +41,8 @@ pub struct Sources {
     pub config: Option<Config>,
     pub markdown: Vec<MarkdownFile>,
     pub assets: Vec<AssetFile>,
+    /// Catalog data files (YAML, CSV), when kanava.yaml declares a catalog.
+    pub data: Vec<data::DataFile>,
     /// Paths under `content/` that were refused (symlinks leaving the root, loops…).
     pub refused: Vec<String>,
     pub texts: SourceMap,
@@ -80,7 +83,14 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
             );
         }
     }
+    let data = match config.as_ref().and_then(|c| c.catalog.as_ref()) {
+        Some(catalog) => data::read(root, &canonical_root, &data::patterns(catalog), diags),
+        None => Vec::new(),
+    };
     for file in &markdown {
+        texts.insert(file.path.clone(), file.text.clone());
+    }
+    for file in &data {
         texts.insert(file.path.clone(), file.text.clone());
     }
     Ok(Sources {
@@ -88,6 +98,7 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
         config,
         markdown,
         assets,
+        data,
         refused,
         texts,
     })

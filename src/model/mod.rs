@@ -6,15 +6,17 @@
 //! Nothing here decides what a view shows: that is `plan`'s job alone.
 
 pub mod audience;
+pub mod catalog;
 pub mod frontmatter;
 pub mod lifecycle;
+pub mod money;
 
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
-use crate::load::{AssetFile, CONTENT_DIR, Config, Sources, frontmatter as split};
+use crate::load::{AssetFile, CONFIG_FILE, CONTENT_DIR, Config, Sources, frontmatter as split};
 use crate::markdown::{self, Document, LinkError, LinkResolver, LinkTarget, Resolved};
 use audience::{AudienceModel, AxisId, Restriction};
 use frontmatter::FrontMatter;
@@ -29,6 +31,35 @@ pub enum PageKind {
     Home,
     Section,
     Page,
+    /// The product catalog's index (`catalog/`).
+    Catalog,
+    /// A catalog category (`catalog/<category>/`).
+    Category,
+    /// A product (`catalog/<category>/<sku>/`).
+    Product,
+}
+
+impl PageKind {
+    /// Pages with nothing of their own to show: in a view only if something below them is.
+    pub fn needs_children(self, has_source: bool) -> bool {
+        matches!(self, PageKind::Catalog | PageKind::Category)
+            || (self == PageKind::Section && !has_source)
+    }
+
+    pub fn is_catalog(self) -> bool {
+        matches!(
+            self,
+            PageKind::Catalog | PageKind::Category | PageKind::Product
+        )
+    }
+}
+
+/// What a catalog page shows, beyond its Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageData {
+    None,
+    Category(catalog::CategoryId),
+    Product(catalog::ProductId),
 }
 
 #[derive(Debug)]
@@ -55,13 +86,35 @@ pub struct Page {
     pub origins: Vec<(AxisId, Option<PageId>)>,
     /// Status and publish window in force (cascaded from sections).
     pub lifecycle: Lifecycle,
+    /// For catalog pages: which category or product.
+    pub data: PageData,
+    /// The file to name in messages when it is not `source` (catalog data, kanava.yaml).
+    pub origin: Option<String>,
     pub doc: Document,
 }
 
 impl Page {
     /// The file to name in messages about this page.
     pub fn display_path(&self) -> &str {
-        self.source.as_deref().unwrap_or(&self.dir)
+        self.origin
+            .as_deref()
+            .or(self.source.as_deref())
+            .unwrap_or(&self.dir)
+    }
+
+    /// How messages name this page's restrictions' origin.
+    pub fn label(&self) -> String {
+        match self.kind {
+            PageKind::Category => format!(
+                "catalog category `{}` ({CONFIG_FILE})",
+                self.url
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+            ),
+            _ => format!("`{}`", self.display_path()),
+        }
     }
 }
 
@@ -79,6 +132,7 @@ pub struct Site {
     pub config: Config,
     pub audiences: AudienceModel,
     pub calendar: Calendar,
+    pub catalog: Option<catalog::Catalog>,
     /// Index 0 is the home page; then depth-first in navigation order.
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -87,6 +141,8 @@ pub struct Site {
 /// Where the generated pages live; content may not use these URLs.
 pub const TAGS_URL: &str = "tags/";
 pub const THEME_URL: &str = "_kanava/";
+/// The list of every page of a view (what the search box links to without JavaScript).
+pub const ALL_URL: &str = "all/";
 
 /// A page before it has an index: the tree is built first, then numbered depth-first.
 struct Node {
@@ -97,6 +153,24 @@ struct Node {
     fm: FrontMatter,
     children: Vec<usize>,
     parent: Option<usize>,
+    data: PageData,
+    origin: Option<String>,
+}
+
+impl Node {
+    fn new(kind: PageKind, dir: &str, segment: String, parent: Option<usize>) -> Node {
+        Node {
+            kind,
+            source: None,
+            dir: dir.to_owned(),
+            segment,
+            fm: FrontMatter::default(),
+            children: Vec::new(),
+            parent,
+            data: PageData::None,
+            origin: None,
+        }
+    }
 }
 
 pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
@@ -135,15 +209,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     }
 
     // The tree: one node per folder (a section) and per page.
-    let mut nodes: Vec<Node> = vec![Node {
-        kind: PageKind::Home,
-        source: None,
-        dir: CONTENT_DIR.to_owned(),
-        segment: String::new(),
-        fm: FrontMatter::default(),
-        children: Vec::new(),
-        parent: None,
-    }];
+    let mut nodes: Vec<Node> = vec![Node::new(PageKind::Home, CONTENT_DIR, String::new(), None)];
     let mut dirs: HashMap<String, usize> = HashMap::from([(CONTENT_DIR.to_owned(), 0)]);
     for (path, fm) in fms {
         let (dir, file_name) = path
@@ -156,17 +222,19 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         } else {
             let stem = file_name.trim_end_matches(".md");
             let id = nodes.len();
-            nodes.push(Node {
-                kind: PageKind::Page,
-                source: Some(path.clone()),
-                dir: dir.to_owned(),
-                segment: url_segment(stem),
-                fm,
-                children: Vec::new(),
-                parent: Some(section),
-            });
+            let mut node = Node::new(PageKind::Page, dir, url_segment(stem), Some(section));
+            node.source = Some(path.clone());
+            node.fm = fm;
+            nodes.push(node);
             nodes[section].children.push(id);
         }
+    }
+    let catalog = config
+        .catalog
+        .as_ref()
+        .map(|node| catalog::build(node, &sources.data, &audiences, diags));
+    if let Some(catalog) = &catalog {
+        catalog_nodes(catalog, &mut nodes);
     }
     for node in &mut nodes {
         if let Some(slug) = &node.fm.slug {
@@ -244,12 +312,14 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             restriction: Restriction::default(),
             origins: Vec::new(),
             lifecycle: Lifecycle::default(),
+            data: node.data,
+            origin: node.origin.clone(),
             doc: Document::default(),
         });
     }
     let fm_of = |i: PageId| &nodes[order[i]].fm;
 
-    check_urls(&pages, diags);
+    check_urls(&pages, catalog.is_some(), diags);
     cascade(&mut pages, &audiences, fm_of, diags);
     cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
 
@@ -257,23 +327,34 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     check_asset_paths(&pages, &assets, diags);
 
     // Markdown, once per page, in parallel.
-    let index = Index::new(&pages, &assets, &sources.refused);
+    let index = Index::new(&pages, &assets, &sources.refused, catalog.as_ref());
     let parsed: Vec<(Document, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|page| {
             let mut d = Vec::new();
-            let Some(source) = &page.source else {
-                return (Document::default(), d);
-            };
-            let (body, line_offset) = bodies.get(source).copied().unwrap_or(("", 0));
             let resolver = Resolver {
                 index: &index,
                 page,
             };
+            if let (PageData::Product(id), Some(catalog)) = (page.data, &catalog) {
+                let doc = product_document(
+                    &catalog.products[id],
+                    &audiences,
+                    &calendar,
+                    &resolver,
+                    &mut d,
+                );
+                return (doc, d);
+            }
+            let Some(source) = &page.source else {
+                return (Document::default(), d);
+            };
+            let (body, line_offset) = bodies.get(source).copied().unwrap_or(("", 0));
             let input = markdown::Input {
                 file: source,
                 body,
                 line_offset,
+                column_offset: 0,
             };
             let doc = markdown::parse(&input, &audiences, &calendar, &resolver, &mut d);
             (doc, d)
@@ -288,9 +369,109 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         config,
         audiences,
         calendar,
+        catalog,
         pages,
         assets,
     }
+}
+
+/// Puts the catalog into the tree: `catalog/` under the home page, a section per category,
+/// a page per product. Restrictions ride along as front matter, so the cascade treats them
+/// like any section's.
+fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
+    let root = nodes.len();
+    let mut node = Node::new(
+        PageKind::Catalog,
+        CONTENT_DIR,
+        catalog::CATALOG_SEGMENT.into(),
+        Some(0),
+    );
+    node.fm.title = Some(catalog.title.clone());
+    node.fm.weight = catalog.weight;
+    node.origin = Some(CONFIG_FILE.into());
+    nodes.push(node);
+    nodes[0].children.push(root);
+    let mut category_nodes = Vec::new();
+    for (i, c) in catalog.categories.iter().enumerate() {
+        let id = nodes.len();
+        let mut node = Node::new(PageKind::Category, CONTENT_DIR, c.id.clone(), Some(root));
+        node.fm.title = Some(c.title.clone());
+        node.fm.description = c.description.clone();
+        node.fm.weight = i as i64;
+        node.fm.restrictions = c.restrictions.clone();
+        node.data = PageData::Category(i);
+        node.origin = Some(CONFIG_FILE.into());
+        nodes.push(node);
+        nodes[root].children.push(id);
+        category_nodes.push(id);
+    }
+    for (i, p) in catalog.products.iter().enumerate() {
+        let id = nodes.len();
+        let parent = category_nodes[p.category];
+        let dir = p.file.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut node = Node::new(PageKind::Product, dir, p.sku.to_lowercase(), Some(parent));
+        node.fm.title = Some(p.name.clone());
+        node.fm.description = p.summary.clone();
+        node.fm.restrictions = p.restrictions.clone();
+        node.data = PageData::Product(i);
+        node.origin = Some(p.file.clone());
+        nodes.push(node);
+        nodes[parent].children.push(id);
+    }
+}
+
+/// A product's description, parsed like a page body, plus its datasheet and image as links
+/// (so they are published exactly where the product is).
+fn product_document(
+    product: &catalog::Product,
+    audiences: &AudienceModel,
+    calendar: &Calendar,
+    resolver: &Resolver,
+    diags: &mut Vec<Diagnostic>,
+) -> Document {
+    let mut doc = match &product.description {
+        Some((text, line_offset, column_offset)) => {
+            let input = markdown::Input {
+                file: &product.file,
+                body: text,
+                line_offset: *line_offset,
+                column_offset: *column_offset,
+            };
+            markdown::parse(&input, audiences, calendar, resolver, diags)
+        }
+        None => Document::default(),
+    };
+    let mut links = Vec::new();
+    for (path, is_image) in [(&product.datasheet, false), (&product.image, true)] {
+        let Some(path) = path else { continue };
+        match resolver.resolve(&path.path) {
+            Ok(Some(Resolved { target: target @ LinkTarget::Asset(_), .. })) => links.push(markdown::Link {
+                target,
+                dest: path.path.clone(),
+                pos: path.pos,
+                is_image,
+            }),
+            Ok(_) => diags.push(
+                Diagnostic::error("broken-link", format!("`{}` is not a file in `content/`", path.path))
+                    .at(product.file.clone(), path.pos)
+                    .help("datasheets and images are files under content/, written relative to the data file"),
+            ),
+            Err(e) => diags.push(
+                Diagnostic::error(e.code, e.message)
+                    .at(product.file.clone(), path.pos)
+                    .len(path.path.chars().count())
+                    .help(e.help),
+            ),
+        }
+    }
+    if !links.is_empty() {
+        doc.fragments.push(markdown::Fragment {
+            html: String::new(),
+            blocks: Vec::new(),
+            links,
+        });
+    }
+    doc
 }
 
 fn calendar(config: &Config, diags: &mut Vec<Diagnostic>) -> Calendar {
@@ -365,6 +546,10 @@ fn cascade_lifecycle<'f>(
     for id in 0..pages.len() {
         let fm = fm_of(id);
         let file = pages[id].display_path().to_owned();
+        if pages[id].kind.is_catalog() {
+            // Products have their own lifecycle (new, active, eol); pages' does not apply.
+            continue;
+        }
         if pages[id].kind == PageKind::Home {
             for (key, pos) in [
                 ("status", fm.status.map(|s| s.1)),
@@ -467,15 +652,12 @@ fn section_node(dir: &str, nodes: &mut Vec<Node>, dirs: &mut HashMap<String, usi
     let (parent_dir, name) = dir.rsplit_once('/').unwrap_or((CONTENT_DIR, dir));
     let parent = section_node(parent_dir, nodes, dirs);
     let id = nodes.len();
-    nodes.push(Node {
-        kind: PageKind::Section,
-        source: None,
-        dir: dir.to_owned(),
-        segment: url_segment(name),
-        fm: FrontMatter::default(),
-        children: Vec::new(),
-        parent: Some(parent),
-    });
+    nodes.push(Node::new(
+        PageKind::Section,
+        dir,
+        url_segment(name),
+        Some(parent),
+    ));
     nodes[parent].children.push(id);
     dirs.insert(dir.to_owned(), id);
     id
@@ -501,10 +683,17 @@ fn title_from_segment(segment: &str) -> String {
     }
 }
 
-fn check_urls(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+fn check_urls(pages: &[Page], has_catalog: bool, diags: &mut Vec<Diagnostic>) {
+    let catalog_url = format!("{}/", catalog::CATALOG_SEGMENT);
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     for page in pages {
-        if page.parent == Some(0) && (page.url == TAGS_URL || page.url == THEME_URL) {
+        let catalog_taken = has_catalog && page.url == catalog_url && !page.kind.is_catalog();
+        if page.parent == Some(0)
+            && (page.url == TAGS_URL
+                || page.url == THEME_URL
+                || page.url == ALL_URL
+                || catalog_taken)
+        {
             diags.push(
                 Diagnostic::error(
                     "reserved-url",
@@ -616,9 +805,10 @@ fn cascade<'f>(
                     Diagnostic::error(
                         "widened-restriction",
                         format!(
-                            "this page allows {} but its section `{}` allows only {}",
+                            "this {} allows {} but its section {} allows only {}",
+                            if pages[id].kind == PageKind::Product { "product" } else { "page" },
                             audiences.describe_req(axis, req),
-                            pages[origin].display_path(),
+                            pages[origin].label(),
                             audiences.describe_req(axis, parent_req),
                         ),
                     )
@@ -667,20 +857,28 @@ struct Index<'a> {
     refused: std::collections::HashSet<&'a str>,
     pages_by_source: HashMap<&'a str, PageId>,
     sections_by_dir: HashMap<&'a str, PageId>,
+    /// Lowercased SKU → product page, for `sku:` links.
+    products_by_sku: HashMap<String, PageId>,
+    skus: Vec<&'a str>,
     assets_by_path: HashMap<&'a str, AssetId>,
     pages: &'a [Page],
     assets: &'a [Asset],
 }
 
 impl<'a> Index<'a> {
-    fn new(pages: &'a [Page], assets: &'a [Asset], refused: &'a [String]) -> Index<'a> {
+    fn new(
+        pages: &'a [Page],
+        assets: &'a [Asset],
+        refused: &'a [String],
+        catalog: Option<&'a catalog::Catalog>,
+    ) -> Index<'a> {
         let mut pages_by_source = HashMap::new();
         let mut sections_by_dir = HashMap::new();
         for (i, p) in pages.iter().enumerate() {
             if let Some(src) = &p.source {
                 pages_by_source.insert(src.as_str(), i);
             }
-            if p.kind != PageKind::Page {
+            if matches!(p.kind, PageKind::Home | PageKind::Section) {
                 sections_by_dir.insert(p.dir.as_str(), i);
             }
         }
@@ -689,7 +887,19 @@ impl<'a> Index<'a> {
             .enumerate()
             .map(|(i, a)| (a.path.as_str(), i))
             .collect();
+        let mut products_by_sku = HashMap::new();
+        let mut skus = Vec::new();
+        if let Some(catalog) = catalog {
+            for (i, p) in pages.iter().enumerate() {
+                if let PageData::Product(id) = p.data {
+                    products_by_sku.insert(catalog.products[id].sku.to_lowercase(), i);
+                    skus.push(catalog.products[id].sku.as_str());
+                }
+            }
+        }
         Index {
+            products_by_sku,
+            skus,
             refused: refused.iter().map(String::as_str).collect(),
             pages_by_source,
             sections_by_dir,
@@ -712,6 +922,9 @@ impl LinkResolver for Resolver<'_> {
                 href: dest.to_owned(),
                 target: LinkTarget::SelfAnchor(anchor.to_owned()),
             }));
+        }
+        if let Some(sku) = dest.strip_prefix("sku:") {
+            return self.product_link(sku);
         }
         if is_external(dest) {
             return Ok(None);
@@ -799,6 +1012,29 @@ impl LinkResolver for Resolver<'_> {
     }
 }
 
+impl Resolver<'_> {
+    /// `sku:HP-12` → the product page.
+    fn product_link(&self, sku: &str) -> Result<Option<Resolved>, LinkError> {
+        let idx = self.index;
+        match idx.products_by_sku.get(&sku.to_lowercase()) {
+            Some(&page) => Ok(Some(Resolved {
+                href: relative_url(&self.page.url, &idx.pages[page].url),
+                target: LinkTarget::Page { page, anchor: None },
+            })),
+            None if idx.skus.is_empty() => Err(LinkError {
+                code: "unknown-product",
+                message: format!("no product with SKU `{sku}`: this site has no catalog"),
+                help: "declare one with `catalog:` in kanava.yaml".into(),
+            }),
+            None => Err(LinkError {
+                code: "unknown-product",
+                message: format!("no product with SKU `{sku}`"),
+                help: crate::diag::suggest_help(sku, &idx.skus, "SKUs"),
+            }),
+        }
+    }
+}
+
 fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
@@ -815,17 +1051,15 @@ fn is_external(dest: &str) -> bool {
     }
 }
 
-/// Joins a relative link to the folder it was written in; `None` if it climbs out of content/.
+/// Joins a relative link to the folder it was written in (under the site root: `content/…`
+/// for pages, `data/…` for catalog data); `None` unless it ends inside `content/`.
 fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').collect();
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in rel.split('/') {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop();
-                if parts.is_empty() {
-                    return None;
-                }
+                parts.pop()?;
             }
             p => parts.push(p),
         }
@@ -909,6 +1143,11 @@ mod tests {
             Some("content/a/x.pdf")
         );
         assert_eq!(join("content", "../kanava.yaml"), None);
+        assert_eq!(
+            join("data/products", "../../content/a.md").as_deref(),
+            Some("content/a.md")
+        );
+        assert_eq!(join("data", "../../etc/passwd"), None);
         assert_eq!(join("content/a", "../../../etc/passwd"), None);
     }
 

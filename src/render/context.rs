@@ -5,6 +5,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::model::PageKind;
+use crate::model::catalog::ProductStatus;
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Window};
 use crate::plan::Plan;
 
@@ -88,12 +89,134 @@ struct PageCtx<'s> {
     note: Option<NoteCtx>,
 }
 
+/// A product in lists (catalog, category, related, price list).
+#[derive(Serialize)]
+struct ProductSummary<'s> {
+    sku: &'s str,
+    name: &'s str,
+    url: &'s str,
+    summary: Option<&'s str>,
+    status: ProductStatus,
+    status_label: &'static str,
+    category: &'s str,
+    category_url: &'s str,
+    list_price: Option<String>,
+    your_price: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CategoryLink<'s> {
+    title: &'s str,
+    url: &'s str,
+    description: Option<&'s str>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct CatalogCtx<'s> {
+    categories: Vec<CategoryLink<'s>>,
+    products: Vec<ProductSummary<'s>>,
+    price_list_url: Option<String>,
+    price_label: Option<&'s str>,
+}
+
+#[derive(Serialize)]
+struct CompareRow<'s> {
+    name: &'s str,
+    values: Vec<&'s str>,
+}
+
+#[derive(Serialize)]
+struct Compare<'s> {
+    products: Vec<ProductSummary<'s>>,
+    rows: Vec<CompareRow<'s>>,
+}
+
+#[derive(Serialize)]
+struct CategoryCtx<'s> {
+    title: &'s str,
+    url: &'s str,
+    description: Option<&'s str>,
+    products: Vec<ProductSummary<'s>>,
+    compare: Compare<'s>,
+}
+
+#[derive(Serialize)]
+struct Spec<'s> {
+    name: &'s str,
+    value: &'s str,
+}
+
+#[derive(Serialize)]
+struct FileLink<'s> {
+    url: &'s str,
+    name: &'s str,
+}
+
+#[derive(Serialize)]
+struct ImageLink<'s> {
+    url: &'s str,
+    alt: &'s str,
+}
+
+#[derive(Serialize)]
+struct SkuLink<'s> {
+    sku: &'s str,
+    name: &'s str,
+    url: &'s str,
+}
+
+#[derive(Serialize)]
+struct ProductCtx<'s> {
+    #[serde(flatten)]
+    summary: ProductSummary<'s>,
+    specs: Vec<Spec<'s>>,
+    datasheet: Option<FileLink<'s>>,
+    image: Option<ImageLink<'s>>,
+    replaced_by: Option<SkuLink<'s>>,
+    replaces: Vec<SkuLink<'s>>,
+    price_label: Option<&'s str>,
+    related: Vec<ProductSummary<'s>>,
+}
+
+#[derive(Serialize)]
+struct PriceListCtx<'s> {
+    products: Vec<ProductSummary<'s>>,
+    price_label: Option<&'s str>,
+    csv_url: String,
+    currency: &'s str,
+}
+
 #[derive(Serialize)]
 struct Child<'s> {
     title: &'s str,
     url: &'s str,
     description: Option<&'s str>,
     kind: PageKind,
+}
+
+/// Whether this build has a search index (the `search` cargo feature) and where it is.
+#[derive(Serialize, Clone, Copy)]
+struct SearchCtx {
+    enabled: bool,
+    /// pagefind's bundle (site-relative): `{{ root }}{{ search.bundle }}pagefind.js`.
+    bundle: &'static str,
+}
+
+const SEARCH: SearchCtx = SearchCtx {
+    enabled: cfg!(feature = "search"),
+    bundle: crate::post::SEARCH_URL,
+};
+
+/// One line of the list of all pages (`all.html`): pages in navigation order, `depth` 0
+/// for the home page, 1 for top-level sections and pages…
+#[derive(Serialize)]
+struct ListedPage<'s> {
+    title: &'s str,
+    url: &'s str,
+    description: Option<&'s str>,
+    kind: PageKind,
+    depth: usize,
 }
 
 #[derive(Serialize)]
@@ -119,6 +242,9 @@ struct Ctx<'s> {
     kanava_version: &'static str,
     /// The list of all tags (site-relative).
     tags_url: &'static str,
+    /// The list of all pages (site-relative).
+    all_url: &'static str,
+    search: SearchCtx,
     page: PageCtx<'s>,
     breadcrumbs: Vec<Link<'s>>,
     prev: Option<Link<'s>>,
@@ -126,9 +252,17 @@ struct Ctx<'s> {
     children: Vec<Child<'s>>,
     tags: Vec<TagCtx<'s>>,
     tag: Option<TagCtx<'s>>,
+    /// The catalog's URL, or none when the site (or this view) has no catalog.
+    catalog_url: Option<&'s str>,
+    catalog: Option<CatalogCtx<'s>>,
+    category: Option<CategoryCtx<'s>>,
+    product: Option<ProductCtx<'s>>,
+    price_list: Option<PriceListCtx<'s>>,
+    /// All pages of the view: filled for `all.html` only.
+    pages: Vec<ListedPage<'s>>,
 }
 
-impl<'p, 's> Contexts<'p, 's> {
+impl<'p, 's: 'p> Contexts<'p, 's> {
     pub fn new(plan: &'p Plan<'s>) -> Contexts<'p, 's> {
         let config = plan.config;
         let site_url = config.base_url.as_ref().map(|base| match plan.audience {
@@ -161,16 +295,19 @@ impl<'p, 's> Contexts<'p, 's> {
             PageKind::Home => "home.html",
             PageKind::Section => "section.html",
             PageKind::Page => "page.html",
+            PageKind::Catalog => "catalog.html",
+            PageKind::Category => "category.html",
+            PageKind::Product => "product.html",
         }
     }
 
     fn base(
         &self,
         kind: &'static str,
-        url: &'s str,
+        url: &'p str,
         current: Option<usize>,
-        page: PageCtx<'s>,
-    ) -> Ctx<'s> {
+        page: PageCtx<'p>,
+    ) -> Ctx<'p> {
         Ctx {
             site: self.site.clone(),
             audience: self.plan.audience.map(|name| AudienceCtx { name }),
@@ -182,6 +319,8 @@ impl<'p, 's> Contexts<'p, 's> {
             nav: self.nav(current),
             kanava_version: env!("CARGO_PKG_VERSION"),
             tags_url: crate::model::TAGS_URL,
+            all_url: crate::model::ALL_URL,
+            search: SEARCH,
             page,
             breadcrumbs: Vec::new(),
             prev: None,
@@ -189,6 +328,16 @@ impl<'p, 's> Contexts<'p, 's> {
             children: Vec::new(),
             tags: Vec::new(),
             tag: None,
+            pages: Vec::new(),
+            catalog_url: self
+                .plan
+                .catalog
+                .as_ref()
+                .map(|c| self.plan.pages[c.page].url),
+            catalog: None,
+            category: None,
+            product: None,
+            price_list: None,
         }
     }
 
@@ -198,6 +347,9 @@ impl<'p, 's> Contexts<'p, 's> {
             PageKind::Home => "home",
             PageKind::Section => "section",
             PageKind::Page => "page",
+            PageKind::Catalog => "catalog",
+            PageKind::Category => "category",
+            PageKind::Product => "product",
         };
         let page = PageCtx {
             title: p.title,
@@ -237,6 +389,12 @@ impl<'p, 's> Contexts<'p, 's> {
         ctx.prev = p.prev.map(|j| self.link(j));
         ctx.next = p.next.map(|j| self.link(j));
         ctx.children = p.children.iter().map(|&c| self.child(c)).collect();
+        match p.kind {
+            PageKind::Catalog => ctx.catalog = Some(self.catalog_ctx()),
+            PageKind::Category => ctx.category = Some(self.category_ctx(i)),
+            PageKind::Product => ctx.product = self.product_ctx(i),
+            _ => {}
+        }
         Value::from(minijinja::value::Serde(&ctx))
     }
 
@@ -263,6 +421,218 @@ impl<'p, 's> Contexts<'p, 's> {
         Value::from(minijinja::value::Serde(&ctx))
     }
 
+    /// The list of every page of the view (`all.html`): what the search box links to
+    /// without JavaScript.
+    /// The printable price list (only for views that see prices).
+    pub fn price_list(&self) -> Option<(String, Value)> {
+        let catalog = self.plan.catalog.as_ref()?;
+        let url = catalog.price_list_url.as_deref()?;
+        let mut ctx = self.base(
+            "price-list",
+            url,
+            None,
+            self.synthetic_page("Price list", url, "price-list"),
+        );
+        ctx.breadcrumbs = vec![self.link(0), self.link(catalog.page)];
+        ctx.price_list = Some(PriceListCtx {
+            products: self.all_products(),
+            price_label: catalog.price_label.as_deref(),
+            csv_url: format!("{}{}", self.plan.pages[catalog.page].url, PRICE_LIST_CSV),
+            currency: catalog.currency,
+        });
+        Some((url.to_owned(), Value::from(minijinja::value::Serde(&ctx))))
+    }
+
+    fn money(&self, m: Option<crate::model::money::Money>) -> Option<String> {
+        let catalog = self.plan.catalog.as_ref()?;
+        m.map(|m| m.display(catalog.currency, &self.plan.config.language))
+    }
+
+    fn product_summary(&self, i: usize) -> Option<ProductSummary<'p>> {
+        let page = &self.plan.pages[i];
+        let product = page.product.as_ref()?;
+        let category = page.parent.map(|c| &self.plan.pages[c]);
+        Some(ProductSummary {
+            sku: product.sku,
+            name: page.title,
+            url: page.url,
+            summary: page.description,
+            status: product.status,
+            status_label: product.status.label(),
+            category: category.map_or("", |c| c.title),
+            category_url: category.map_or("", |c| c.url),
+            list_price: self.money(product.list_price),
+            your_price: self.money(product.own_price),
+        })
+    }
+
+    fn all_products(&self) -> Vec<ProductSummary<'p>> {
+        (0..self.plan.pages.len())
+            .filter_map(|i| self.product_summary(i))
+            .collect()
+    }
+
+    fn catalog_ctx(&self) -> CatalogCtx<'p> {
+        let catalog = self.plan.catalog.as_ref();
+        let categories = catalog.map_or(Vec::new(), |c| {
+            self.plan.pages[c.page]
+                .children
+                .iter()
+                .map(|&k| {
+                    let p = &self.plan.pages[k];
+                    CategoryLink {
+                        title: p.title,
+                        url: p.url,
+                        description: p.description,
+                        count: p.children.len(),
+                    }
+                })
+                .collect()
+        });
+        CatalogCtx {
+            categories,
+            products: self.all_products(),
+            price_list_url: catalog.and_then(|c| c.price_list_url.clone()),
+            price_label: catalog.and_then(|c| c.price_label.as_deref()),
+        }
+    }
+
+    fn category_ctx(&self, i: usize) -> CategoryCtx<'p> {
+        let page = &self.plan.pages[i];
+        let products: Vec<usize> = page
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| self.plan.pages[c].product.is_some())
+            .collect();
+        // Spec names in first-seen order across the category's products.
+        let mut names: Vec<&'p str> = Vec::new();
+        for &c in &products {
+            for (name, _) in self.plan.pages[c]
+                .product
+                .as_ref()
+                .map_or(&[][..], |p| p.specs)
+            {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        let rows = names
+            .iter()
+            .map(|&name| CompareRow {
+                name,
+                values: products
+                    .iter()
+                    .map(|&c| {
+                        let specs = self.plan.pages[c]
+                            .product
+                            .as_ref()
+                            .map_or(&[][..], |p| p.specs);
+                        specs
+                            .iter()
+                            .find(|(n, _)| n == name)
+                            .map_or("", |(_, v)| v.as_str())
+                    })
+                    .collect(),
+            })
+            .collect();
+        CategoryCtx {
+            title: page.title,
+            url: page.url,
+            description: page.description,
+            products: products
+                .iter()
+                .filter_map(|&c| self.product_summary(c))
+                .collect(),
+            compare: Compare {
+                products: products
+                    .iter()
+                    .filter_map(|&c| self.product_summary(c))
+                    .collect(),
+                rows,
+            },
+        }
+    }
+
+    fn product_ctx(&self, i: usize) -> Option<ProductCtx<'p>> {
+        let page = &self.plan.pages[i];
+        let product = page.product.as_ref()?;
+        let sku_link = |j: usize| {
+            let p = &self.plan.pages[j];
+            SkuLink {
+                sku: p.product.as_ref().map_or("", |x| x.sku),
+                name: p.title,
+                url: p.url,
+            }
+        };
+        let related = page
+            .parent
+            .map(|c| {
+                self.plan.pages[c]
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != i)
+                    .take(4)
+                    .filter_map(|j| self.product_summary(j))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(ProductCtx {
+            summary: self.product_summary(i)?,
+            specs: product
+                .specs
+                .iter()
+                .map(|(name, value)| Spec { name, value })
+                .collect(),
+            datasheet: product.datasheet.map(|a| FileLink {
+                url: &a.url,
+                name: a.url.rsplit('/').next().unwrap_or(&a.url),
+            }),
+            image: product.image.map(|a| ImageLink {
+                url: &a.url,
+                alt: page.title,
+            }),
+            replaced_by: product.replaced_by.map(sku_link),
+            replaces: product.replaces.iter().map(|&j| sku_link(j)).collect(),
+            price_label: self
+                .plan
+                .catalog
+                .as_ref()
+                .and_then(|c| c.price_label.as_deref()),
+            related,
+        })
+    }
+
+    pub fn all(&self) -> Value {
+        let mut ctx = self.base(
+            "all",
+            crate::model::ALL_URL,
+            None,
+            self.synthetic_page("All pages", crate::model::ALL_URL, "all"),
+        );
+        let mut depth = vec![0; self.plan.pages.len()];
+        ctx.pages = self
+            .plan
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // Parents come before their children.
+                depth[i] = p.parent.map_or(0, |parent| depth[parent] + 1);
+                ListedPage {
+                    title: p.title,
+                    url: p.url,
+                    description: p.description,
+                    kind: p.kind,
+                    depth: depth[i],
+                }
+            })
+            .collect();
+        Value::from(minijinja::value::Serde(&ctx))
+    }
+
     pub fn not_found(&self) -> Value {
         let mut ctx = self.base(
             "404",
@@ -283,7 +653,7 @@ impl<'p, 's> Contexts<'p, 's> {
         Value::from(minijinja::value::Serde(&ctx))
     }
 
-    fn synthetic_page(&self, title: &'s str, url: &'s str, kind: &'s str) -> PageCtx<'s> {
+    fn synthetic_page(&self, title: &'p str, url: &'p str, kind: &'p str) -> PageCtx<'p> {
         PageCtx {
             title,
             description: None,
@@ -312,7 +682,7 @@ impl<'p, 's> Contexts<'p, 's> {
         NoteCtx { kind, text }
     }
 
-    fn tag_ctx(&self, t: usize) -> TagCtx<'s> {
+    fn tag_ctx(&self, t: usize) -> TagCtx<'p> {
         let tag = &self.plan.tags[t];
         TagCtx {
             name: tag.name,
@@ -330,7 +700,7 @@ impl<'p, 's> Contexts<'p, 's> {
         )
     }
 
-    fn link(&self, i: usize) -> Link<'s> {
+    fn link(&self, i: usize) -> Link<'p> {
         let p = &self.plan.pages[i];
         Link {
             title: p.title,
@@ -338,7 +708,7 @@ impl<'p, 's> Contexts<'p, 's> {
         }
     }
 
-    fn child(&self, i: usize) -> Child<'s> {
+    fn child(&self, i: usize) -> Child<'p> {
         let p = &self.plan.pages[i];
         Child {
             title: p.title,
@@ -349,7 +719,7 @@ impl<'p, 's> Contexts<'p, 's> {
     }
 
     /// The sidebar: top-level entries, with the way down to `current` opened.
-    fn nav(&self, current: Option<usize>) -> Vec<NavItem<'s>> {
+    fn nav(&self, current: Option<usize>) -> Vec<NavItem<'p>> {
         let mut ancestors = Vec::new();
         let mut at = current;
         while let Some(a) = at {
@@ -364,7 +734,7 @@ impl<'p, 's> Contexts<'p, 's> {
         parent: usize,
         current: Option<usize>,
         ancestors: &[usize],
-    ) -> Vec<NavItem<'s>> {
+    ) -> Vec<NavItem<'p>> {
         self.plan.pages[parent]
             .children
             .iter()
@@ -387,6 +757,9 @@ impl<'p, 's> Contexts<'p, 's> {
             .collect()
     }
 }
+
+/// The downloadable price list, next to the catalog page.
+pub const PRICE_LIST_CSV: &str = "price-list.csv";
 
 /// `ordering/delivery/` → `../../`.
 fn root_of(url: &str) -> String {

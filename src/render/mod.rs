@@ -4,6 +4,8 @@
 
 mod context;
 
+pub use context::PRICE_LIST_CSV;
+
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -27,11 +29,16 @@ pub struct Renderer {
 
 /// Templates that must exist (a theme may add more partials).
 const REQUIRED: &[&str] = &[
+    "catalog.html",
+    "category.html",
+    "product.html",
+    "price-list.html",
     "home.html",
     "section.html",
     "page.html",
     "tags.html",
     "tag.html",
+    "all.html",
     "404.html",
 ];
 
@@ -81,7 +88,11 @@ impl Renderer {
         let mut jobs: Vec<Job> = (0..plan.pages.len()).map(Job::Page).collect();
         jobs.push(Job::Tags);
         jobs.extend((0..plan.tags.len()).map(Job::Tag));
+        jobs.push(Job::All);
         jobs.push(Job::NotFound);
+        if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {
+            jobs.push(Job::PriceList);
+        }
         let results: Vec<Result<Option<Diagnostic>>> = jobs
             .par_iter()
             .map(|job| {
@@ -97,7 +108,16 @@ impl Renderer {
                         ctx.tags(),
                     ),
                     Job::Tag(t) => (ctx.output_path(&plan.tags[t].url), "tag.html", ctx.tag(t)),
+                    Job::All => (
+                        ctx.output_path(crate::model::ALL_URL),
+                        "all.html",
+                        ctx.all(),
+                    ),
                     Job::NotFound => ("404.html".to_owned(), "404.html", ctx.not_found()),
+                    Job::PriceList => match ctx.price_list() {
+                        Some((url, value)) => (ctx.output_path(&url), "price-list.html", value),
+                        None => return Ok(None),
+                    },
                 };
                 match self
                     .env
@@ -128,11 +148,19 @@ impl Renderer {
         if let Some(sitemap) = crate::post::sitemap(plan, &ctx.site_url) {
             sink.write("sitemap.xml", sitemap.as_bytes())?;
         }
+        if let Some((path, csv)) = crate::post::price_list_csv(plan) {
+            sink.write(&path, csv.as_bytes())?;
+        }
         let production = plan.view.stage == crate::model::lifecycle::Stage::Production;
         sink.write(
             "robots.txt",
             crate::post::robots(&ctx.site_url, production).as_bytes(),
         )?;
+        // The search index, from the plan alone (skipped when nothing is kept: `check`).
+        #[cfg(feature = "search")]
+        if !sink.discards() {
+            crate::post::search::write(plan, sink)?;
+        }
         crate::diag::normalize(&mut diags);
         Ok(diags)
     }
@@ -145,9 +173,12 @@ impl Renderer {
 }
 
 enum Job {
+    PriceList,
     Page(usize),
     Tags,
     Tag(usize),
+    /// The list of all pages (`all/`).
+    All,
     NotFound,
 }
 

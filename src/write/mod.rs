@@ -12,6 +12,11 @@ use crate::fs;
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     fn copy(&self, path: &str, from: &Path) -> Result<()>;
+    /// True when everything written is thrown away (`check`): lets costly derived files
+    /// that cannot produce diagnostics (the search index) be skipped.
+    fn discards(&self) -> bool {
+        false
+    }
 }
 
 /// Discards everything: `check` renders every view (so template errors are found) and
@@ -24,6 +29,9 @@ impl Sink for NullSink {
     }
     fn copy(&self, _: &str, _: &Path) -> Result<()> {
         Ok(())
+    }
+    fn discards(&self) -> bool {
+        true
     }
 }
 

@@ -1,0 +1,89 @@
+//! Post: files derived from a whole view rather than one page — sitemap, robots.txt and
+//! the search index (`search`, behind the default `search` feature; later: feeds). Like
+//! templates, they see only the plan.
+
+#[cfg(feature = "search")]
+pub mod search;
+
+/// Where a view's search index and pagefind's browser files go (site-relative), inside the
+/// theme folder, which content cannot use.
+pub const SEARCH_URL: &str = "_kanava/search/";
+
+use std::fmt::Write as _;
+
+use crate::markdown::escape;
+use crate::plan::Plan;
+
+/// `sitemap.xml` needs absolute URLs, so it exists only when `base_url` is set.
+pub fn sitemap(plan: &Plan, site_url: &Option<String>) -> Option<String> {
+    let site_url = site_url.as_ref()?;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in &plan.pages {
+        let loc = escape(&format!(
+            "{site_url}{}",
+            crate::model::percent_encode_path(page.url)
+        ));
+        let _ = write!(xml, "  <url><loc>{loc}</loc>");
+        if let Some(updated) = page.updated {
+            let _ = write!(xml, "<lastmod>{updated}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
+
+/// Outside production, robots are turned away from everything (review sites get found).
+pub fn robots(site_url: &Option<String>, production: bool) -> String {
+    if !production {
+        return String::from("User-agent: *\nDisallow: /\n");
+    }
+    let mut txt = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = site_url {
+        let _ = writeln!(txt, "Sitemap: {url}sitemap.xml");
+    }
+    txt
+}
+
+/// `catalog/price-list.csv`: the view's products with the prices it may see (list and its
+/// own tier's), for partners' own systems. Amounts are plain decimals (`1234.50`).
+pub fn price_list_csv(plan: &Plan) -> Option<(String, String)> {
+    let catalog = plan.catalog.as_ref().filter(|c| c.has_prices)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let own = catalog.price_label.as_deref().unwrap_or("Your price");
+    let _ = w.write_record([
+        "SKU",
+        "Name",
+        "Category",
+        "List price",
+        own,
+        "Currency",
+        "Status",
+    ]);
+    for page in &plan.pages {
+        let Some(product) = &page.product else {
+            continue;
+        };
+        let category = page.parent.map_or("", |c| plan.pages[c].title);
+        let money =
+            |m: Option<crate::model::money::Money>| m.map(|m| m.plain()).unwrap_or_default();
+        let _ = w.write_record([
+            product.sku,
+            page.title,
+            category,
+            &money(product.list_price),
+            &money(product.own_price),
+            catalog.currency,
+            product.status.label(),
+        ]);
+    }
+    let bytes = w.into_inner().ok()?;
+    let path = format!(
+        "{}{}",
+        plan.pages[catalog.page].url,
+        crate::render::PRICE_LIST_CSV
+    );
+    Some((path, String::from_utf8(bytes).ok()?))
+}

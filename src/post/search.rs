@@ -1,0 +1,323 @@
+//! Search: one [pagefind](https://pagefind.app) index per view, built from the [`Plan`] alone
+//! (so it can hold nothing the view's audience may not see — the same guarantee as the
+//! pages), written through the view's [`Sink`] under `_kanava/search/`.
+//!
+//! The index is made of [`Record`]s, one per thing a reseller can find. [`records`] turns the
+//! plan into records; pagefind indexes each as a tiny synthetic HTML document ([`Record::html`])
+//! so that it weights titles and headings and links results to headings (`#id`).
+//!
+//! **Adding a kind of record** (products, materials, learning paths): add a `Kind` variant
+//! and build its records from the plan's own list in [`records`] (see the comment there). A
+//! product sets `sku`: the code is then searchable as a word, shown in results, and stored as
+//! the exact-match filter `sku` (upper-cased), which the theme's `search.js` looks up before
+//! anything else so that typing a product code puts that product first.
+//!
+//! pagefind's browser side (`pagefind.js`, its worker and WebAssembly) is embedded in the
+//! crate and written next to the index: no network at build or search time. Its ready-made
+//! UIs are not written (the theme has its own, `static/search.js`).
+//!
+//! Determinism: pagefind names files by content hash, sorts words before chunking, and
+//! gzips with a zero timestamp, so the same records in the same order give the same bytes
+//! (checked by the `same_input_same_bytes` build test). Records are fed in plan order.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use crate::markdown::{escape, strip_tags};
+use crate::model::PageKind;
+use crate::plan::{Plan, PlanPage};
+use crate::post::SEARCH_URL;
+use crate::write::Sink;
+
+/// What a result is; shown in the result list ("guide", "product", …) and stored as the
+/// pagefind filter `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Pages and sections of the site.
+    Guide,
+    /// A product of the catalog (`sku` set).
+    Product,
+    /// A downloadable material (brochure, data sheet…).
+    Material,
+    /// A learning path.
+    Path,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Guide => "guide",
+            Kind::Product => "product",
+            Kind::Material => "material",
+            Kind::Path => "path",
+        }
+    }
+}
+
+/// One searchable thing, built from the plan only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Site-relative URL (`ordering/delivery/`; home is `""`).
+    pub url: String,
+    pub title: String,
+    pub kind: Kind,
+    /// A product code, matched exactly (see the module docs).
+    pub sku: Option<String>,
+    /// Short text shown under the title when nothing in the body matches (a description).
+    pub summary: Option<String>,
+    /// The visible text before the first heading.
+    pub text: String,
+    /// The visible headings, each with the text up to the next one.
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's `id` (results link to `url#id`).
+    pub id: String,
+    pub level: u8,
+    pub title: String,
+    pub text: String,
+}
+
+/// Every record of a view, in plan order.
+pub fn records(plan: &Plan) -> Vec<Record> {
+    // Products, materials and learning paths are added here from the plan's own lists, in
+    // the plan's order; for the catalog, e.g.
+    //   .chain(plan.products.iter().map(|p| Record { kind: Kind::Product,
+    //       sku: Some(p.sku.to_owned()), title: p.name.to_owned(), url: p.url.to_owned(),
+    //       summary: p.summary.map(str::to_owned),
+    //       text: /* category, summary and strip_tags(description) */, sections: Vec::new() }))
+    plan.pages.iter().map(page_record).collect()
+}
+
+/// A page or section: its title, description, and its visible HTML cut at its visible
+/// headings (the plan's `toc`), reduced to text.
+fn page_record(page: &PlanPage) -> Record {
+    let html = page.content.concat();
+    let mut sections = Vec::new();
+    let mut text = String::new();
+    let mut at = 0;
+    let mut open: Option<&crate::markdown::Heading> = None;
+    for heading in &page.toc {
+        // `markdown::heading_html` writes `<hN id="ID">…</hN>`; a heading not found this way
+        // (there is none today) simply stays part of the text around it.
+        let start_tag = format!("<h{} id=\"{}\">", heading.level, escape(&heading.id));
+        let Some(found) = html[at..].find(&start_tag).map(|i| at + i) else {
+            continue;
+        };
+        let end_tag = format!("</h{}>", heading.level);
+        let Some(end) = html[found..]
+            .find(&end_tag)
+            .map(|i| found + i + end_tag.len())
+        else {
+            continue;
+        };
+        let before = visible_text(&html[at..found]);
+        match open.take() {
+            None => text = before,
+            Some(h) => sections.push(Section {
+                id: h.id.clone(),
+                level: h.level,
+                title: h.title.clone(),
+                text: before,
+            }),
+        }
+        open = Some(heading);
+        at = end;
+    }
+    let rest = visible_text(&html[at..]);
+    match open {
+        None => text = rest,
+        Some(h) => sections.push(Section {
+            id: h.id.clone(),
+            level: h.level,
+            title: h.title.clone(),
+            text: rest,
+        }),
+    }
+    Record {
+        url: page.url.to_owned(),
+        title: page.title.to_owned(),
+        kind: if page.kind == PageKind::Product {
+            Kind::Product
+        } else {
+            Kind::Guide
+        },
+        // The catalog sets a product page's code here (`Some(sku)`), from the plan.
+        sku: None,
+        summary: page.description.map(str::to_owned),
+        text,
+        sections,
+    }
+}
+
+/// HTML → text with single spaces (the heading anchors' `#` removed).
+fn visible_text(html: &str) -> String {
+    let html = html.replace(
+        "aria-label=\"Link to this heading\">#</a>",
+        "aria-label=\"Link to this heading\"></a>",
+    );
+    // Block ends separate words that the tags alone would glue together.
+    let html = html
+        .replace("</p>", " </p>")
+        .replace("</li>", " </li>")
+        .replace("</td>", " </td>")
+        .replace("</th>", " </th>")
+        .replace("<br", " <br");
+    strip_tags(&html)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Record {
+    /// The document pagefind indexes: title (`h1`, weighted highest), the summary, the text
+    /// and the sections under their headings (which become `#id` sub-results). Everything is
+    /// escaped text; `kind` and `sku` are pagefind filters and metadata.
+    pub fn html(&self, lang: &str) -> String {
+        let mut html = format!(
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body>\n",
+            escape(lang)
+        );
+        html += &format!(
+            "<span data-pagefind-filter=\"kind:{}\"></span>\n",
+            self.kind.as_str()
+        );
+        html += &format!(
+            "<h1 data-pagefind-meta=\"title\">{}</h1>\n",
+            escape(&self.title)
+        );
+        if let Some(sku) = &self.sku {
+            let code = escape(sku.trim());
+            html += &format!(
+                "<p data-pagefind-weight=\"10\" data-pagefind-meta=\"sku\">{code}</p>\n<span data-pagefind-filter=\"sku:{}\"></span>\n",
+                escape(&sku.trim().to_uppercase())
+            );
+        }
+        if let Some(summary) = &self.summary {
+            html += &format!("<p>{}</p>\n", escape(summary));
+        }
+        if !self.text.is_empty() {
+            html += &format!("<p>{}</p>\n", escape(&self.text));
+        }
+        for s in &self.sections {
+            let level = s.level.clamp(2, 6);
+            html += &format!(
+                "<h{level} id=\"{}\">{}</h{level}>\n",
+                escape(&s.id),
+                escape(&s.title)
+            );
+            if !s.text.is_empty() {
+                html += &format!("<p>{}</p>\n", escape(&s.text));
+            }
+        }
+        html += "</body></html>\n";
+        html
+    }
+}
+
+/// pagefind's ready-made UIs and highlighter: not used by the theme, so not published.
+fn unused(name: &str) -> bool {
+    name.starts_with("pagefind-ui.")
+        || name.starts_with("pagefind-modular-ui.")
+        || name.starts_with("pagefind-component-ui.")
+        || name == "pagefind-highlight.js"
+}
+
+/// Builds the view's index and writes it (and pagefind's browser files) into `sink`.
+pub fn write(plan: &Plan, sink: &dyn Sink) -> Result<()> {
+    let lang = plan.config.language.to_ascii_lowercase();
+    let files = index(&records(plan), &lang)?;
+    for (name, bytes) in files {
+        sink.write(&format!("{SEARCH_URL}{name}"), &bytes)?;
+    }
+    Ok(())
+}
+
+/// The files of a pagefind index of `records`, by path inside the bundle folder, sorted.
+pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start the search indexer's runtime")?;
+    runtime.block_on(async {
+        let config = PagefindServiceConfig::builder()
+            .force_language(lang.to_owned())
+            .build();
+        let mut index =
+            PagefindIndex::new(Some(config)).context("cannot set up the search indexer")?;
+        for record in records {
+            index
+                .add_html_file(None, Some(format!("/{}", record.url)), record.html(lang))
+                .await
+                .with_context(|| format!("cannot index `/{}` for search", record.url))?;
+        }
+        let files = index
+            .get_files()
+            .await
+            .context("cannot build the search index")?;
+        Ok(files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| !unused(name))
+            .collect())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> Record {
+        Record {
+            url: "ordering/delivery/".into(),
+            title: "Delivery <terms>".into(),
+            kind: Kind::Guide,
+            sku: None,
+            summary: Some("Lead times".into()),
+            text: "Intro text".into(),
+            sections: vec![Section {
+                id: "lead-times".into(),
+                level: 2,
+                title: "Lead times".into(),
+                text: "Five days.".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn html_escapes_and_marks_kind() {
+        let html = record().html("en");
+        assert!(html.contains("<h1 data-pagefind-meta=\"title\">Delivery &lt;terms&gt;</h1>"));
+        assert!(html.contains("data-pagefind-filter=\"kind:guide\""));
+        assert!(html.contains("<h2 id=\"lead-times\">Lead times</h2>\n<p>Five days.</p>"));
+    }
+
+    #[test]
+    fn visible_text_drops_anchors_and_keeps_words_apart() {
+        let html = "<p>One</p><p>two</p><ul><li>a</li><li>b</li></ul>";
+        assert_eq!(visible_text(html), "One two a b");
+        let h = "<h2 id=\"x\">X<a class=\"anchor\" href=\"#x\" aria-label=\"Link to this heading\">#</a></h2>";
+        assert_eq!(visible_text(h), "X");
+    }
+
+    #[test]
+    fn same_records_same_bytes() {
+        let records = vec![record(), {
+            let mut r = record();
+            r.url = "products/hp-12/".into();
+            r.kind = Kind::Product;
+            r.sku = Some("hp-12".into());
+            r
+        }];
+        let a = index(&records, "en").unwrap();
+        let b = index(&records, "en").unwrap();
+        assert_eq!(a, b);
+        assert!(a.contains_key("pagefind.js") && a.contains_key("pagefind-entry.json"));
+        assert!(a.keys().any(|k| k.starts_with("fragment/")));
+        assert!(!a.keys().any(|k| unused(k)));
+    }
+}
