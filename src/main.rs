@@ -55,9 +55,9 @@ enum Command {
         /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the output (replaced atomically when the build succeeds)
-        #[arg(long, default_value = "public")]
-        out: PathBuf,
+        /// Where to write the output, replaced atomically when the build succeeds [default: <root>/public]
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Build only this audience (repeatable)
         #[arg(long = "audience", value_name = "NAME")]
         audiences: Vec<String>,
@@ -196,11 +196,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             deny_warnings,
             format,
         } => {
-            let out = if out.is_relative() {
-                root.join(out)
-            } else {
-                out
-            };
+            let out = out.unwrap_or_else(|| root.join("public"));
             let options = kanava::Options {
                 root,
                 out: Some(out.clone()),

@@ -80,6 +80,8 @@ pub struct Link {
 pub struct Resolved {
     pub href: String,
     pub target: LinkTarget,
+    /// Text to show when the author wrote none (`[](sku:HP-12)` shows the product's name).
+    pub label: Option<String>,
 }
 
 /// Why a link cannot be resolved; becomes a diagnostic at the link.
@@ -144,6 +146,7 @@ pub fn parse(
             links: Vec::new(),
             headings: Vec::new(),
             ids: &mut ids,
+            label: None,
         };
         let html = r.render(&refdefs);
         let (links, headings) = (r.links, r.headings);
@@ -485,6 +488,8 @@ struct FragmentRenderer<'a, 'd> {
     links: Vec<Link>,
     headings: Vec<(u8, String, String)>,
     ids: &'d mut HeadingIds,
+    /// The label of the link just opened, if its target has one (see `Resolved::label`).
+    label: Option<String>,
 }
 
 impl FragmentRenderer<'_, '_> {
@@ -550,66 +555,83 @@ impl FragmentRenderer<'_, '_> {
                 }
                 other => other,
             };
-            if let Some((_, _, events)) = &mut heading {
-                if let Event::End(TagEnd::Heading(_)) = event {
-                    let Some((level, id, events)) = heading.take() else {
-                        unreachable!()
-                    };
-                    out.push(Event::Html(self.heading_html(level, id, events).into()));
-                } else {
-                    events.push(event);
+            // An empty link to something with a label (`[](sku:HP-12)`) shows the label.
+            let label = match &event {
+                Event::Start(Tag::Link { .. }) => None,
+                _ => self.label.take(),
+            };
+            let events: Vec<Event> = match (label, event) {
+                (Some(label), end @ Event::End(TagEnd::Link)) => {
+                    vec![Event::Text(label.into()), end]
                 }
-                continue;
-            }
-            if let Some((_, buf)) = &mut code {
-                match event {
-                    Event::Text(t) => buf.push_str(&t),
-                    Event::End(TagEnd::CodeBlock) => {
-                        let Some((lang, buf)) = code.take() else {
+                (_, event) => vec![event],
+            };
+            for event in events {
+                if let Some((_, _, events)) = &mut heading {
+                    if let Event::End(TagEnd::Heading(_)) = event {
+                        let Some((level, id, events)) = heading.take() else {
                             unreachable!()
                         };
-                        out.push(Event::Html(highlight::code_block(&lang, &buf).into()));
+                        out.push(Event::Html(self.heading_html(level, id, events).into()));
+                    } else {
+                        events.push(event);
                     }
-                    _ => {}
+                    continue;
                 }
-                continue;
-            }
-            match event {
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(info) => {
-                            info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
+                if let Some((_, buf)) = &mut code {
+                    match event {
+                        Event::Text(t) => buf.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => {
+                            let Some((lang, buf)) = code.take() else {
+                                unreachable!()
+                            };
+                            out.push(Event::Html(highlight::code_block(&lang, &buf).into()));
                         }
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    code = Some((lang, String::new()));
+                        _ => {}
+                    }
+                    continue;
                 }
-                Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    let (class, title) = alert(kind);
-                    out.push(Event::Html(
+                match event {
+                    Event::Start(Tag::Heading { level, id, .. }) => {
+                        heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
+                    }
+                    Event::Start(Tag::CodeBlock(kind)) => {
+                        let lang = match kind {
+                            CodeBlockKind::Fenced(info) => {
+                                info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
+                            }
+                            CodeBlockKind::Indented => String::new(),
+                        };
+                        code = Some((lang, String::new()));
+                    }
+                    Event::Start(Tag::BlockQuote(Some(kind))) => {
+                        let (class, title) = alert(kind);
+                        out.push(Event::Html(
                         format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n").into(),
                     ));
-                }
-                Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
-                Event::FootnoteReference(label) => {
-                    let id = slugify(&label);
-                    let label = escape(&label);
-                    out.push(Event::Html(
+                    }
+                    Event::End(TagEnd::BlockQuote(Some(_))) => {
+                        out.push(Event::Html("</div>\n".into()))
+                    }
+                    Event::FootnoteReference(label) => {
+                        let id = slugify(&label);
+                        let label = escape(&label);
+                        out.push(Event::Html(
                         format!("<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{label}</a></sup>").into(),
                     ));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let id = slugify(&label);
-                    let label = escape(&label);
-                    out.push(Event::Html(
+                    }
+                    Event::Start(Tag::FootnoteDefinition(label)) => {
+                        let id = slugify(&label);
+                        let label = escape(&label);
+                        out.push(Event::Html(
                         format!("<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-label\"><a href=\"#fnref-{id}\">{label}</a></sup>\n").into(),
                     ));
+                    }
+                    Event::End(TagEnd::FootnoteDefinition) => {
+                        out.push(Event::Html("</div>\n".into()))
+                    }
+                    other => out.push(other),
                 }
-                Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
-                other => out.push(other),
             }
         }
         let mut html = String::with_capacity(self.text.len() * 3 / 2);
@@ -652,7 +674,12 @@ impl FragmentRenderer<'_, '_> {
         }
         match self.resolver.resolve(&dest) {
             Ok(None) => dest,
-            Ok(Some(Resolved { href, target })) => {
+            Ok(Some(Resolved {
+                href,
+                target,
+                label,
+            })) => {
+                self.label = label;
                 let pos = self.dest_pos(range, &dest);
                 self.links.push(Link {
                     target,

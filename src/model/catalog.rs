@@ -555,7 +555,26 @@ fn read_csv(
         }
         col
     };
+    // Columns with a problem are reported once, here, and skipped in every row.
+    let mut skip = vec![false; headers.len()];
     for (i, h) in headers.iter().enumerate() {
+        if let Some(tier) = h.strip_prefix("prices.")
+            && tier != "list"
+        {
+            let at = Pos::new(1, header_col(i));
+            let bad = match catalog.price_axis {
+                Some(axis) => audiences.value_index(axis, tier, &file.path, at).err(),
+                None => Some(
+                    Diagnostic::error("unknown-price", format!("unknown price `{tier}`"))
+                        .at(&file.path, at),
+                ),
+            };
+            if let Some(mut d) = bad {
+                d.message = format!("column `{h}`: {}", d.message);
+                diags.push(d);
+                skip[i] = true;
+            }
+        }
         let known = PRODUCT_KEYS.contains(&h.as_str())
             || h.starts_with("prices.")
             || h.starts_with("specs.")
@@ -571,6 +590,7 @@ fn read_csv(
             };
             sink.unknown(h, Pos::new(1, header_col(i)));
             diags.extend(d);
+            skip[i] = true;
         }
     }
     for record in reader.records() {
@@ -611,9 +631,9 @@ fn read_csv(
             draft: new_draft(&file.path, Pos::new(line, 1)),
             diags,
         };
-        for (header, cell) in headers.iter().zip(record.iter()) {
+        for ((header, cell), skip) in headers.iter().zip(record.iter()).zip(&skip) {
             let cell = cell.trim();
-            if cell.is_empty() {
+            if cell.is_empty() || *skip {
                 continue;
             }
             // Positions: the row, and the cell's column name in the message is enough to find it.

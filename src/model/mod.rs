@@ -102,18 +102,18 @@ impl Page {
             .unwrap_or(&self.dir)
     }
 
-    /// How messages name this page's restrictions' origin.
+    /// How messages about a child name this page: "its section `content/x/_index.md`".
     pub fn label(&self) -> String {
         match self.kind {
             PageKind::Category => format!(
-                "catalog category `{}` ({CONFIG_FILE})",
+                "its category `{}` ({CONFIG_FILE})",
                 self.url
                     .trim_end_matches('/')
                     .rsplit('/')
                     .next()
                     .unwrap_or("")
             ),
-            _ => format!("`{}`", self.display_path()),
+            _ => format!("its section `{}`", self.display_path()),
         }
     }
 }
@@ -260,7 +260,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         children.sort_by_cached_key(|&c| {
             (
                 nodes[c].fm.weight,
-                title_of(&nodes[c]).to_lowercase(),
+                natural_key(&title_of(&nodes[c])),
                 nodes[c].segment.clone(),
             )
         });
@@ -674,6 +674,30 @@ fn url_segment(name: &str) -> String {
     if s.is_empty() { "page".to_owned() } else { s }
 }
 
+/// Orders "HP-8" before "HP-12" and "Step 2" before "Step 10": runs of digits compare as
+/// numbers, the rest case-insensitively.
+fn natural_key(title: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut chars = title.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c as u8 - b'0');
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(*d as u8 - b'0'));
+                chars.next();
+            }
+            key.push((std::mem::take(&mut text), n));
+        } else {
+            text.extend(c.to_lowercase());
+        }
+    }
+    key.push((text, 0));
+    key
+}
+
 fn title_from_segment(segment: &str) -> String {
     let s = segment.replace(['-', '_'], " ");
     let mut chars = s.chars();
@@ -805,7 +829,7 @@ fn cascade<'f>(
                     Diagnostic::error(
                         "widened-restriction",
                         format!(
-                            "this {} allows {} but its section {} allows only {}",
+                            "this {} allows {} but {} allows only {}",
                             if pages[id].kind == PageKind::Product { "product" } else { "page" },
                             audiences.describe_req(axis, req),
                             pages[origin].label(),
@@ -836,7 +860,12 @@ fn cascade<'f>(
             restriction.require(axis, req);
             origins.push((axis, Some(origin)));
         }
-        if pages[id].kind != PageKind::Home {
+        // Defaults apply to what has content of its own. A folder without `_index.md` and
+        // the catalog root are shown exactly when something below them is (see `plan`),
+        // so a default on them would only orphan their public children.
+        let derived = pages[id].kind == PageKind::Catalog
+            || (pages[id].kind == PageKind::Section && pages[id].source.is_none());
+        if pages[id].kind != PageKind::Home && !derived {
             for (axis, req) in audiences.defaults().iter() {
                 if restriction.get(axis).is_none() {
                     restriction.require(axis, req);
@@ -921,6 +950,7 @@ impl LinkResolver for Resolver<'_> {
             return Ok(Some(Resolved {
                 href: dest.to_owned(),
                 target: LinkTarget::SelfAnchor(anchor.to_owned()),
+                label: None,
             }));
         }
         if let Some(sku) = dest.strip_prefix("sku:") {
@@ -966,6 +996,7 @@ impl LinkResolver for Resolver<'_> {
                     page,
                     anchor: anchor.map(str::to_owned),
                 },
+                label: None,
             }));
         }
         if let Some(&asset) = idx.assets_by_path.get(target.as_str()) {
@@ -973,6 +1004,7 @@ impl LinkResolver for Resolver<'_> {
             return Ok(Some(Resolved {
                 href,
                 target: LinkTarget::Asset(asset),
+                label: None,
             }));
         }
         if idx
@@ -989,12 +1021,16 @@ impl LinkResolver for Resolver<'_> {
                     .into(),
             });
         }
-        // Suggest what the author would have written: paths relative to this page.
+        // Suggest what the author would have written (relative to this page), comparing
+        // file names: whole paths share `../content/` and would all look alike.
         let written = dest.split(['#', '?']).next().unwrap_or(dest);
+        let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+        let wanted = file_name(written);
         let candidates: Vec<String> = idx
             .pages_by_source
             .keys()
             .chain(idx.assets_by_path.keys())
+            .filter(|c| strsim::jaro_winkler(&wanted, &file_name(c)) > 0.85)
             .map(|c| relative_path(&self.page.dir, c))
             .collect();
         let help = match did_you_mean(written, candidates.iter().map(String::as_str)) {
@@ -1020,6 +1056,7 @@ impl Resolver<'_> {
             Some(&page) => Ok(Some(Resolved {
                 href: relative_url(&self.page.url, &idx.pages[page].url),
                 target: LinkTarget::Page { page, anchor: None },
+                label: Some(idx.pages[page].title.clone()),
             })),
             None if idx.skus.is_empty() => Err(LinkError {
                 code: "unknown-product",
@@ -1131,6 +1168,16 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut titles = vec!["HP-16", "HP-8", "hp-12", "Step 10", "Step 2", "AA-25"];
+        titles.sort_by_key(|t| natural_key(t));
+        assert_eq!(
+            titles,
+            vec!["AA-25", "HP-8", "hp-12", "HP-16", "Step 2", "Step 10"]
+        );
+    }
 
     #[test]
     fn joins() {

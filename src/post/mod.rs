@@ -52,16 +52,12 @@ pub fn robots(site_url: &Option<String>, production: bool) -> String {
 pub fn price_list_csv(plan: &Plan) -> Option<(String, String)> {
     let catalog = plan.catalog.as_ref().filter(|c| c.has_prices)?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let own = catalog.price_label.as_deref().unwrap_or("Your price");
-    let _ = w.write_record([
-        "SKU",
-        "Name",
-        "Category",
-        "List price",
-        own,
-        "Currency",
-        "Status",
-    ]);
+    // No "your price" column for a view that sees no tier price.
+    let own = catalog.price_label.as_deref();
+    let mut header = vec!["SKU", "Name", "Category", "List price"];
+    header.extend(own);
+    header.extend(["Currency", "Status"]);
+    let _ = w.write_record(&header);
     for page in &plan.pages {
         let Some(product) = &page.product else {
             continue;
@@ -69,15 +65,13 @@ pub fn price_list_csv(plan: &Plan) -> Option<(String, String)> {
         let category = page.parent.map_or("", |c| plan.pages[c].title);
         let money =
             |m: Option<crate::model::money::Money>| m.map(|m| m.plain()).unwrap_or_default();
-        let _ = w.write_record([
-            product.sku,
-            page.title,
-            category,
-            &money(product.list_price),
-            &money(product.own_price),
-            catalog.currency,
-            product.status.label(),
-        ]);
+        let (list, own_price) = (money(product.list_price), money(product.own_price));
+        let mut row = vec![product.sku, page.title, category, &list];
+        if own.is_some() {
+            row.push(&own_price);
+        }
+        row.extend([catalog.currency, product.status.label()]);
+        let _ = w.write_record(&row);
     }
     let bytes = w.into_inner().ok()?;
     let path = format!(

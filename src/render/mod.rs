@@ -49,6 +49,19 @@ impl Renderer {
     pub fn new(theme: Theme, diags: &mut Vec<Diagnostic>) -> Renderer {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // HTML escaping of `& < > " '` only: minijinja also escapes `/` (as `&#x2f;`), which
+        // is valid but turns every relative URL a template writes into noise.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text)
+                if !value.is_safe()
+                    && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
+            {
+                out.write_str(&crate::markdown::escape(text)).map_err(|_| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write output")
+                })
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         env.set_fuel(Some(FUEL));
         env.set_debug(false);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()

@@ -553,3 +553,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_public_page_in_a_folder_without_index_keeps_its_place() {
+    // Regression: the folder's synthetic section got the `registered` default, so public's
+    // site had the page but not its section (no breadcrumb, no navigation to it).
+    let site = TestSite::with_config(CONFIG);
+    site.page(
+        "content/guides/open.md",
+        "title: Open guide\ntier: public",
+        "x\n",
+    )
+    .page("content/guides/closed.md", "title: Closed guide", "y\n");
+    site.build().assert_clean();
+    site.assert_file_contains("public/guides/index.html", "Open guide");
+    assert!(
+        !site
+            .read("public/guides/index.html")
+            .contains("Closed guide")
+    );
+    site.assert_file_contains("public/guides/open/index.html", "href=\"../../guides/\"");
+}

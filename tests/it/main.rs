@@ -5,5 +5,6 @@ mod harness;
 mod audiences;
 mod bad_input;
 mod build;
+mod catalog;
 mod cli;
 mod stages;
