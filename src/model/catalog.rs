@@ -27,6 +27,7 @@ pub const PRICE_LIST_SEGMENT: &str = "price-list";
 #[derive(Debug)]
 pub struct Catalog {
     pub title: String,
+    pub description: Option<String>,
     pub weight: i64,
     pub currency: String,
     /// Audiences at the lowest tier see list prices (`public_prices: list`).
@@ -115,6 +116,7 @@ pub fn build(
 ) -> Catalog {
     let mut catalog = Catalog {
         title: "Products".into(),
+        description: None,
         weight: 0,
         currency: "EUR".into(),
         public_prices: false,
@@ -162,6 +164,7 @@ fn read_config(
         let Value::Str(key) = &k.value else { continue };
         match (key.as_str(), &v.value) {
             ("title", Value::Str(s)) => catalog.title = s.clone(),
+            ("description", Value::Str(s)) => catalog.description = Some(s.clone()),
             ("weight", Value::Int(n)) => catalog.weight = *n,
             ("files", _) => {} // read by `load::data`
             ("currency", Value::Str(s)) if s.len() == 3 && s.chars().all(|c| c.is_ascii_uppercase()) => catalog.currency = s.clone(),

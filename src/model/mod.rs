@@ -387,6 +387,7 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
         Some(0),
     );
     node.fm.title = Some(catalog.title.clone());
+    node.fm.description = catalog.description.clone();
     node.fm.weight = catalog.weight;
     node.origin = Some(CONFIG_FILE.into());
     nodes.push(node);

@@ -57,7 +57,8 @@ struct Link<'s> {
 struct NavItem<'s> {
     title: &'s str,
     url: &'s str,
-    kind: PageKind,
+    /// `section` or `page` (see [`shape`]).
+    kind: &'static str,
     current: bool,
     active: bool,
     children: Vec<NavItem<'s>>,
@@ -192,7 +193,8 @@ struct Child<'s> {
     title: &'s str,
     url: &'s str,
     description: Option<&'s str>,
-    kind: PageKind,
+    /// `section` or `page` (see [`shape`]).
+    kind: &'static str,
 }
 
 /// Whether this build has a search index (the `search` cargo feature) and where it is.
@@ -714,7 +716,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             title: p.title,
             url: p.url,
             description: p.description,
-            kind: p.kind,
+            kind: shape(p.kind),
         }
     }
 
@@ -744,10 +746,10 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 NavItem {
                     title: p.title,
                     url: p.url,
-                    kind: p.kind,
+                    kind: shape(p.kind),
                     current: current == Some(c),
                     active,
-                    children: if active && p.kind == PageKind::Section {
+                    children: if active && shape(p.kind) == "section" {
                         self.nav_items(c, current, ancestors)
                     } else {
                         Vec::new()
@@ -755,6 +757,15 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 }
             })
             .collect()
+    }
+}
+
+/// How lists and navigation see a page: something with children ("section") or a leaf
+/// ("page"). The catalog and its categories are sections; products are pages.
+fn shape(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home | PageKind::Section | PageKind::Catalog | PageKind::Category => "section",
+        PageKind::Page | PageKind::Product => "page",
     }
 }
 
