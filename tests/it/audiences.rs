@@ -27,6 +27,13 @@ audience:
     staff: { all: true }
 ";
 
+/// The canary site adds a catalog, so prices are scanned too.
+const CATALOG: &str = "catalog:
+  files: [data/products.yaml]
+  categories:
+    units: { title: Units }
+";
+
 const ALL: &[&str] = &[
     "public",
     "registered",
@@ -38,7 +45,7 @@ const ALL: &[&str] = &[
 
 /// The canary site and, for every marker, the audiences that must see it.
 fn canary_site() -> (TestSite, BTreeMap<&'static str, BTreeSet<&'static str>>) {
-    let site = TestSite::with_config(CONFIG);
+    let site = TestSite::with_config(&format!("{CONFIG}{CATALOG}"));
     site.page(
         "content/welcome.md",
         "title: Welcome KXQ01Z\ndescription: For everyone\ntier: public",
@@ -97,6 +104,11 @@ Silver sales bonus KXQ09Z.
         "content/kxq16z/only-gold.md",
         "title: Only gold\ntier: gold",
         "Deep gold.\n",
+    )
+    // Prices are canaries too: amounts under 1,000 read the same in every format.
+    .write(
+        "data/products.yaml",
+        "- sku: KXQ17Z\n  name: Unit\n  category: units\n  prices: { list: 999.99, silver: 927.31, gold: 913.57 }\n",
     );
     let sets = |names: &[&'static str]| names.iter().copied().collect::<BTreeSet<_>>();
     let gold = sets(&["gold", "staff"]);
@@ -120,7 +132,19 @@ Silver sales bonus KXQ09Z.
         ("KXQ13Z", silver.clone()),
         ("KXQ14Z", sets(&[])),
         ("KXQ15Z", silver),
-        ("KXQ16Z", gold),
+        ("KXQ16Z", gold.clone()),
+        // A product (registered by default) and its prices: list for every audience above
+        // the lowest tier, each tier's price for that tier only; `all: true` sees list prices.
+        (
+            "KXQ17Z",
+            sets(&["registered", "silver-sales", "silver-tech", "gold", "staff"]),
+        ),
+        (
+            "999.99",
+            sets(&["registered", "silver-sales", "silver-tech", "gold", "staff"]),
+        ),
+        ("927.31", sets(&["silver-sales", "silver-tech"])),
+        ("913.57", sets(&["gold"])),
     ]);
     (site, expected)
 }
