@@ -131,6 +131,14 @@ impl SourceMap {
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
     }
+
+    /// Feeds every file's path and text to `h` (sorted: same files, same hash).
+    pub fn fingerprint(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for (path, text) in &self.files {
+            (path, &**text).hash(h);
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

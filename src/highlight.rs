@@ -30,9 +30,11 @@ fn alias(lang: &str) -> &str {
     }
 }
 
-pub fn code_block(lang: &str, code: &str) -> String {
+/// A code block's HTML; with `enabled: false` (check, reports) the same markup, unhighlighted.
+pub fn code_block(lang: &str, code: &str, enabled: bool) -> String {
     let lang_attr = crate::markdown::escape(lang);
-    let body = highlight(lang, code).unwrap_or_else(|| crate::markdown::escape(code));
+    let highlighted = if enabled { highlight(lang, code) } else { None };
+    let body = highlighted.unwrap_or_else(|| crate::markdown::escape(code));
     if lang.is_empty() {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
@@ -84,14 +86,14 @@ mod tests {
 
     #[test]
     fn known_language_gets_classes() {
-        let html = code_block("json", "{\"a\": 1}\n");
+        let html = code_block("json", "{\"a\": 1}\n", true);
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"json\">"));
     }
 
     #[test]
     fn unknown_language_is_plain_text() {
-        let html = code_block("klingon", "<b>x</b>\n");
+        let html = code_block("klingon", "<b>x</b>\n", true);
         assert_eq!(
             html,
             "<pre class=\"code\" data-lang=\"klingon\"><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n"

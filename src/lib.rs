@@ -36,6 +36,7 @@ use model::Site;
 use model::lifecycle::Stage;
 use plan::View;
 use render::Renderer;
+use write::stamp::Stamp;
 use write::{NullSink, Staging};
 
 /// Receives a short status line ("rendering gold (3/6)") as the build goes; the CLI shows
@@ -67,6 +68,8 @@ pub struct Outcome {
     pub sources: SourceMap,
     /// True when the output was replaced.
     pub wrote: bool,
+    /// True when nothing changed since the last clean build, so nothing was done.
+    pub up_to_date: bool,
     pub stats: Stats,
 }
 
@@ -89,13 +92,25 @@ impl Outcome {
 
 /// Loads, models and checks the site for the views of `stage` at `at`: everything up to
 /// (not including) planning views. `None` for the site when the configuration is unusable.
+/// Code is not highlighted (reports and checks never show it).
 pub fn load_site(
     root: &Path,
     stage: Stage,
     at: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
-    let mut sources = load::read_site(root, diags)?;
+    let sources = load::read_site(root, diags)?;
+    model_and_check(sources, stage, at, false, diags)
+}
+
+/// Model and check already-read sources (see [`load_site`]).
+fn model_and_check(
+    mut sources: load::Sources,
+    stage: Stage,
+    at: Option<&str>,
+    highlight: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Loaded> {
     let Some(config) = sources.config.take() else {
         return Ok(Loaded {
             site: None,
@@ -103,7 +118,7 @@ pub fn load_site(
             at: Timestamp::now(),
         });
     };
-    let site = model::build(&sources, config, diags);
+    let site = model::build(&sources, config, highlight, diags);
     let at = resolve_at(&site, at)?;
     diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
     Ok(Loaded {
@@ -136,20 +151,46 @@ fn resolve_at(site: &Site, at: Option<&str>) -> Result<Timestamp> {
 pub fn build(options: &Options) -> Result<Outcome> {
     let started = Instant::now();
     let mut diags = Vec::new();
+    let sources = load::read_site(&options.root, &mut diags)?;
+    let theme_dir = sources.config.as_ref().and_then(|c| c.theme.clone());
+    let theme = load::theme::read(&options.root, theme_dir.as_deref(), &mut diags);
+    // Nothing changed since the last clean build: nothing to do (issue #7).
+    let stamp = options
+        .out
+        .as_ref()
+        .map(|out| Stamp::new(out, &sources, &theme, options));
+    if let (Some(out), Some(stamp)) = (&options.out, &stamp)
+        && diags.is_empty()
+        && stamp.is_current(out, Timestamp::now())
+    {
+        return Ok(Outcome {
+            diagnostics: diags,
+            sources: sources.texts,
+            wrote: false,
+            up_to_date: true,
+            stats: Stats {
+                elapsed: started.elapsed(),
+                ..Stats::default()
+            },
+        });
+    }
+    let highlight = options.out.is_some();
     let Loaded {
         site,
         mut sources,
         at,
-    } = load_site(
-        &options.root,
+    } = model_and_check(
+        sources,
         options.stage,
         options.at.as_deref(),
+        highlight,
         &mut diags,
     )?;
     let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
         diagnostics,
         sources,
         wrote,
+        up_to_date: false,
         stats: Stats {
             elapsed: started.elapsed(),
             ..stats
@@ -159,7 +200,6 @@ pub fn build(options: &Options) -> Result<Outcome> {
         diag::normalize(&mut diags);
         return Ok(outcome(diags, sources, false, Stats::default()));
     };
-    let theme = load::theme::read(&options.root, site.config.theme.as_deref(), &mut diags);
     for (source, origin) in theme.templates.values() {
         sources.insert(origin.clone(), source.as_str().into());
     }
@@ -175,6 +215,9 @@ pub fn build(options: &Options) -> Result<Outcome> {
     }
 
     let views = plan::views(&site, &selected, options.stage, at);
+    if let Some(stamp) = &stamp {
+        stamp.clear();
+    }
     let staging = match &options.out {
         Some(out) => Some(Staging::begin(out)?),
         None => None,
@@ -220,6 +263,15 @@ pub fn build(options: &Options) -> Result<Outcome> {
             staging.commit_parts(&folders)?;
             wrote = true;
         }
+    }
+    if let Some(stamp) = stamp.filter(|_| wrote && diags.is_empty()) {
+        // With `--at` the output is fixed; at "now" it holds until the next scheduled change.
+        let until = if options.at.is_some() {
+            None
+        } else {
+            site.next_change(at)
+        };
+        stamp.record(until)?;
     }
     Ok(outcome(diags, sources, wrote, stats))
 }

@@ -210,7 +210,14 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             clear_progress_line(&options);
             print_diagnostics(&outcome, format);
             let s = &outcome.stats;
-            if outcome.wrote {
+            if outcome.up_to_date {
+                eprintln!(
+                    "{} is up to date: nothing changed since the last build ({:.2?})",
+                    out.display(),
+                    s.elapsed
+                );
+                Ok(ExitCode::SUCCESS)
+            } else if outcome.wrote {
                 eprintln!(
                     "built {} and {} in {} ({}) into {} ({}) in {:.2?}",
                     plural(s.pages, "page"),

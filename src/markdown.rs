@@ -106,6 +106,8 @@ pub struct Input<'a> {
     pub line_offset: u32,
     /// Columns the body is indented by in its file (a YAML block scalar), added to columns.
     pub column_offset: u32,
+    /// Highlight code blocks (builds); `false` renders them plain (check, reports).
+    pub highlight: bool,
 }
 
 /// How many page bodies have been parsed in this process: lets a test prove that building
@@ -140,6 +142,7 @@ pub fn parse(
             text,
             first_line: seg.line,
             column_offset: input.column_offset,
+            highlight: input.highlight,
             line_starts: line_starts(text),
             resolver: links,
             diags,
@@ -479,6 +482,7 @@ pub fn slugify(text: &str) -> String {
 
 struct FragmentRenderer<'a, 'd> {
     file: &'a str,
+    highlight: bool,
     column_offset: u32,
     text: &'a str,
     first_line: u32,
@@ -585,7 +589,9 @@ impl FragmentRenderer<'_, '_> {
                             let Some((lang, buf)) = code.take() else {
                                 unreachable!()
                             };
-                            out.push(Event::Html(highlight::code_block(&lang, &buf).into()));
+                            out.push(Event::Html(
+                                highlight::code_block(&lang, &buf, self.highlight).into(),
+                            ));
                         }
                         _ => {}
                     }
@@ -774,6 +780,7 @@ mod tests {
                 body,
                 line_offset: 3,
                 column_offset: 0,
+                highlight: true,
             },
             &model,
             &Calendar::utc(),

@@ -173,7 +173,14 @@ impl Node {
     }
 }
 
-pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
+/// Builds the site. `highlight: false` skips code highlighting (it cannot fail, so `check`
+/// and the reports save the time; see `highlight.rs`).
+pub fn build(
+    sources: &Sources,
+    config: Config,
+    highlight: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
     let audiences = audience::from_config(config.audience.as_ref(), diags);
     let calendar = calendar(&config, diags);
     let default_status = default_status(&config, diags);
@@ -338,6 +345,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             };
             if let (PageData::Product(id), Some(catalog)) = (page.data, &catalog) {
                 let doc = product_document(
+                    highlight,
                     &catalog.products[id],
                     &audiences,
                     &calendar,
@@ -355,6 +363,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
                 body,
                 line_offset,
                 column_offset: 0,
+                highlight,
             };
             let doc = markdown::parse(&input, &audiences, &calendar, &resolver, &mut d);
             (doc, d)
@@ -424,6 +433,7 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
 /// A product's description, parsed like a page body, plus its datasheet and image as links
 /// (so they are published exactly where the product is).
 fn product_document(
+    highlight: bool,
     product: &catalog::Product,
     audiences: &AudienceModel,
     calendar: &Calendar,
@@ -437,6 +447,7 @@ fn product_document(
                 body: text,
                 line_offset: *line_offset,
                 column_offset: *column_offset,
+                highlight,
             };
             markdown::parse(&input, audiences, calendar, resolver, diags)
         }
@@ -878,6 +889,21 @@ fn cascade<'f>(
         pages[id].restriction = restriction;
         pages[id].origins = origins;
         explicit[id] = own;
+    }
+}
+
+impl Site {
+    /// The first moment after `at` when some page or block starts or stops being shown:
+    /// until then, a build for "now" produces the same output.
+    pub fn next_change(&self, at: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        let windows = self.pages.iter().flat_map(|p| {
+            std::iter::once(p.lifecycle.window).chain(p.doc.blocks.iter().map(|b| b.window))
+        });
+        windows
+            .flat_map(|w| [w.from, w.until])
+            .flatten()
+            .filter(|t| *t > at)
+            .min()
     }
 }
 

@@ -12,9 +12,9 @@
 //! the exact-match filter `sku` (upper-cased), which the theme's `search.js` looks up before
 //! anything else so that typing a product code puts that product first.
 //!
-//! pagefind's browser side (`pagefind.js`, its worker and WebAssembly) is embedded in the
-//! crate and written next to the index: no network at build or search time. Its ready-made
-//! UIs are not written (the theme has its own, `static/search.js`).
+//! pagefind's browser side (`pagefind.js` and its WebAssembly) is embedded in the crate and
+//! written next to the index: no network at build or search time. Its ready-made UIs and
+//! web worker are not written (the theme has its own UI, `static/search.js`; see [`unused`]).
 //!
 //! Determinism: pagefind names files by content hash, sorts words before chunking, and
 //! gzips with a zero timestamp, so the same records in the same order give the same bytes
@@ -27,7 +27,6 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::markdown::{escape, strip_tags};
-use crate::model::PageKind;
 use crate::plan::{Plan, PlanPage};
 use crate::post::SEARCH_URL;
 use crate::write::Sink;
@@ -85,18 +84,19 @@ pub struct Section {
 
 /// Every record of a view, in plan order.
 pub fn records(plan: &Plan) -> Vec<Record> {
-    // Products, materials and learning paths are added here from the plan's own lists, in
-    // the plan's order; for the catalog, e.g.
-    //   .chain(plan.products.iter().map(|p| Record { kind: Kind::Product,
-    //       sku: Some(p.sku.to_owned()), title: p.name.to_owned(), url: p.url.to_owned(),
-    //       summary: p.summary.map(str::to_owned),
-    //       text: /* category, summary and strip_tags(description) */, sections: Vec::new() }))
-    plan.pages.iter().map(page_record).collect()
+    // Products are pages of the plan (`PlanPage::product`), so `page_record` covers them.
+    // Materials and learning paths are added here from the plan's own lists, in the plan's
+    // order, e.g. `.chain(plan.materials.iter().map(|m| Record { kind: Kind::Material, … }))`.
+    (0..plan.pages.len())
+        .map(|i| page_record(plan, i))
+        .collect()
 }
 
 /// A page or section: its title, description, and its visible HTML cut at its visible
-/// headings (the plan's `toc`), reduced to text.
-fn page_record(page: &PlanPage) -> Record {
+/// headings (the plan's `toc`), reduced to text. A product page adds its code (`sku`), its
+/// category and its specifications.
+fn page_record(plan: &Plan, i: usize) -> Record {
+    let page: &PlanPage = &plan.pages[i];
     let html = page.content.concat();
     let mut sections = Vec::new();
     let mut text = String::new();
@@ -129,7 +129,22 @@ fn page_record(page: &PlanPage) -> Record {
         open = Some(heading);
         at = end;
     }
-    let rest = visible_text(&html[at..]);
+    let mut rest = visible_text(&html[at..]);
+    if let Some(product) = &page.product {
+        let category = page.parent.map(|p| plan.pages[p].title);
+        let specs = product.specs.iter().map(|(k, v)| format!("{k} {v}"));
+        let extra: Vec<String> = category
+            .map(str::to_owned)
+            .into_iter()
+            .chain(specs)
+            .collect();
+        for part in extra {
+            if !rest.is_empty() {
+                rest.push(' ');
+            }
+            rest.push_str(&part);
+        }
+    }
     match open {
         None => text = rest,
         Some(h) => sections.push(Section {
@@ -142,13 +157,12 @@ fn page_record(page: &PlanPage) -> Record {
     Record {
         url: page.url.to_owned(),
         title: page.title.to_owned(),
-        kind: if page.kind == PageKind::Product {
+        kind: if page.product.is_some() {
             Kind::Product
         } else {
             Kind::Guide
         },
-        // The catalog sets a product page's code here (`Some(sku)`), from the plan.
-        sku: None,
+        sku: page.product.as_ref().map(|p| p.sku.to_owned()),
         summary: page.description.map(str::to_owned),
         text,
         sections,
@@ -175,7 +189,7 @@ fn visible_text(html: &str) -> String {
 }
 
 impl Record {
-    /// The document pagefind indexes: title (`h1`, weighted highest), the summary, the text
+    /// The document pagefind indexes: title (metadata), the summary, the text
     /// and the sections under their headings (which become `#id` sub-results). Everything is
     /// escaped text; `kind` and `sku` are pagefind filters and metadata.
     pub fn html(&self, lang: &str) -> String {
@@ -187,8 +201,10 @@ impl Record {
             "<span data-pagefind-filter=\"kind:{}\"></span>\n",
             self.kind.as_str()
         );
+        // The title is metadata (searched, and ranked with pagefind's title weight) but not
+        // body text, so excerpts do not all begin with it.
         html += &format!(
-            "<h1 data-pagefind-meta=\"title\">{}</h1>\n",
+            "<h1 data-pagefind-ignore data-pagefind-meta=\"title\">{}</h1>\n",
             escape(&self.title)
         );
         if let Some(sku) = &self.sku {
@@ -220,9 +236,13 @@ impl Record {
     }
 }
 
-/// pagefind's ready-made UIs and highlighter: not used by the theme, so not published.
+/// pagefind's ready-made UIs, highlighter and web worker: not used by the theme (its
+/// `search.js` runs pagefind on the main thread, which saves a download before the first
+/// answer), so not published. Without the worker file pagefind falls back to the main thread
+/// by itself, so a theme calling pagefind's defaults still works.
 fn unused(name: &str) -> bool {
-    name.starts_with("pagefind-ui.")
+    name == "pagefind-worker.js"
+        || name.starts_with("pagefind-ui.")
         || name.starts_with("pagefind-modular-ui.")
         || name.starts_with("pagefind-component-ui.")
         || name == "pagefind-highlight.js"
@@ -291,7 +311,7 @@ mod tests {
     #[test]
     fn html_escapes_and_marks_kind() {
         let html = record().html("en");
-        assert!(html.contains("<h1 data-pagefind-meta=\"title\">Delivery &lt;terms&gt;</h1>"));
+        assert!(html.contains(">Delivery &lt;terms&gt;</h1>"));
         assert!(html.contains("data-pagefind-filter=\"kind:guide\""));
         assert!(html.contains("<h2 id=\"lead-times\">Lead times</h2>\n<p>Five days.</p>"));
     }
@@ -319,5 +339,43 @@ mod tests {
         assert!(a.contains_key("pagefind.js") && a.contains_key("pagefind-entry.json"));
         assert!(a.keys().any(|k| k.starts_with("fragment/")));
         assert!(!a.keys().any(|k| unused(k)));
+    }
+
+    /// The product's fragment carries its type and code as pagefind filters and metadata
+    /// (what `search.js` shows and matches exactly).
+    #[test]
+    fn kind_and_sku_reach_the_fragments() {
+        let mut product = record();
+        product.kind = Kind::Product;
+        product.sku = Some("hp-12".into());
+        product.url = "products/hp-12/".into();
+        let files = index(&[record(), product], "en").unwrap();
+        let fragments: Vec<serde_json::Value> = files
+            .iter()
+            .filter(|(k, _)| k.starts_with("fragment/"))
+            .map(|(_, gz)| {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out)
+                    .unwrap();
+                let json = out.strip_prefix(b"pagefind_dcd".as_slice()).unwrap();
+                serde_json::from_slice(json).unwrap()
+            })
+            .collect();
+        let product = fragments
+            .iter()
+            .find(|f| f["url"] == "/products/hp-12/")
+            .expect("product fragment");
+        assert_eq!(product["filters"]["kind"][0], "product");
+        assert_eq!(product["filters"]["sku"][0], "HP-12");
+        assert_eq!(product["meta"]["sku"], "hp-12");
+        assert_eq!(product["meta"]["title"], "Delivery <terms>");
+        let guide = fragments
+            .iter()
+            .find(|f| f["url"] == "/ordering/delivery/")
+            .expect("guide fragment");
+        assert_eq!(guide["filters"]["kind"][0], "guide");
+        assert!(guide["filters"].get("sku").is_none());
+        // The title is metadata, not the start of every excerpt.
+        assert!(!guide["content"].as_str().unwrap().starts_with("Delivery"));
     }
 }

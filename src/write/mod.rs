@@ -3,6 +3,8 @@
 //! at the end (a failed or interrupted build leaves the previous output untouched);
 //! [`NullSink`] discards (for `kanava check`). The dev server will add a memory sink.
 
+pub mod stamp;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -97,7 +99,7 @@ impl Staging {
     }
 }
 
-fn absolute(path: &Path) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(if path.is_absolute() {
         path.to_owned()
     } else {
@@ -106,7 +108,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 }
 
 /// `public` → `.public.kanava-tmp` in the same folder.
-fn sibling(path: &Path, what: &str) -> PathBuf {
+pub(crate) fn sibling(path: &Path, what: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -52,8 +52,75 @@ fn same_input_same_bytes() {
     let site = small_site();
     site.build().assert_clean();
     let first = site.snapshot_tree("");
-    site.build().assert_clean();
+    // Forget the no-change stamp so the second build really renders everything again.
+    std::fs::remove_file(site.root().join(".public.kanava-stamp")).unwrap();
+    let run = site.build();
+    run.assert_clean();
+    assert!(run.outcome.wrote && !run.outcome.up_to_date);
     assert_eq!(first, site.snapshot_tree(""));
+}
+
+#[test]
+fn a_no_change_rebuild_does_nothing_and_any_change_rebuilds() {
+    let site = small_site();
+    assert!(site.build().outcome.wrote);
+    let again = site.build();
+    assert!(
+        again.outcome.up_to_date && !again.outcome.wrote,
+        "nothing changed"
+    );
+    // Content, config, an asset and the options each invalidate the stamp.
+    site.page(
+        "content/ordering/credit.md",
+        "title: Credit checks",
+        "## Limits\n\nNew text.\n",
+    );
+    assert!(site.build().outcome.wrote, "content changed");
+    assert!(site.build().outcome.up_to_date);
+    site.write("kanava.yaml", "title: Test 2\n");
+    assert!(site.build().outcome.wrote, "config changed");
+    site.write(
+        "content/ordering/img/truck.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><g/></svg>",
+    );
+    assert!(site.build().outcome.wrote, "asset changed");
+    assert!(
+        site.build_with(|o| o.at = Some("2026-01-01".into()))
+            .outcome
+            .wrote,
+        "--at changed"
+    );
+    // Deleting the output is noticed too.
+    std::fs::remove_dir_all(site.out_dir()).unwrap();
+    assert!(site.build().outcome.wrote, "output gone");
+    site.assert_file_contains("ordering/credit/index.html", "New text.");
+}
+
+#[test]
+fn a_stamp_expires_at_the_next_scheduled_change() {
+    let site = small_site();
+    // A page that went live a moment ago: the previous stamp (valid until then) is stale.
+    site.page(
+        "content/ordering/soon.md",
+        "title: Soon\npublish: 2099-01-01",
+        "x\n",
+    );
+    site.build().assert_clean();
+    let stamp = std::fs::read_to_string(site.root().join(".public.kanava-stamp")).unwrap();
+    assert!(
+        stamp.lines().nth(1).unwrap().starts_with("2099-01-01"),
+        "{stamp}"
+    );
+    let (fingerprint, _) = stamp.split_once('\n').unwrap();
+    std::fs::write(
+        site.root().join(".public.kanava-stamp"),
+        format!("{fingerprint}\n2000-01-01T00:00:00Z\n"),
+    )
+    .unwrap();
+    assert!(
+        site.build().outcome.wrote,
+        "the scheduled change has come: rebuild"
+    );
 }
 
 #[test]

@@ -1,0 +1,79 @@
+//! The no-change rebuild (issue #7): a fingerprint of everything a build reads, stored
+//! beside the output after a clean build. When the next build's fingerprint matches, the
+//! output exists, and the moment of the next scheduled change (a `publish`, `expires`,
+//! `from` or `until`) has not come, the build has nothing to do and stops before parsing.
+//!
+//! What the fingerprint covers: kanava's version, the options that shape output (stage,
+//! `--at`, audiences), kanava.yaml, every Markdown and data file's text, every asset's path,
+//! size and modification time, and the theme folder's files. Any change there rebuilds
+//! everything; a build with any diagnostic records no stamp, so warnings are never hidden.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::load::Sources;
+use crate::load::theme::Theme;
+
+pub struct Stamp {
+    fingerprint: u64,
+    file: PathBuf,
+}
+
+impl Stamp {
+    pub fn new(out: &Path, sources: &Sources, theme: &Theme, options: &crate::Options) -> Stamp {
+        let mut h = DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        (options.stage.name(), &options.at, &options.audiences).hash(&mut h);
+        sources.texts.fingerprint(&mut h);
+        for asset in &sources.assets {
+            asset.path.hash(&mut h);
+            if let Ok(meta) = std::fs::metadata(&asset.disk_path) {
+                meta.len().hash(&mut h);
+                meta.modified().ok().hash(&mut h);
+            }
+        }
+        for (name, (source, _)) in &theme.templates {
+            (name, source).hash(&mut h);
+        }
+        theme.static_files.hash(&mut h);
+        Stamp {
+            fingerprint: h.finish(),
+            file: super::sibling(
+                &super::absolute(out).unwrap_or_else(|_| out.to_owned()),
+                "stamp",
+            ),
+        }
+    }
+
+    /// Is the output the result of these very inputs, and still valid now?
+    pub fn is_current(&self, out: &Path, now: Timestamp) -> bool {
+        let Ok(text) = std::fs::read_to_string(&self.file) else {
+            return false;
+        };
+        let mut lines = text.lines();
+        let same = lines.next() == Some(&format!("{:016x}", self.fingerprint));
+        let valid = match lines.next() {
+            Some("never") => true,
+            Some(t) => t.parse::<Timestamp>().is_ok_and(|until| now < until),
+            None => false,
+        };
+        same && valid && out.is_dir()
+    }
+
+    /// Records a clean build, valid until `until` (the next scheduled change; `None`: never).
+    pub fn record(&self, until: Option<Timestamp>) -> anyhow::Result<()> {
+        let until = until.map_or_else(|| "never".to_owned(), |t| t.to_string());
+        crate::fs::write(
+            &self.file,
+            format!("{:016x}\n{until}\n", self.fingerprint).as_bytes(),
+        )
+    }
+
+    /// Forgets the stamp (before writing new output, so an interrupted build is not trusted).
+    pub fn clear(&self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
