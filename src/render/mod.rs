@@ -98,9 +98,26 @@ impl Renderer {
     /// one once); I/O failures as `Err`.
     pub fn render(&self, plan: &Plan, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
         let ctx = Contexts::new(plan);
-        let mut jobs: Vec<Job> = (0..plan.pages.len()).map(Job::Page).collect();
+        let mut jobs: Vec<Job> = if sink.discards() {
+            // `check`: template errors belong to templates, not pages (syntax errors were
+            // found when they compiled), so one page of each kind per view finds them
+            // without rendering a site nobody will see.
+            let mut seen = Vec::new();
+            (0..plan.pages.len())
+                .filter(|&i| {
+                    let kind = plan.pages[i].kind;
+                    let first = !seen.contains(&kind);
+                    seen.push(kind);
+                    first
+                })
+                .map(Job::Page)
+                .collect()
+        } else {
+            (0..plan.pages.len()).map(Job::Page).collect()
+        };
         jobs.push(Job::Tags);
-        jobs.extend((0..plan.tags.len()).map(Job::Tag));
+        let tags = if sink.discards() { plan.tags.len().min(1) } else { plan.tags.len() };
+        jobs.extend((0..tags).map(Job::Tag));
         jobs.push(Job::All);
         jobs.push(Job::NotFound);
         if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {

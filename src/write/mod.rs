@@ -21,8 +21,8 @@ pub trait Sink: Sync {
     }
 }
 
-/// Discards everything: `check` renders every view (so template errors are found) and
-/// writes nothing.
+/// Discards everything: `check` renders a page of each kind in every view (so template
+/// errors are found) and writes nothing.
 pub struct NullSink;
 
 impl Sink for NullSink {
