@@ -116,7 +116,11 @@ impl Renderer {
             (0..plan.pages.len()).map(Job::Page).collect()
         };
         jobs.push(Job::Tags);
-        let tags = if sink.discards() { plan.tags.len().min(1) } else { plan.tags.len() };
+        let tags = if sink.discards() {
+            plan.tags.len().min(1)
+        } else {
+            plan.tags.len()
+        };
         jobs.extend((0..tags).map(Job::Tag));
         jobs.push(Job::All);
         jobs.push(Job::NotFound);

@@ -149,15 +149,28 @@ Silver sales bonus KXQ09Z.
     (site, expected)
 }
 
+/// What a scan found: which audiences' outputs contain each marker, and how many search
+/// index files of each audience were decoded to be scanned.
+struct Scan {
+    found: BTreeMap<&'static str, BTreeSet<String>>,
+    decoded: BTreeMap<String, usize>,
+}
+
 /// Which audiences' outputs contain each marker (case-insensitive: tags and folders become
-/// lowercase URLs). Every file is read as bytes; nothing is skipped.
-fn scan(site: &TestSite, markers: &[&'static str]) -> BTreeMap<&'static str, BTreeSet<String>> {
+/// lowercase URLs, search indexes lowercase words). Every file is read as bytes, compressed
+/// ones decompressed; nothing is skipped.
+fn scan(site: &TestSite, markers: &[&'static str]) -> Scan {
     let mut found: BTreeMap<&'static str, BTreeSet<String>> =
         markers.iter().map(|m| (*m, BTreeSet::new())).collect();
+    let mut decoded: BTreeMap<String, usize> = BTreeMap::new();
     for path in site.listing() {
         let (audience, _) = path.split_once('/').expect("per-audience output");
         let bytes = std::fs::read(site.out_dir().join(&path)).expect("read");
-        let text = decode(&path, bytes).to_ascii_lowercase();
+        let (bytes, was_decoded) = decode(&path, bytes);
+        if was_decoded {
+            *decoded.entry(audience.to_owned()).or_default() += 1;
+        }
+        let text = bytes.to_ascii_lowercase();
         for m in markers {
             let needle = m.to_ascii_lowercase();
             if text.windows(needle.len()).any(|w| w == needle.as_bytes())
@@ -170,13 +183,25 @@ fn scan(site: &TestSite, markers: &[&'static str]) -> BTreeMap<&'static str, BTr
             }
         }
     }
-    found
+    Scan { found, decoded }
 }
 
-/// Output is plain files today; compressed or encoded formats (search indexes) must be
-/// decoded here before scanning, so a leak cannot hide inside them.
-fn decode(_path: &str, bytes: Vec<u8>) -> Vec<u8> {
-    bytes
+/// Compressed or encoded output must be decoded before scanning, so a leak cannot hide
+/// inside it. pagefind's index files (`_kanava/search/`: `*.pf_meta`, `fragment/*.pf_fragment`,
+/// `index/*.pf_index`, `filter/*.pf_filter`) are gzip streams that decompress to the marker
+/// `pagefind_dcd` followed by JSON (fragments) or CBOR (word and filter indexes, metadata),
+/// whose strings are stored as plain UTF-8. Returns the bytes to scan, and whether they were
+/// such a decoded index file.
+fn decode(path: &str, bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return (bytes, false);
+    }
+    let mut out = Vec::new();
+    let mut gz = flate2::read::MultiGzDecoder::new(bytes.as_slice());
+    std::io::Read::read_to_end(&mut gz, &mut out)
+        .unwrap_or_else(|e| panic!("`{path}` looks gzipped but does not decompress: {e}"));
+    let index = out.starts_with(b"pagefind_dcd");
+    (out, index)
 }
 
 fn assert_exact(
@@ -202,7 +227,50 @@ fn canary_every_audience_gets_exactly_what_it_may_see() {
     let run = site.build();
     assert_eq!(run.codes(), vec!["unpublished-asset"], "{}", run.short());
     let markers: Vec<_> = expected.keys().copied().collect();
-    assert_exact(&scan(&site, &markers), &expected);
+    let scan = scan(&site, &markers);
+    assert_exact(&scan.found, &expected);
+    // The search index was really looked into (decoding cannot silently do nothing).
+    if cfg!(feature = "search") {
+        for audience in ALL {
+            let n = scan.decoded.get(*audience).copied().unwrap_or(0);
+            assert!(
+                n >= 3,
+                "only {n} search index files of `{audience}` were decoded"
+            );
+        }
+        // Markers hidden from an audience are absent from its index too, and present in
+        // the index of those who see them.
+        let search_only = scan_search_only(&site, &markers);
+        assert!(
+            search_only["KXQ07Z"].contains("gold")
+                && !search_only["KXQ07Z"].contains("silver-sales"),
+            "{search_only:?}"
+        );
+    }
+}
+
+/// Like [`scan`], but only the decoded search index files.
+fn scan_search_only(
+    site: &TestSite,
+    markers: &[&'static str],
+) -> BTreeMap<&'static str, BTreeSet<String>> {
+    let mut found: BTreeMap<&'static str, BTreeSet<String>> =
+        markers.iter().map(|m| (*m, BTreeSet::new())).collect();
+    for path in site.listing() {
+        let (audience, _) = path.split_once('/').expect("per-audience output");
+        let (bytes, index) = decode(&path, std::fs::read(site.out_dir().join(&path)).unwrap());
+        if !index {
+            continue;
+        }
+        let text = bytes.to_ascii_lowercase();
+        for m in markers {
+            let needle = m.to_ascii_lowercase();
+            if text.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.get_mut(m).unwrap().insert(audience.to_owned());
+            }
+        }
+    }
+    found
 }
 
 #[test]
@@ -229,7 +297,7 @@ fn planted_leak_is_caught_by_the_scan() {
     }
     staging.commit().unwrap();
     let markers: Vec<_> = expected.keys().copied().collect();
-    let found = scan(&site, &markers);
+    let found = scan(&site, &markers).found;
     let leaked_to_public = found
         .iter()
         .filter(|(m, got)| got.contains("public") && !expected[*m].contains("public"))
@@ -237,6 +305,49 @@ fn planted_leak_is_caught_by_the_scan() {
     assert!(
         leaked_to_public >= 10,
         "the scan missed the planted leak: {found:?}"
+    );
+}
+
+/// The same control for the search index alone: every page of `public` is right, but its
+/// index is built from staff's plan. Only decoding the index files can find this.
+#[cfg(feature = "search")]
+#[test]
+fn planted_leak_in_the_search_index_alone_is_caught() {
+    let (site, expected) = canary_site();
+    site.build();
+    let mut diags = Vec::new();
+    let loaded = kanava::load_site(site.root(), Default::default(), None, &mut diags).unwrap();
+    let model = loaded.site.unwrap();
+    let staff = kanava::plan::View {
+        audience: model.audiences.audience_id("staff").unwrap(),
+        stage: Default::default(),
+        at: loaded.at,
+    };
+    // Replace public's index with one built from staff's plan.
+    let public = site.out_dir().join("public");
+    std::fs::remove_dir_all(public.join("_kanava/search")).unwrap();
+    struct Dir(std::path::PathBuf);
+    impl kanava::write::Sink for Dir {
+        fn write(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+            let p = self.0.join(path);
+            std::fs::create_dir_all(p.parent().unwrap())?;
+            Ok(std::fs::write(p, bytes)?)
+        }
+        fn copy(&self, path: &str, from: &std::path::Path) -> anyhow::Result<()> {
+            std::fs::copy(from, self.0.join(path))?;
+            Ok(())
+        }
+    }
+    kanava::post::search::write(&kanava::plan::make(&model, staff), &Dir(public)).unwrap();
+    let markers: Vec<_> = expected.keys().copied().collect();
+    let found = scan(&site, &markers).found;
+    let leaked_to_public = found
+        .iter()
+        .filter(|(m, got)| got.contains("public") && !expected[*m].contains("public"))
+        .count();
+    assert!(
+        leaked_to_public >= 8,
+        "the scan missed a leak inside the search index: {found:?}"
     );
 }
 
@@ -566,7 +677,7 @@ proptest! {
                 let file = site.out_dir().join(format!("aud{a}"));
                 let mut present = false;
                 for entry in walkdir::WalkDir::new(&file).into_iter().flatten().filter(|e| e.file_type().is_file()) {
-                    let bytes = std::fs::read(entry.path()).unwrap();
+                    let (bytes, _) = decode(&entry.path().to_string_lossy(), std::fs::read(entry.path()).unwrap());
                     if bytes.windows(marker.len()).any(|w| w == marker.as_bytes()) {
                         present = true;
                         break;

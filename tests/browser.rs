@@ -1,0 +1,704 @@
+//! Browser tests: features that live in the browser (search now; quick-find, learning-path
+//! progress and the language switch as later issues add them), tested in real Chromium.
+//!
+//! Chromium comes from Debian's packages (`apt-get install chromium`) at `/usr/bin/chromium`
+//! and is driven over the DevTools protocol (`headless_chrome`, without its browser
+//! download). Fixture sites are built with the library and served from a loopback HTTP
+//! server on a free port inside this process.
+//!
+//! Without Chromium the tests are skipped with a message on stderr — unless
+//! `KANAVA_BROWSER_TESTS=require` (set by `.ci/run`), which makes them fail instead.
+//!
+//! Screenshots (home, a guide, search results; phone and desktop widths) are written to
+//! `target/screenshots/` for people to look at; they are not compared.
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use headless_chrome::protocol::cdp::{Emulation, Page};
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+// ---- Chromium, or why not ---------------------------------------------------------------
+
+/// The browser to use, or `None` (after saying so loudly) when the tests are to be skipped.
+fn chromium() -> Option<PathBuf> {
+    let path = PathBuf::from(CHROMIUM);
+    if path.exists() {
+        return Some(path);
+    }
+    let required = std::env::var("KANAVA_BROWSER_TESTS").is_ok_and(|v| v == "require");
+    assert!(
+        !required,
+        "KANAVA_BROWSER_TESTS=require but {CHROMIUM} does not exist: install it with \
+         `apt-get install -y chromium`"
+    );
+    eprintln!(
+        "\n*** SKIPPING browser test: {CHROMIUM} not found.\n\
+         *** Install Chromium to run these tests: `sudo apt-get install -y chromium`.\n\
+         *** CI sets KANAVA_BROWSER_TESTS=require, which makes a missing browser a failure.\n"
+    );
+    None
+}
+
+/// Chromium with a fresh profile; killed when dropped.
+struct Chrome {
+    browser: Browser,
+    _profile: tempfile::TempDir,
+}
+
+fn launch(path: PathBuf) -> Chrome {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let args: Vec<&OsStr> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(path))
+        .headless(true)
+        .sandbox(false)
+        .user_data_dir(Some(profile.path().to_owned()))
+        .args(args)
+        .window_size(Some((1366, 900)))
+        .idle_browser_timeout(Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    let browser = Browser::new(options).expect("start Chromium");
+    Chrome {
+        browser,
+        _profile: profile,
+    }
+}
+
+impl Chrome {
+    /// A new tab showing `url`, its viewport `width`×`height` (CSS pixels).
+    fn open(&self, url: &str, width: u32, height: u32) -> Arc<Tab> {
+        let tab = self.browser.new_tab().expect("new tab");
+        tab.set_default_timeout(Duration::from_secs(15));
+        viewport(&tab, width, height);
+        tab.navigate_to(url).expect("navigate");
+        tab.wait_until_navigated().expect("page loads");
+        tab
+    }
+}
+
+fn viewport(tab: &Tab, width: u32, height: u32) {
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile: width < 600,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("set viewport");
+}
+
+// ---- a loopback web server ----------------------------------------------------------------
+
+/// Serves `root` on 127.0.0.1 (a free port) for the rest of the process; returns its URL.
+fn serve(root: &Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}/", listener.local_addr().expect("address"));
+    let root = root.to_owned();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = respond(stream, &root);
+            });
+        }
+    });
+    url
+}
+
+fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
+            break;
+        }
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_decode(path);
+    let mut file = root.to_owned();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        if part == ".." || part.contains('\\') {
+            return reply(&mut stream, "400 Bad Request", "text/plain", b"bad path");
+        }
+        file.push(part);
+    }
+    if file.is_dir() {
+        if !path.ends_with('/') {
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {path}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            return stream.write_all(head.as_bytes());
+        }
+        file.push("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(body) => reply(&mut stream, "200 OK", mime(&file), &body),
+        Err(_) => reply(&mut stream, "404 Not Found", "text/plain", b"not found"),
+    }
+}
+
+fn reply(stream: &mut TcpStream, status: &str, mime: &str, body: &[u8]) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)
+}
+
+fn mime(file: &Path) -> &'static str {
+    match file.extension().and_then(OsStr::to_str).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---- fixture sites ------------------------------------------------------------------------
+
+/// A built site in a temporary folder.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+fn build(root: &Path, out: PathBuf, audiences: &[&str]) {
+    let outcome = kanava::build(&kanava::Options {
+        root: root.to_owned(),
+        out: Some(out),
+        audiences: audiences.iter().map(|a| a.to_string()).collect(),
+        ..kanava::Options::default()
+    })
+    .expect("build");
+    assert_eq!(outcome.errors(), 0, "the fixture site has errors");
+}
+
+/// A small extranet with a silver and a gold audience; one page only gold sees.
+fn fixture() -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        "kanava.yaml",
+        "title: Browser Test Extranet
+audience:
+  axes:
+    tier: { values: [silver, gold], ordered: true, default: silver }
+  audiences:
+    silver: { tier: silver }
+    gold: { tier: gold }
+",
+    );
+    write(
+        root,
+        "content/_index.md",
+        "---\ntitle: Home\n---\nWelcome to the partner extranet.\n",
+    );
+    write(
+        root,
+        "content/ordering/_index.md",
+        "---\ntitle: Ordering\n---\nHow to order.\n",
+    );
+    write(
+        root,
+        "content/ordering/delivery.md",
+        "---
+title: Delivery terms
+description: Lead times, cut-off times and delivery options.
+---
+Orders ship from the central warehouse.
+
+## Lead times
+
+Standard heat pumps ship within five working days of the order confirmation.
+
+## Cut-off times
+
+Orders confirmed before 14:00 leave the warehouse the same day.
+",
+    );
+    write(
+        root,
+        "content/ordering/returns.md",
+        "---\ntitle: Returns\n---\nReturn unused goods within 30 days of delivery.\n",
+    );
+    write(
+        root,
+        "content/support/_index.md",
+        "---\ntitle: Support\n---\nHelp for installers.\n",
+    );
+    write(
+        root,
+        "content/support/warranty.md",
+        "---
+title: Warranty registration
+description: Register every installation to extend the warranty.
+---
+Register the installation within 30 days to get the seven-year warranty.
+
+## What to register
+
+The serial number, the installer and the commissioning date.
+",
+    );
+    write(
+        root,
+        "content/programme/gold-rebate.md",
+        "---
+title: Gold rebate programme
+tier: gold
+---
+Gold partners earn the zebrawood bonus: an extra 3 % year-end rebate.
+",
+    );
+    build(root, root.join("public"), &[]);
+    Site { dir }
+}
+
+/// The demo extranet of this repository (gold's view), for screenshots people review.
+fn demo() -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    build(root, dir.path().join("public"), &["gold"]);
+    Site { dir }
+}
+
+// ---- page helpers -------------------------------------------------------------------------
+
+/// Evaluates a JavaScript expression (JSON-encoded by the caller when not a primitive).
+fn eval(tab: &Tab, js: &str) -> serde_json::Value {
+    tab.evaluate(js, true)
+        .unwrap_or_else(|e| panic!("evaluating `{js}`: {e}"))
+        .value
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Waits until the expression is true (or fails after `secs` seconds, showing `show`).
+fn wait_for(tab: &Tab, js: &str, secs: u64) {
+    let until = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if eval(tab, js) == serde_json::Value::Bool(true) {
+            return;
+        }
+        if Instant::now() > until {
+            let state = eval(
+                tab,
+                "JSON.stringify({url: location.href, results: document.querySelector('.search-results')?.innerText, message: document.querySelector('[data-search-message]')?.innerText})",
+            );
+            panic!("timed out waiting for `{js}`; page: {state}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The result list as shown: one string per result (type, title, section, excerpt).
+fn results(tab: &Tab) -> Vec<String> {
+    let json = eval(
+        tab,
+        "JSON.stringify([...document.querySelectorAll('.search-result')].map(li => li.innerText.replace(/\\s+/g, ' ').trim()))",
+    );
+    serde_json::from_str(json.as_str().unwrap_or("[]")).expect("JSON list")
+}
+
+/// Focuses the search box with `/` and types `query`; waits for results or "No results".
+fn search(tab: &Tab, query: &str) {
+    wait_for(
+        tab,
+        "document.querySelector('.search.is-ready') !== null",
+        10,
+    );
+    tab.press_key("/").expect("press /");
+    wait_for(
+        tab,
+        "document.activeElement === document.querySelector('.search-input')",
+        5,
+    );
+    tab.type_str(query).expect("type");
+    wait_for(
+        tab,
+        &format!(
+            "document.querySelector('.search-input').value === {q} && \
+             (document.querySelectorAll('.search-result').length > 0 || \
+              /No results/.test(document.querySelector('[data-search-message]').textContent))",
+            q = serde_json::to_string(query).unwrap()
+        ),
+        15,
+    );
+}
+
+fn screenshot(tab: &Tab, name: &str) {
+    let png = tab
+        .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .expect("screenshot");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshots dir");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+// ---- the tests ----------------------------------------------------------------------------
+
+#[test]
+fn search_finds_a_known_page() {
+    let Some(path) = chromium() else { return };
+    let site = fixture();
+    let base = serve(&site.out());
+    let chrome = launch(path);
+    let tab = chrome.open(&format!("{base}gold/"), 1366, 900);
+    search(&tab, "warranty");
+    let found = results(&tab);
+    assert!(
+        found
+            .first()
+            .is_some_and(|r| r.contains("Warranty registration")),
+        "{found:?}"
+    );
+    assert!(found[0].to_lowercase().contains("guide"), "{found:?}");
+    // The matched word is highlighted, and the box is a working combobox.
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.search-result mark').textContent.toLowerCase()"
+        ),
+        "warranty"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.search-input').getAttribute('aria-expanded')"
+        ),
+        "true"
+    );
+    // The exact product-code look-up finds nothing where nothing has that code (so it can
+    // never push unrelated pages first).
+    let exact = eval(
+        &tab,
+        "import(new URL('_kanava/search/pagefind.js', location.href).href).then(async pf => (await pf.search(null, {filters: {sku: 'WARRANTY'}})).results.length)",
+    );
+    assert_eq!(exact, 0);
+    // A heading inside a page is found and linked to.
+    tab.press_key("Escape").expect("Esc");
+    eval(
+        &tab,
+        "(() => { const i = document.querySelector('.search-input'); i.value = ''; i.dispatchEvent(new Event('input')); })()",
+    );
+    tab.type_str("cut-off").expect("type");
+    wait_for(
+        &tab,
+        "[...document.querySelectorAll('.search-result a')].some(a => a.href.endsWith('/gold/ordering/delivery/#cut-off-times'))",
+        10,
+    );
+}
+
+#[test]
+fn a_gold_only_page_is_found_by_gold_and_not_by_silver() {
+    let Some(path) = chromium() else { return };
+    let site = fixture();
+    let base = serve(&site.out());
+    let chrome = launch(path);
+
+    let silver = chrome.open(&format!("{base}silver/"), 1366, 900);
+    search(&silver, "zebrawood");
+    assert_eq!(results(&silver), Vec::<String>::new());
+    assert!(
+        eval(
+            &silver,
+            "document.querySelector('[data-search-message]').textContent"
+        )
+        .as_str()
+        .is_some_and(|m| m.contains("No results")),
+    );
+    // Not through the UI either: silver's index does not know the word at all.
+    let direct = eval(
+        &silver,
+        "import(new URL('_kanava/search/pagefind.js', location.href).href).then(async pf => (await pf.search('zebrawood')).results.length)",
+    );
+    assert_eq!(direct, 0);
+
+    let gold = chrome.open(&format!("{base}gold/"), 1366, 900);
+    search(&gold, "zebrawood");
+    let found = results(&gold);
+    assert!(
+        found
+            .first()
+            .is_some_and(|r| r.contains("Gold rebate programme")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn keyboard_navigation_opens_a_result() {
+    let Some(path) = chromium() else { return };
+    let site = fixture();
+    let base = serve(&site.out());
+    let chrome = launch(path);
+    let tab = chrome.open(&format!("{base}silver/support/"), 1366, 900);
+    search(&tab, "delivery");
+    let found = results(&tab);
+    let target = found
+        .iter()
+        .position(|r| r.contains("Delivery terms"))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    for _ in 0..=target {
+        tab.press_key("ArrowDown").expect("↓");
+    }
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.search-input').getAttribute('aria-activedescendant')"
+        ),
+        format!("kanava-search-option-{target}")
+    );
+    tab.press_key("Enter").expect("Enter");
+    wait_for(
+        &tab,
+        "location.pathname.startsWith('/silver/ordering/delivery/') && document.readyState === 'complete'",
+        10,
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('h1').textContent"),
+        "Delivery terms"
+    );
+    // Esc closes the results, and the box keeps working on the new page.
+    search(&tab, "returns");
+    tab.press_key("Escape").expect("Esc");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.search-panel').hidden && document.querySelector('.search-input').getAttribute('aria-expanded') === 'false'"
+        ),
+        true
+    );
+}
+
+#[test]
+fn without_http_the_search_box_stays_a_link_to_all_pages() {
+    let Some(path) = chromium() else { return };
+    let site = fixture();
+    let chrome = launch(path);
+    let home = site.out().join("gold/index.html");
+    let tab = chrome.open(&format!("file://{}", home.display()), 1366, 900);
+    // The claim in the README: from file:// the browser cannot fetch the index files.
+    let fetched = eval(
+        &tab,
+        "fetch('_kanava/search/pagefind-entry.json').then(() => 'fetched', () => 'blocked')",
+    );
+    assert_eq!(fetched, "blocked");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.search.is-ready') === null && getComputedStyle(document.querySelector('.search-link')).display !== 'none'"
+        ),
+        true
+    );
+    // …and the link leads to the list of every page of this audience's site.
+    let all = site.out().join("gold/all/index.html");
+    let listed = std::fs::read_to_string(all).expect("all pages");
+    for title in [
+        "Delivery terms",
+        "Warranty registration",
+        "Gold rebate programme",
+    ] {
+        assert!(listed.contains(title), "{title} missing from all/");
+    }
+}
+
+#[test]
+fn a_product_code_puts_that_product_first() {
+    let Some(path) = chromium() else { return };
+    let site = demo();
+    let base = serve(&site.out());
+    let chrome = launch(path);
+    let tab = chrome.open(&format!("{base}gold/"), 1366, 900);
+    // Typed in lower case; other products mention "HP-12" too (bundles, replacements).
+    search(&tab, "hp-12");
+    let first = eval(
+        &tab,
+        "JSON.stringify([document.querySelector('.search-result .search-kind').textContent, document.querySelector('.search-result .search-sku').textContent, new URL(document.querySelector('.search-result a').href).pathname])",
+    );
+    let first: Vec<String> = serde_json::from_str(first.as_str().unwrap()).unwrap();
+    assert_eq!(first[0], "Product", "{first:?} in {:?}", results(&tab));
+    assert_eq!(first[1], "HP-12", "{first:?} in {:?}", results(&tab));
+    assert!(first[2].starts_with("/gold/catalog/"), "{first:?}");
+}
+
+/// Home, a guide, a product and search results at phone and desktop widths, for review.
+#[test]
+fn screenshots_for_review() {
+    let Some(path) = chromium() else { return };
+    let site = demo();
+    let base = serve(&site.out());
+    let chrome = launch(path);
+    for (device, width, height) in [("phone", 390, 844), ("desktop", 1366, 900)] {
+        let home = chrome.open(&format!("{base}gold/"), width, height);
+        screenshot(&home, &format!("home-{device}"));
+        let product = chrome.open(
+            &format!("{base}gold/catalog/air-to-water/hp-12/"),
+            width,
+            height,
+        );
+        screenshot(&product, &format!("product-{device}"));
+        let guide = chrome.open(&format!("{base}gold/ordering/delivery/"), width, height);
+        screenshot(&guide, &format!("guide-{device}"));
+        if width < 600 {
+            // Phones: the search icon opens the box over the header.
+            guide
+                .find_element(".search-link")
+                .expect("search icon")
+                .click()
+                .expect("tap");
+            wait_for(
+                &guide,
+                "document.activeElement === document.querySelector('.search-input')",
+                5,
+            );
+            guide.type_str("warranty").expect("type");
+            wait_for(
+                &guide,
+                "document.querySelectorAll('.search-result').length > 0",
+                15,
+            );
+        } else {
+            search(&guide, "warranty");
+        }
+        guide.press_key("ArrowDown").expect("↓");
+        screenshot(&guide, &format!("search-{device}"));
+    }
+}
+
+/// Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
+/// Serves `KANAVA_BENCH_SITE`, opens its home page, types `KANAVA_BENCH_QUERY` into the
+/// search box and sums what the browser fetched for search.
+#[test]
+#[ignore = "benchmark helper, run by bench/search.sh"]
+fn first_query_bytes() {
+    let Some(path) = chromium() else { return };
+    let site = PathBuf::from(std::env::var("KANAVA_BENCH_SITE").expect("KANAVA_BENCH_SITE"));
+    let query = std::env::var("KANAVA_BENCH_QUERY").unwrap_or_else(|_| "warranty".into());
+    let base = serve(&site);
+    let chrome = launch(path);
+    let tab = chrome.open(&base, 1366, 900);
+    let page = eval(
+        &tab,
+        "performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0) + performance.getEntriesByType('navigation')[0].transferSize",
+    );
+    let started = Instant::now();
+    search(&tab, &query);
+    let elapsed = started.elapsed();
+    let stats = eval(
+        &tab,
+        "JSON.stringify((() => {
+            const entries = performance.getEntriesByType('resource').filter(e => e.name.includes('/_kanava/search/'));
+            const sum = k => entries.reduce((n, e) => n + e[k], 0);
+            return { requests: entries.length, transfer: sum('transferSize'), encoded: sum('encodedBodySize'),
+                     decoded: sum('decodedBodySize'),
+                     files: entries.map(e => [e.name.replace(/^.*\\/_kanava\\/search\\//, ''), e.transferSize]) };
+        })())",
+    );
+    let stats: serde_json::Value =
+        serde_json::from_str(stats.as_str().expect("string")).expect("JSON");
+    let shown = results(&tab).len();
+    println!("first-query page-load-bytes {page}");
+    println!(
+        "first-query requests {} transfer-bytes {} encoded-body-bytes {} decoded-bytes {} results-shown {shown} time-ms {}",
+        stats["requests"],
+        stats["transfer"],
+        stats["encoded"],
+        stats["decoded"],
+        elapsed.as_millis()
+    );
+    for file in stats["files"].as_array().into_iter().flatten() {
+        println!("first-query file {} {}", file[0], file[1]);
+    }
+    drop(tab);
+
+    // The same query as one call (no typing: no intermediate queries as you type), in a
+    // fresh tab: pagefind.js, its metadata and WebAssembly, the word chunks and the
+    // fragments of the first 8 results.
+    let tab = chrome.open(&base, 1366, 900);
+    let direct = eval(
+        &tab,
+        &format!(
+            "(async () => {{
+                performance.clearResourceTimings();
+                const pf = await import(new URL('_kanava/search/pagefind.js', location.href).href);
+                await pf.options({{ noWorker: true }});
+                const r = await pf.search({q});
+                await Promise.all(r.results.slice(0, 8).map(x => x.data()));
+                const e = performance.getEntriesByType('resource').filter(e => e.name.includes('/_kanava/search/'));
+                return JSON.stringify({{ requests: e.length, transfer: e.reduce((n, e) => n + e.transferSize, 0), results: r.results.length }});
+            }})()",
+            q = serde_json::to_string(&query).unwrap()
+        ),
+    );
+    println!("first-query direct {}", direct.as_str().unwrap_or("?"));
+}
