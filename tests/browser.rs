@@ -591,6 +591,45 @@ fn a_product_code_puts_that_product_first() {
     assert!(first[2].starts_with("/gold/catalog/"), "{first:?}");
 }
 
+/// Issue #6: the catalog's quick-find by product code, in the demo's gold site.
+#[test]
+fn the_catalog_quick_find_opens_a_product_by_its_code() {
+    let Some(path) = chromium() else { return };
+    let site = demo();
+    let base = serve(&site.out());
+    let chrome = launch(path);
+    let tab = chrome.open(&format!("{base}gold/catalog/"), 1366, 900);
+    wait_for(
+        &tab,
+        "document.querySelector('[data-quickfind]') !== null && !document.querySelector('.quickfind').closest('[hidden]')",
+        10,
+    );
+    eval(
+        &tab,
+        "document.querySelector('[data-quickfind]').focus(), true",
+    );
+    tab.type_str("hp-12").expect("type");
+    wait_for(
+        &tab,
+        "document.querySelectorAll('[data-quickfind-list] [role=option]').length > 0",
+        10,
+    );
+    let first = eval(
+        &tab,
+        "document.querySelector('[data-quickfind-list] [role=option]').innerText",
+    );
+    assert!(
+        first.as_str().unwrap_or("").starts_with("HP-12"),
+        "exact code first: {first}"
+    );
+    tab.press_key("Enter").expect("Enter");
+    wait_for(
+        &tab,
+        "location.pathname.endsWith('/catalog/air-to-water/hp-12/')",
+        10,
+    );
+}
+
 /// Home, a guide, a product and search results at phone and desktop widths, for review.
 #[test]
 fn screenshots_for_review() {
