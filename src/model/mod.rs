@@ -494,23 +494,25 @@ fn calendar(config: &Config, diags: &mut Vec<Diagnostic>) -> Calendar {
         Ok(tz) => Calendar { tz },
         Err(_) => {
             diags.push(
-                Diagnostic::error(
-                    "bad-timezone",
-                    format!("`{}` is not a known timezone", name.value),
-                )
-                .at(
-                    crate::load::CONFIG_FILE,
-                    Pos::new(
-                        name.referenced.line() as u32,
-                        name.referenced.column() as u32,
-                    ),
-                )
-                .len(name.value.chars().count())
-                .help("use an IANA name such as `Europe/Helsinki`, `Europe/Rome` or `UTC`"),
+                config_value_error("bad-timezone", "is not a known timezone", name)
+                    .help("use an IANA name such as `Europe/Helsinki`, `Europe/Rome` or `UTC`"),
             );
             Calendar::utc()
         }
     }
+}
+
+/// "`value` is not …" at a value of kanava.yaml.
+fn config_value_error(
+    code: &'static str,
+    what: &str,
+    value: &serde_saphyr::Spanned<String>,
+) -> Diagnostic {
+    let line = u32::try_from(value.referenced.line()).unwrap_or(u32::MAX);
+    let column = u32::try_from(value.referenced.column()).unwrap_or(1);
+    Diagnostic::error(code, format!("`{}` {what}", value.value))
+        .at(CONFIG_FILE, Pos::new(line, column))
+        .len(value.value.chars().count())
 }
 
 fn default_status(config: &Config, diags: &mut Vec<Diagnostic>) -> Status {
@@ -519,23 +521,9 @@ fn default_status(config: &Config, diags: &mut Vec<Diagnostic>) -> Status {
     };
     Status::parse(&name.value).unwrap_or_else(|| {
         diags.push(
-            Diagnostic::error(
-                "unknown-status",
-                format!("`{}` is not a status", name.value),
-            )
-            .at(
-                crate::load::CONFIG_FILE,
-                Pos::new(
-                    name.referenced.line() as u32,
-                    name.referenced.column() as u32,
-                ),
-            )
-            .len(name.value.chars().count())
-            .help(crate::diag::suggest_help(
-                &name.value,
-                Status::NAMES,
-                "statuses",
-            )),
+            config_value_error("unknown-status", "is not a status", name).help(
+                crate::diag::suggest_help(&name.value, Status::NAMES, "statuses"),
+            ),
         );
         Status::Published
     })
