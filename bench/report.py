@@ -61,8 +61,11 @@ def record(argv):
         rss = [int(x) for x in f.read().split() if x.strip().isdigit()]
     with open(a.stderr, errors="replace") as f:
         err = f.read()
+    up_to_date = "is up to date" in err
     if a.pages_html:
         pages = count_html(a.pages_html)
+    elif up_to_date:
+        pages = 0  # nothing rebuilt: kanava's no-change stamp matched
     else:
         pages = kanava_pages(err)
     warnings = None
@@ -86,6 +89,7 @@ def record(argv):
         "pages": pages,
         "out_bytes": du_bytes(a.out),
         "warnings": warnings,
+        "up_to_date": up_to_date,
         "summary": err.strip().splitlines()[-1] if err.strip() else "",
     }
     with open(a.results, "a") as f:
@@ -139,7 +143,8 @@ def render(results_path, meta_path):
             "{:,}".format(r["size"]), r["tool"], r["label"], fmt_s(r["median_s"]),
             fmt_s(r["min_s"]), fmt_s(r["max_s"]), fmt_s(r["cpu_s"]),
             fmt_mib(kib=r["peak_rss_kib"]) if r["peak_rss_kib"] else "–",
-            "{:,}".format(r["pages"]) if r["pages"] is not None else "–",
+            ("0 (up to date)" if r.get("up_to_date") else "{:,}".format(r["pages"]))
+            if r["pages"] is not None else "–",
             "{:,.0f}".format(pps) if pps else "–",
             fmt_mib(b=r["out_bytes"]) if r["out_bytes"] is not None else "–"))
     p("")

@@ -2,12 +2,14 @@
 # kanava benchmark (issue 7): builds a generated corpus with kanava (and Hugo, for comparison)
 # and prints a markdown table of median wall time, CPU time, peak RSS, pages/s and output size.
 #
-#   bench/run.sh                      # N = 1,000 and 10,000 pages (about 10–15 min on 2 cores)
+#   bench/run.sh                      # N = 1,000 and 10,000 pages (10–15 min on a quiet 2-core
+#                                     # machine before search indexing; 25–35 min under load)
 #   bench/run.sh --quick              # N = 1,000 only, a smoke run (about 1 min)
 #   bench/run.sh --sizes 1000,5000    # choose the sizes (also BENCH_SIZES=…)
 #   bench/run.sh --runs 5             # timed runs per command after 1 warm-up (BENCH_RUNS;
 #                                     # default 3, and 2 from 10,000 pages up, to stay near 15 min)
 #   bench/run.sh --no-hugo            # skip the Hugo comparison
+#   bench/run.sh --no-search          # build kanava without its search index (--no-default-features)
 #   bench/run.sh --keep               # keep the built sites in bench/out/ (they are large)
 #
 # Everything goes to bench/out/ (gitignored); the table is printed on stdout and written to
@@ -23,6 +25,7 @@ RUNS=${BENCH_RUNS:-auto}
 HUGO_WANTED=1
 KEEP=0
 SEED=1
+CARGO_FEATURES=()
 while [[ $# -gt 0 ]]; do
     case $1 in
         --sizes) SIZES=${2:?--sizes needs a list, e.g. 1000,10000}; shift 2 ;;
@@ -32,6 +35,7 @@ while [[ $# -gt 0 ]]; do
         --runs=*) RUNS=${1#*=}; shift ;;
         --no-hugo) HUGO_WANTED=0; shift ;;
         --keep) KEEP=1; shift ;;
+        --no-search) CARGO_FEATURES=(--no-default-features); shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
@@ -91,8 +95,8 @@ if [[ $HUGO_WANTED == 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- kanava
-log "cargo build --release"
-cargo build --release >&2
+log "cargo build --release ${CARGO_FEATURES[*]:-}"
+cargo build --release "${CARGO_FEATURES[@]}" >&2
 # a private copy: other work in this tree may rebuild target/ while we measure
 cp target/release/kanava "$OUT/kanava"
 KANAVA=$OUT/kanava
@@ -101,6 +105,7 @@ if [[ -n $(git status --porcelain -- src themes build.rs Cargo.toml Cargo.lock 2
     REV="$REV + uncommitted changes in src/ or themes/"
 fi
 KANAVA_VERSION="$("$KANAVA" --version) (git $REV)"
+[[ ${#CARGO_FEATURES[@]} == 0 ]] || KANAVA_VERSION+=", built with ${CARGO_FEATURES[*]} (no search index)"
 HUGO_VERSION=
 [[ -n $HUGO ]] && HUGO_VERSION=$("$HUGO" version | sed 's/ BuildDate.*//')
 
@@ -198,6 +203,7 @@ done
 ELAPSED=$(( $(date +%s) - START ))
 CMDLINE="bench/run.sh --sizes $SIZES --runs $RUNS"
 [[ $HUGO_WANTED == 1 ]] || CMDLINE+=" --no-hugo"
+[[ ${#CARGO_FEATURES[@]} == 0 ]] || CMDLINE+=" --no-search"
 export B_DATE=$DATE B_MACHINE=$MACHINE B_LOAD=$LOAD B_KANAVA=$KANAVA_VERSION \
     B_HUGO=${HUGO_VERSION:-not run} B_HYPERFINE=$(hyperfine --version) B_RUNS=$RUNS \
     B_SEED=$SEED B_SIZES=$SIZES B_CMD="$CMDLINE" B_ELAPSED=$ELAPSED
