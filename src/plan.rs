@@ -28,7 +28,6 @@ pub struct View {
 
 /// Which pages and fragments a view keeps.
 pub struct Visibility<'s> {
-    site: &'s Site,
     audience: &'s Audience,
     view: View,
     pages: Vec<bool>,
@@ -57,7 +56,6 @@ impl<'s> Visibility<'s> {
             }
         }
         Visibility {
-            site,
             audience,
             view,
             pages,
@@ -103,10 +101,6 @@ impl<'s> Visibility<'s> {
             .fragments
             .iter()
             .filter(move |f| self.fragment(page, f))
-    }
-
-    pub fn site(&self) -> &'s Site {
-        self.site
     }
 
     pub fn view(&self) -> View {

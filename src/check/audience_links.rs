@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::LinkTarget;
-use crate::model::lifecycle::Note;
 use crate::model::{PageId, Site};
 use crate::plan::{View, Visibility};
 
@@ -84,7 +83,17 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
                 site.audiences.describe(&target.restriction)
             ));
         }
-        return Some(lifecycle_reason(site, vis.view(), target));
+        let view = vis.view();
+        let why = target
+            .lifecycle
+            .absence(view.stage, view.at, &site.calendar)
+            .unwrap_or_else(|| "it is not shown".to_owned());
+        return Some(format!(
+            "`{}` is not in {} on {}: {why}",
+            target.display_path(),
+            view.stage.name(),
+            site.calendar.display(view.at)
+        ));
     }
     let anchor = anchor?;
     let heading = target.doc.headings.iter().find(|h| h.id == anchor)?;
@@ -100,28 +109,4 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
         b.pos.line,
         site.audiences.describe(&b.restriction)
     ))
-}
-
-/// Why a page the audience may see is not in this stage at this moment.
-fn lifecycle_reason(site: &Site, view: View, target: &crate::model::Page) -> String {
-    let cal = &site.calendar;
-    let when = format!("{} on {}", view.stage.name(), cal.display(view.at));
-    let life = target.lifecycle;
-    let why = match life
-        .shown(crate::model::lifecycle::Stage::Preview, view.at)
-        .flatten()
-    {
-        Some(Note::Draft) => "it is a draft".to_owned(),
-        Some(Note::Review) => "it is in review".to_owned(),
-        Some(Note::Expired) => match life.window.until {
-            Some(t) => format!("it expired {}", cal.display(t)),
-            None => "it has expired".to_owned(),
-        },
-        Some(Note::Scheduled) => match life.window.from {
-            Some(t) => format!("it goes live {}", cal.display(t)),
-            None => "it is scheduled".to_owned(),
-        },
-        None => "it is not shown".to_owned(),
-    };
-    format!("`{}` is not in {when}: {why}", target.display_path())
 }

@@ -164,6 +164,29 @@ impl Lifecycle {
     }
 }
 
+impl Lifecycle {
+    /// Why this is not in `stage` at `at` ("it is a draft", "it goes live 1 Dec 2026 09:00"),
+    /// or `None` when it is.
+    pub fn absence(&self, stage: Stage, at: Timestamp, cal: &Calendar) -> Option<String> {
+        if self.shown(stage, at).is_some() {
+            return None;
+        }
+        Some(
+            match (self.shown(Stage::Preview, at).flatten(), self.window) {
+                (Some(Note::Draft), _) => "it is a draft".to_owned(),
+                (Some(Note::Review), _) => "it is in review".to_owned(),
+                (Some(Note::Expired), Window { until: Some(t), .. }) => {
+                    format!("it expired {}", cal.display(t))
+                }
+                (Some(Note::Scheduled), Window { from: Some(t), .. }) => {
+                    format!("it goes live {}", cal.display(t))
+                }
+                _ => "it is not shown".to_owned(),
+            },
+        )
+    }
+}
+
 /// The site's clock settings: timezone for dates without one.
 #[derive(Debug, Clone)]
 pub struct Calendar {

@@ -194,14 +194,17 @@ pub fn explain(
             );
         }
     }
-    if p.kind == PageKind::Section
-        && p.source.is_none()
-        && !vis.page(id)
-        && a.admits(&p.restriction)
+    if p.kind != PageKind::Home
+        && let Some(why) = p
+            .lifecycle
+            .absence(vis.view().stage, vis.view().at, &site.calendar)
     {
+        let _ = writeln!(out, "  ✗ {}: {why}", vis.view().stage.name());
+    }
+    if p.kind.needs_children(p.source.is_some()) && !vis.page(id) && a.admits(&p.restriction) {
         let _ = writeln!(
             out,
-            "  the folder has no _index.md and nothing in it is visible to `{}`",
+            "  nothing below it is visible to `{}`, so it is left out too",
             a.name
         );
     }

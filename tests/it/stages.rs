@@ -311,3 +311,36 @@ fn diff_report() {
     let out = site.cli(&["diff", "--from-at", AT, "--to-at", "2026-12-01T09:00"]);
     insta::assert_snapshot!("diff_launch_morning", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn explain_names_the_stage_reason() {
+    let site = lifecycle_site();
+    let out = site.cli(&[
+        "explain",
+        "content/launch.md",
+        "--audience",
+        "default",
+        "--at",
+        AT,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("is NOT in"), "{text}");
+    assert!(
+        text.contains("production: it goes live 1 Dec 2026 09:00"),
+        "{text}"
+    );
+    let out = site.cli(&[
+        "explain",
+        "content/launch.md",
+        "--audience",
+        "default",
+        "--at",
+        AT,
+        "--stage",
+        "staging",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("is in the site"),
+        "staging shows it"
+    );
+}
