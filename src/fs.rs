@@ -24,6 +24,39 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
     }
 }
 
+/// [`remove_dir_all`] with one rayon task per folder: removing a large output one file at
+/// a time took half the wall time of a rebuild (issue #7). Symbolic links are removed,
+/// never followed.
+pub fn remove_tree(path: &Path) -> Result<()> {
+    use rayon::prelude::*;
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        // A link (even to a folder) or a file: remove it, not what it points to.
+        Ok(meta) if !meta.is_dir() => {
+            return std::fs::remove_file(path)
+                .with_context(|| format!("cannot remove `{}`", path.display()));
+        }
+        _ => {}
+    }
+    let entries: Vec<_> = match std::fs::read_dir(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        result => result
+            .and_then(|dir| dir.collect::<std::io::Result<Vec<_>>>())
+            .with_context(|| format!("cannot read folder `{}`", path.display()))?,
+    };
+    entries.par_iter().try_for_each(|entry| {
+        let child = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            remove_tree(&child)
+        } else {
+            std::fs::remove_file(&child)
+                .with_context(|| format!("cannot remove `{}`", child.display()))
+        }
+    })?;
+    std::fs::remove_dir(path).with_context(|| format!("cannot remove `{}`", path.display()))
+}
+
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to)
         .with_context(|| format!("cannot move `{}` to `{}`", from.display(), to.display()))
@@ -36,4 +69,35 @@ pub fn copy(from: &Path, to: &Path) -> Result<()> {
     std::fs::copy(from, to)
         .map(drop)
         .with_context(|| format!("cannot copy `{}` to `{}`", from.display(), to.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tree goes; what its links point to stays.
+    #[cfg(unix)]
+    #[test]
+    fn remove_tree_removes_links_not_their_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("keep");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("file"), "kept").unwrap();
+        let tree = dir.path().join("tree");
+        for sub in ["a/b", "c"] {
+            std::fs::create_dir_all(tree.join(sub)).unwrap();
+            std::fs::write(tree.join(sub).join("x.html"), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(&keep, tree.join("a/link")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert_eq!(std::fs::read_to_string(keep.join("file")).unwrap(), "kept");
+        // A link as the tree itself: only the link goes.
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&keep, &link).unwrap();
+        remove_tree(&link).unwrap();
+        assert!(!link.exists() && keep.join("file").exists());
+        // Nothing there: nothing to do.
+        remove_tree(&dir.path().join("missing")).unwrap();
+    }
 }

@@ -227,29 +227,49 @@ pub fn build(options: &Options) -> Result<Outcome> {
         ..Stats::default()
     };
     let mut folders = Vec::new();
-    for (n, &view) in views.iter().enumerate() {
-        if let Some(progress) = &options.progress {
-            let name = &site.audiences.audiences[view.audience].name;
-            progress(&format!("rendering {name} ({}/{})", n + 1, views.len()));
-        }
-        let plan = plan::make(&site, view);
-        stats.pages += plan.pages.len();
-        stats.assets += plan.assets.len();
-        let folder = view_folder(&site, view);
-        let result = match &staging {
-            Some(staging) => renderer.render(&plan, &staging.sink(folder)),
-            None => renderer.render(&plan, &NullSink),
-        };
-        match result {
-            Ok(d) => diags.extend(d),
-            Err(e) => {
-                if let Some(staging) = staging {
-                    let _ = staging.abandon();
-                }
-                return Err(e);
+    // Search indexes are built on a thread of their own while pages render (post::search).
+    let rendered = std::thread::scope(|scope| -> Result<()> {
+        #[cfg(feature = "search")]
+        let indexer = staging
+            .as_ref()
+            .map(|_| post::search::Indexer::spawn(scope));
+        #[cfg(not(feature = "search"))]
+        let _ = scope;
+        for (n, &view) in views.iter().enumerate() {
+            if let Some(progress) = &options.progress {
+                let name = &site.audiences.audiences[view.audience].name;
+                progress(&format!("rendering {name} ({}/{})", n + 1, views.len()));
             }
+            let plan = plan::make(&site, view);
+            stats.pages += plan.pages.len();
+            stats.assets += plan.assets.len();
+            let folder = view_folder(&site, view);
+            diags.extend(match &staging {
+                Some(staging) => {
+                    #[cfg(feature = "search")]
+                    if let Some(indexer) = &indexer {
+                        indexer.add(&plan, staging.sink(folder));
+                    }
+                    renderer.render(&plan, &staging.sink(folder))?
+                }
+                None => renderer.render(&plan, &NullSink)?,
+            });
+            folders.push(folder);
         }
-        folders.push(folder);
+        #[cfg(feature = "search")]
+        if let Some(indexer) = indexer {
+            if let Some(progress) = &options.progress {
+                progress("finishing the search indexes");
+            }
+            indexer.finish()?;
+        }
+        Ok(())
+    });
+    if let Err(e) = rendered {
+        if let Some(staging) = staging {
+            let _ = staging.abandon();
+        }
+        return Err(e);
     }
     diag::normalize(&mut diags);
     let mut wrote = false;

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::markdown::{escape, strip_tags};
 use crate::plan::{Plan, PlanPage};
@@ -88,6 +89,7 @@ pub fn records(plan: &Plan) -> Vec<Record> {
     // Materials and learning paths are added here from the plan's own lists, in the plan's
     // order, e.g. `.chain(plan.materials.iter().map(|m| Record { kind: Kind::Material, … }))`.
     (0..plan.pages.len())
+        .into_par_iter()
         .map(|i| page_record(plan, i))
         .collect()
 }
@@ -250,12 +252,94 @@ fn unused(name: &str) -> bool {
 
 /// Builds the view's index and writes it (and pagefind's browser files) into `sink`.
 pub fn write(plan: &Plan, sink: &dyn Sink) -> Result<()> {
-    let lang = plan.config.language.to_ascii_lowercase();
-    let files = index(&records(plan), &lang)?;
-    for (name, bytes) in files {
-        sink.write(&format!("{SEARCH_URL}{name}"), &bytes)?;
+    Job::new(plan).run(sink)
+}
+
+/// A view's index to build: its records (owned, so the plan can go) and language.
+pub struct Job {
+    records: Vec<Record>,
+    lang: String,
+}
+
+impl Job {
+    pub fn new(plan: &Plan) -> Job {
+        Job {
+            records: records(plan),
+            lang: plan.config.language.to_ascii_lowercase(),
+        }
     }
-    Ok(())
+
+    /// Indexes the records and writes the index (and pagefind's browser files) into `sink`.
+    pub fn run(self, sink: &dyn Sink) -> Result<()> {
+        for (name, bytes) in index(&self.records, &self.lang)? {
+            sink.write(&format!("{SEARCH_URL}{name}"), &bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the views' indexes on threads of their own while the pages of the views render
+/// on the others. pagefind indexes a view on one thread (its service API takes a lock per
+/// document), so at scale indexing outlasts rendering; [`INDEXERS`] views are indexed at a
+/// time, which bounds the memory the indexes take.
+pub struct Indexer<'scope, S: Sink + Send + 'scope> {
+    jobs: Option<std::sync::mpsc::Sender<(Job, S)>>,
+    threads: Vec<std::thread::ScopedJoinHandle<'scope, Result<()>>>,
+}
+
+/// How many views are indexed at once: each holds its whole index in memory.
+pub const INDEXERS: usize = 2;
+
+impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
+    pub fn spawn<'env>(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<(Job, S)>();
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        let threads = (0..INDEXERS)
+            .map(|_| {
+                let queue = std::sync::Arc::clone(&queue);
+                scope.spawn(move || {
+                    loop {
+                        // A poisoned lock means the other indexer panicked: stop too.
+                        let next = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((job, sink)) = next else { break };
+                        // After a failure this thread stops; `finish` reports the error.
+                        job.run(&sink)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        Indexer {
+            jobs: Some(jobs),
+            threads,
+        }
+    }
+
+    /// Queues the index of `plan`'s view, to be written into `sink`.
+    pub fn add(&self, plan: &Plan, sink: S) {
+        if let Some(jobs) = &self.jobs {
+            // A closed queue means the thread stopped on an error, which `finish` returns.
+            let _ = jobs.send((Job::new(plan), sink));
+        }
+    }
+
+    /// Waits for every queued index; the first error, if any.
+    pub fn finish(mut self) -> Result<()> {
+        self.jobs = None;
+        let mut result = Ok(());
+        for thread in self.threads {
+            let done = thread.join().unwrap_or_else(|_| {
+                Err(anyhow::anyhow!("the search indexer stopped unexpectedly"))
+            });
+            if result.is_ok() {
+                result = done;
+            }
+        }
+        result
+    }
 }
 
 /// The files of a pagefind index of `records`, by path inside the bundle folder, sorted.

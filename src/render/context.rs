@@ -15,6 +15,32 @@ pub struct Contexts<'p, 's> {
     stage: StageCtx,
     /// Absolute URL of this view's site root, when `base_url` is set.
     pub site_url: Option<String>,
+    /// The rendered sidebars (`partials/sidebar.html`), one per [`SidebarKey`] used.
+    pub sidebars: std::collections::HashMap<SidebarKey, String>,
+}
+
+/// Which sidebar a page shows: the section opened in it (a section page opens itself, any
+/// other page its parent) and how deep the page is (the sidebar's links start with `root`).
+/// All pages of a section share one, rendered once per view; the link to the page itself
+/// gets `aria-current="page"` afterwards ([`mark_current`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SidebarKey {
+    open: usize,
+    root: String,
+}
+
+/// What `partials/sidebar.html` receives (see `docs/theme-contract.md`).
+#[derive(Serialize)]
+struct SidebarCtx<'s> {
+    site: SiteCtx<'s>,
+    audience: Option<AudienceCtx<'s>>,
+    stage: StageCtx,
+    root: String,
+    lang: &'s str,
+    nav: Vec<NavItem<'s>>,
+    tags_url: &'static str,
+    all_url: &'static str,
+    catalog_url: Option<&'s str>,
 }
 
 #[derive(Serialize, Clone)]
@@ -59,7 +85,6 @@ struct NavItem<'s> {
     url: &'s str,
     /// `section` or `page` (see [`shape`]).
     kind: &'static str,
-    current: bool,
     active: bool,
     children: Vec<NavItem<'s>>,
 }
@@ -240,7 +265,8 @@ struct Ctx<'s> {
     kind: &'static str,
     lang: &'s str,
     canonical: Option<String>,
-    nav: Vec<NavItem<'s>>,
+    /// The rendered sidebar, the link to this page marked.
+    sidebar: Value,
     kanava_version: &'static str,
     /// The list of all tags (site-relative).
     tags_url: &'static str,
@@ -285,7 +311,56 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 base_url: config.base_url.as_deref(),
             },
             site_url,
+            sidebars: Default::default(),
         }
+    }
+
+    pub fn plan(&self) -> &'p Plan<'s> {
+        self.plan
+    }
+
+    /// The sidebar of a page whose links start with `root` (`current`: the page's index,
+    /// none for generated pages).
+    pub fn sidebar_key(&self, root: String, current: Option<usize>) -> SidebarKey {
+        let open = match current {
+            Some(i) if shape(self.plan.pages[i].kind) == "section" => i,
+            Some(i) => self.plan.pages[i].parent.unwrap_or(0),
+            None => 0,
+        };
+        SidebarKey { open, root }
+    }
+
+    /// The 404 page's `root`: hosts serve 404.html at any missing URL, so relative links
+    /// would resolve against that URL; use the site's absolute path when it is known.
+    pub fn not_found_root(&self) -> String {
+        match &self.site_url {
+            Some(url) => {
+                let path = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+                path.find('/')
+                    .map_or("/".to_owned(), |i| path[i..].to_owned())
+            }
+            None => String::new(),
+        }
+    }
+
+    /// The values of `partials/sidebar.html` for the pages sharing `key`.
+    pub fn sidebar(&self, key: &SidebarKey) -> Value {
+        let catalog_url = self
+            .plan
+            .catalog
+            .as_ref()
+            .map(|c| self.plan.pages[c.page].url);
+        Value::from(minijinja::value::Serde(&SidebarCtx {
+            site: self.site.clone(),
+            audience: self.plan.audience.map(|name| AudienceCtx { name }),
+            stage: self.stage.clone(),
+            root: key.root.clone(),
+            lang: &self.plan.config.language,
+            nav: self.nav(key.open),
+            tags_url: crate::model::TAGS_URL,
+            all_url: crate::model::ALL_URL,
+            catalog_url,
+        }))
     }
 
     pub fn output_path(&self, url: &str) -> String {
@@ -310,15 +385,27 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         current: Option<usize>,
         page: PageCtx<'p>,
     ) -> Ctx<'p> {
+        let root = if kind == "404" {
+            self.not_found_root()
+        } else {
+            root_of(url)
+        };
+        let sidebar = self
+            .sidebars
+            .get(&self.sidebar_key(root.clone(), current))
+            .map_or("", String::as_str);
         Ctx {
             site: self.site.clone(),
             audience: self.plan.audience.map(|name| AudienceCtx { name }),
             stage: self.stage.clone(),
-            root: root_of(url),
+            sidebar: Value::from_safe_string(match current {
+                Some(i) if i != 0 => mark_current(sidebar, &format!("{root}{url}")),
+                _ => sidebar.to_owned(),
+            }),
+            root,
             kind,
             lang: &self.plan.config.language,
             canonical: self.site_url.as_ref().map(|s| format!("{s}{url}")),
-            nav: self.nav(current),
             kanava_version: env!("CARGO_PKG_VERSION"),
             tags_url: crate::model::TAGS_URL,
             all_url: crate::model::ALL_URL,
@@ -644,14 +731,6 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         );
         // A 404 page has no address of its own.
         ctx.canonical = None;
-        // Hosts serve 404.html at any missing URL, so relative links would resolve against
-        // that URL; use the site's absolute path when we know it.
-        if let Some(url) = &self.site_url {
-            let path = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-            ctx.root = path
-                .find('/')
-                .map_or("/".to_owned(), |i| path[i..].to_owned());
-        }
         Value::from(minijinja::value::Serde(&ctx))
     }
 
@@ -720,23 +799,18 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         }
     }
 
-    /// The sidebar: top-level entries, with the way down to `current` opened.
-    fn nav(&self, current: Option<usize>) -> Vec<NavItem<'p>> {
+    /// The sidebar: top-level entries, with the way down to `open` opened.
+    fn nav(&self, open: usize) -> Vec<NavItem<'p>> {
         let mut ancestors = Vec::new();
-        let mut at = current;
+        let mut at = Some(open);
         while let Some(a) = at {
             ancestors.push(a);
             at = self.plan.pages[a].parent;
         }
-        self.nav_items(0, current, &ancestors)
+        self.nav_items(0, &ancestors)
     }
 
-    fn nav_items(
-        &self,
-        parent: usize,
-        current: Option<usize>,
-        ancestors: &[usize],
-    ) -> Vec<NavItem<'p>> {
+    fn nav_items(&self, parent: usize, ancestors: &[usize]) -> Vec<NavItem<'p>> {
         self.plan.pages[parent]
             .children
             .iter()
@@ -747,10 +821,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                     title: p.title,
                     url: p.url,
                     kind: shape(p.kind),
-                    current: current == Some(c),
                     active,
                     children: if active && shape(p.kind) == "section" {
-                        self.nav_items(c, current, ancestors)
+                        self.nav_items(c, ancestors)
                     } else {
                         Vec::new()
                     },
@@ -772,7 +845,24 @@ fn shape(kind: PageKind) -> &'static str {
 /// The downloadable price list, next to the catalog page.
 pub const PRICE_LIST_CSV: &str = "price-list.csv";
 
+/// `sidebar` with ` aria-current="page"` added to its first link to `href` (written by the
+/// theme as `href="{{ root }}{{ item.url }}"`).
+fn mark_current(sidebar: &str, href: &str) -> String {
+    let attr = format!("href=\"{}\"", crate::markdown::escape(href));
+    match sidebar.find(&attr) {
+        Some(at) => {
+            let end = at + attr.len();
+            let mut out = String::with_capacity(sidebar.len() + 20);
+            out.push_str(&sidebar[..end]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&sidebar[end..]);
+            out
+        }
+        None => sidebar.to_owned(),
+    }
+}
+
 /// `ordering/delivery/` → `../../`.
-fn root_of(url: &str) -> String {
+pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }

@@ -40,7 +40,11 @@ const REQUIRED: &[&str] = &[
     "tag.html",
     "all.html",
     "404.html",
+    SIDEBAR,
 ];
+
+/// The sidebar partial, rendered once per section and view (not per page).
+const SIDEBAR: &str = "partials/sidebar.html";
 
 /// Upper bound of template instructions per page: stops a runaway loop in an override.
 const FUEL: u64 = 50_000_000;
@@ -127,6 +131,10 @@ impl Renderer {
         if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {
             jobs.push(Job::PriceList);
         }
+        let mut ctx = ctx;
+        let mut diags = Vec::new();
+        self.render_sidebars(&mut ctx, &jobs, &mut diags);
+        let ctx = ctx;
         let results: Vec<Result<Option<Diagnostic>>> = jobs
             .par_iter()
             .map(|job| {
@@ -163,7 +171,6 @@ impl Renderer {
                 }
             })
             .collect();
-        let mut diags = Vec::new();
         for r in results {
             if let Some(d) = r? {
                 diags.push(d);
@@ -190,13 +197,52 @@ impl Renderer {
             "robots.txt",
             crate::post::robots(&ctx.site_url, production).as_bytes(),
         )?;
-        // The search index, from the plan alone (skipped when nothing is kept: `check`).
-        #[cfg(feature = "search")]
-        if !sink.discards() {
-            crate::post::search::write(plan, sink)?;
-        }
         crate::diag::normalize(&mut diags);
         Ok(diags)
+    }
+
+    /// Renders `partials/sidebar.html` once for each sidebar the jobs need (all pages of a
+    /// section share one; see `context::SidebarKey`), in parallel.
+    fn render_sidebars(&self, ctx: &mut Contexts, jobs: &[Job], diags: &mut Vec<Diagnostic>) {
+        let plan = ctx.plan();
+        let keys: std::collections::BTreeSet<_> = jobs
+            .iter()
+            .map(|job| {
+                let (url, current) = match *job {
+                    Job::Page(i) => (plan.pages[i].url, Some(i)),
+                    Job::Tags => (crate::model::TAGS_URL, None),
+                    Job::Tag(t) => (plan.tags[t].url.as_str(), None),
+                    Job::All => (crate::model::ALL_URL, None),
+                    Job::NotFound => return ctx.sidebar_key(ctx.not_found_root(), None),
+                    Job::PriceList => (
+                        plan.catalog
+                            .as_ref()
+                            .and_then(|c| c.price_list_url.as_deref())
+                            .unwrap_or(""),
+                        None,
+                    ),
+                };
+                ctx.sidebar_key(context::root_of(url), current)
+            })
+            .collect();
+        let rendered: Vec<_> = keys
+            .into_par_iter()
+            .map(|key| {
+                let html = self
+                    .env
+                    .get_template(SIDEBAR)
+                    .and_then(|t| t.render(ctx.sidebar(&key)));
+                (key, html)
+            })
+            .collect();
+        for (key, html) in rendered {
+            match html {
+                Ok(html) => {
+                    ctx.sidebars.insert(key, html);
+                }
+                Err(err) => diags.push(self.render_error(&err, SIDEBAR)),
+            }
+        }
     }
 
     fn render_error(&self, err: &minijinja::Error, entry: &str) -> Diagnostic {

@@ -14,8 +14,8 @@ use crate::fs;
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     fn copy(&self, path: &str, from: &Path) -> Result<()>;
-    /// True when everything written is thrown away (`check`): lets costly derived files
-    /// that cannot produce diagnostics (the search index) be skipped.
+    /// True when everything written is thrown away (`check`): lets rendering stop at one
+    /// page of each kind (templates, not pages, make template errors).
     fn discards(&self) -> bool {
         false
     }
@@ -49,7 +49,7 @@ impl Staging {
     pub fn begin(out: &Path) -> Result<Staging> {
         let out = absolute(out)?;
         let tmp = sibling(&out, "tmp");
-        fs::remove_dir_all(&tmp)?;
+        fs::remove_tree(&tmp)?;
         fs::create_dir_all(&tmp)?;
         Ok(Staging { out, tmp })
     }
@@ -73,7 +73,7 @@ impl Staging {
             fs::rename(&self.out, &old)?;
         }
         fs::rename(&self.tmp, &self.out)?;
-        fs::remove_dir_all(&old)
+        fs::remove_tree(&old)
     }
 
     /// Replaces only the given sub-folders of the output (`--audience` builds), keeping the
@@ -88,7 +88,7 @@ impl Staging {
                 fs::rename(&target, &old)?;
             }
             fs::rename(&self.tmp.join(part), &target)?;
-            fs::remove_dir_all(&old)?;
+            fs::remove_tree(&old)?;
         }
         fs::remove_dir_all(&self.tmp)
     }

@@ -174,3 +174,60 @@ fn init_scaffolds_a_site_that_builds_cleanly() {
             .exists()
     );
 }
+
+/// The sidebar is rendered once per section (issue #7); each page still gets its own link
+/// marked as current, and only that one.
+#[test]
+fn sidebar_marks_the_current_page_only() {
+    let site = small_site();
+    site.page("content/about.md", "title: About\nweight: 2", "Text.\n");
+    site.build().assert_clean();
+    let sidebar = |path: &str| {
+        let html = site.read(path);
+        let start = html.find("<nav class=\"sidebar\"").expect("a sidebar");
+        let end = start + html[start..].find("</nav>").unwrap();
+        html[start..end].to_owned()
+    };
+    let delivery = sidebar("ordering/delivery/index.html");
+    let credit = sidebar("ordering/credit/index.html");
+    assert_eq!(delivery.matches("aria-current").count(), 1, "{delivery}");
+    assert!(delivery.contains("href=\"../../ordering/delivery/\" aria-current=\"page\""));
+    assert!(credit.contains("href=\"../../ordering/credit/\" aria-current=\"page\""));
+    // Apart from the mark, the pages of one section share one sidebar, their section open.
+    assert_eq!(
+        delivery.replace(" aria-current=\"page\"", ""),
+        credit.replace(" aria-current=\"page\"", "")
+    );
+    assert!(delivery.contains("nav-section is-active"));
+    // The section's own page opens the same section and marks itself.
+    let section = sidebar("ordering/index.html");
+    assert!(section.contains("href=\"../ordering/\" aria-current=\"page\""));
+    assert!(section.contains("href=\"../ordering/credit/\""));
+    // A top-level page: nothing opened, itself marked.
+    let about = sidebar("about/index.html");
+    assert!(about.contains("href=\"../about/\" aria-current=\"page\""));
+    assert!(!about.contains("ordering/credit/"));
+    // The home page and generated pages mark nothing.
+    assert!(!sidebar("index.html").contains("aria-current"));
+    assert!(!sidebar("tags/index.html").contains("aria-current"));
+}
+
+/// A theme's own `partials/sidebar.html` is what every page shows.
+#[test]
+fn a_theme_replaces_the_sidebar() {
+    let site = small_site();
+    site.write(
+        "theme/templates/partials/sidebar.html",
+        "<nav class=\"sidebar\">{% for item in nav %}<a href=\"{{ root }}{{ item.url }}\">{{ item.title | upper }}</a>{% endfor %}</nav>",
+    );
+    site.write("kanava.yaml", "title: Test\ntheme: theme\n");
+    site.build().assert_clean();
+    site.assert_file_contains(
+        "ordering/delivery/index.html",
+        "<nav class=\"sidebar\"><a href=\"../../ordering/\">ORDERING</a></nav>",
+    );
+    site.assert_file_contains(
+        "ordering/index.html",
+        "<a href=\"../ordering/\" aria-current=\"page\">ORDERING</a>",
+    );
+}
