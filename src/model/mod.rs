@@ -185,34 +185,43 @@ pub fn build(
     let calendar = calendar(&config, diags);
     let default_status = default_status(&config, diags);
 
-    // Front matter of every file (cheap, sequential so diagnostics stay in order).
+    // Front matter of every file, in parallel; diagnostics are gathered in file order.
+    let parsed: Vec<_> = sources
+        .markdown
+        .par_iter()
+        .map(|file| {
+            let mut found = Vec::new();
+            let parsed = match split::split(&file.path, &file.text) {
+                Ok(s) => {
+                    let fm = frontmatter::parse(
+                        s.yaml,
+                        &file.path,
+                        s.yaml_offset,
+                        &audiences,
+                        &calendar,
+                        &mut found,
+                    );
+                    ((s.body, s.body_offset), fm)
+                }
+                Err(d) => {
+                    found.push(d);
+                    // Keep the page (with no front matter) so links to it are not also reported.
+                    let unreadable = FrontMatter {
+                        unreadable: true,
+                        ..FrontMatter::default()
+                    };
+                    (("", 0), unreadable)
+                }
+            };
+            (file, parsed, found)
+        })
+        .collect();
     let mut bodies: HashMap<String, (&str, u32)> = HashMap::new();
     let mut fms: BTreeMap<String, FrontMatter> = BTreeMap::new();
-    for file in &sources.markdown {
-        match split::split(&file.path, &file.text) {
-            Ok(s) => {
-                let fm = frontmatter::parse(
-                    s.yaml,
-                    &file.path,
-                    s.yaml_offset,
-                    &audiences,
-                    &calendar,
-                    diags,
-                );
-                bodies.insert(file.path.clone(), (s.body, s.body_offset));
-                fms.insert(file.path.clone(), fm);
-            }
-            Err(d) => {
-                diags.push(d);
-                // Keep the page (with no front matter) so links to it are not also reported.
-                bodies.insert(file.path.clone(), ("", 0));
-                let unreadable = FrontMatter {
-                    unreadable: true,
-                    ..FrontMatter::default()
-                };
-                fms.insert(file.path.clone(), unreadable);
-            }
-        }
+    for (file, (body, fm), found) in parsed {
+        diags.extend(found);
+        bodies.insert(file.path.clone(), body);
+        fms.insert(file.path.clone(), fm);
     }
 
     // The tree: one node per folder (a section) and per page.
