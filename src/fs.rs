@@ -17,16 +17,9 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
         .with_context(|| format!("cannot create folder `{}`", path.display()))
 }
 
-pub fn remove_dir_all(path: &Path) -> Result<()> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        other => other.with_context(|| format!("cannot remove `{}`", path.display())),
-    }
-}
-
-/// [`remove_dir_all`] with one rayon task per folder: removing a large output one file at
-/// a time took half the wall time of a rebuild (issue #7). Symbolic links are removed,
-/// never followed.
+/// Removes a folder and everything in it (nothing to do when it is not there), one rayon
+/// task per folder: removing a large output one file at a time took half the wall time of
+/// a rebuild (issue #7). Symbolic links are removed, never followed.
 pub fn remove_tree(path: &Path) -> Result<()> {
     use rayon::prelude::*;
     match std::fs::symlink_metadata(path) {
@@ -38,12 +31,9 @@ pub fn remove_tree(path: &Path) -> Result<()> {
         }
         _ => {}
     }
-    let entries: Vec<_> = match std::fs::read_dir(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        result => result
-            .and_then(|dir| dir.collect::<std::io::Result<Vec<_>>>())
-            .with_context(|| format!("cannot read folder `{}`", path.display()))?,
-    };
+    let entries: Vec<_> = std::fs::read_dir(path)
+        .and_then(|dir| dir.collect::<std::io::Result<Vec<_>>>())
+        .with_context(|| format!("cannot read folder `{}`", path.display()))?;
     entries.par_iter().try_for_each(|entry| {
         let child = entry.path();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());

@@ -330,16 +330,19 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         SidebarKey { open, root }
     }
 
-    /// The 404 page's `root`: hosts serve 404.html at any missing URL, so relative links
-    /// would resolve against that URL; use the site's absolute path when it is known.
-    pub fn not_found_root(&self) -> String {
+    /// `root` of the page at `url`: the way up to the site root (`ordering/delivery/` →
+    /// `../../`). The 404 page is served at any missing URL, so relative links would resolve
+    /// against that URL: it uses the site's absolute path when it is known.
+    pub fn root(&self, url: &str, not_found: bool) -> String {
         match &self.site_url {
-            Some(url) => {
-                let path = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            Some(site) if not_found => {
+                let path = site
+                    .split_once("://")
+                    .map_or(site.as_str(), |(_, rest)| rest);
                 path.find('/')
                     .map_or("/".to_owned(), |i| path[i..].to_owned())
             }
-            None => String::new(),
+            _ => "../".repeat(url.matches('/').count()),
         }
     }
 
@@ -385,11 +388,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         current: Option<usize>,
         page: PageCtx<'p>,
     ) -> Ctx<'p> {
-        let root = if kind == "404" {
-            self.not_found_root()
-        } else {
-            root_of(url)
-        };
+        let root = self.root(url, kind == "404");
         let sidebar = self
             .sidebars
             .get(&self.sidebar_key(root.clone(), current))
@@ -513,7 +512,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     /// The list of every page of the view (`all.html`): what the search box links to
     /// without JavaScript.
     /// The printable price list (only for views that see prices).
-    pub fn price_list(&self) -> Option<(String, Value)> {
+    pub fn price_list(&self) -> Option<Value> {
         let catalog = self.plan.catalog.as_ref()?;
         let url = catalog.price_list_url.as_deref()?;
         let mut ctx = self.base(
@@ -529,7 +528,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             csv_url: format!("{}{}", self.plan.pages[catalog.page].url, PRICE_LIST_CSV),
             currency: catalog.currency,
         });
-        Some((url.to_owned(), Value::from(minijinja::value::Serde(&ctx))))
+        Some(Value::from(minijinja::value::Serde(&ctx)))
     }
 
     fn money(&self, m: Option<crate::model::money::Money>) -> Option<String> {
@@ -860,9 +859,4 @@ fn mark_current(sidebar: &str, href: &str) -> String {
         }
         None => sidebar.to_owned(),
     }
-}
-
-/// `ordering/delivery/` → `../../`.
-pub fn root_of(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
 }

@@ -101,7 +101,7 @@ impl Renderer {
     /// Renders one view into `sink`. Template errors come back as diagnostics (each distinct
     /// one once); I/O failures as `Err`.
     pub fn render(&self, plan: &Plan, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
-        let ctx = Contexts::new(plan);
+        let mut ctx = Contexts::new(plan);
         let mut jobs: Vec<Job> = if sink.discards() {
             // `check`: template errors belong to templates, not pages (syntax errors were
             // found when they compiled), so one page of each kind per view finds them
@@ -131,35 +131,29 @@ impl Renderer {
         if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {
             jobs.push(Job::PriceList);
         }
-        let mut ctx = ctx;
         let mut diags = Vec::new();
         self.render_sidebars(&mut ctx, &jobs, &mut diags);
-        let ctx = ctx;
+        let ctx = &ctx;
         let results: Vec<Result<Option<Diagnostic>>> = jobs
             .par_iter()
             .map(|job| {
-                let (path, template, value) = match *job {
-                    Job::Page(i) => (
-                        ctx.output_path(plan.pages[i].url),
-                        ctx.template_for(i),
-                        ctx.page(i),
-                    ),
-                    Job::Tags => (
-                        ctx.output_path(crate::model::TAGS_URL),
-                        "tags.html",
-                        ctx.tags(),
-                    ),
-                    Job::Tag(t) => (ctx.output_path(&plan.tags[t].url), "tag.html", ctx.tag(t)),
-                    Job::All => (
-                        ctx.output_path(crate::model::ALL_URL),
-                        "all.html",
-                        ctx.all(),
-                    ),
-                    Job::NotFound => ("404.html".to_owned(), "404.html", ctx.not_found()),
+                let Some(url) = job.url(plan) else {
+                    return Ok(None);
+                };
+                let (template, value) = match *job {
+                    Job::Page(i) => (ctx.template_for(i), ctx.page(i)),
+                    Job::Tags => ("tags.html", ctx.tags()),
+                    Job::Tag(t) => ("tag.html", ctx.tag(t)),
+                    Job::All => ("all.html", ctx.all()),
+                    Job::NotFound => ("404.html", ctx.not_found()),
                     Job::PriceList => match ctx.price_list() {
-                        Some((url, value)) => (ctx.output_path(&url), "price-list.html", value),
+                        Some(value) => ("price-list.html", value),
                         None => return Ok(None),
                     },
+                };
+                let path = match job {
+                    Job::NotFound => "404.html".to_owned(),
+                    _ => ctx.output_path(url),
                 };
                 match self
                     .env
@@ -207,22 +201,9 @@ impl Renderer {
         let plan = ctx.plan();
         let keys: std::collections::BTreeSet<_> = jobs
             .iter()
-            .map(|job| {
-                let (url, current) = match *job {
-                    Job::Page(i) => (plan.pages[i].url, Some(i)),
-                    Job::Tags => (crate::model::TAGS_URL, None),
-                    Job::Tag(t) => (plan.tags[t].url.as_str(), None),
-                    Job::All => (crate::model::ALL_URL, None),
-                    Job::NotFound => return ctx.sidebar_key(ctx.not_found_root(), None),
-                    Job::PriceList => (
-                        plan.catalog
-                            .as_ref()
-                            .and_then(|c| c.price_list_url.as_deref())
-                            .unwrap_or(""),
-                        None,
-                    ),
-                };
-                ctx.sidebar_key(context::root_of(url), current)
+            .filter_map(|job| {
+                let root = ctx.root(job.url(plan)?, matches!(job, Job::NotFound));
+                Some(ctx.sidebar_key(root, job.page()))
             })
             .collect();
         let rendered: Vec<_> = keys
@@ -260,6 +241,29 @@ enum Job {
     /// The list of all pages (`all/`).
     All,
     NotFound,
+}
+
+impl Job {
+    /// The site-relative URL of the job's page (`""` for the 404 page, which has none of its
+    /// own); none when there is nothing to render (a catalog without a price list).
+    fn url<'p>(&self, plan: &'p Plan) -> Option<&'p str> {
+        Some(match *self {
+            Job::Page(i) => plan.pages[i].url,
+            Job::Tags => crate::model::TAGS_URL,
+            Job::Tag(t) => &plan.tags[t].url,
+            Job::All => crate::model::ALL_URL,
+            Job::NotFound => "",
+            Job::PriceList => plan.catalog.as_ref()?.price_list_url.as_deref()?,
+        })
+    }
+
+    /// The plan page rendered, if the job is one (not a generated list).
+    fn page(&self) -> Option<usize> {
+        match *self {
+            Job::Page(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 fn template_error(err: &minijinja::Error, origin: &str) -> Diagnostic {

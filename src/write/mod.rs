@@ -68,7 +68,7 @@ impl Staging {
     /// Replaces the whole output folder with the staged one.
     pub fn commit(self) -> Result<()> {
         let old = sibling(&self.out, "old");
-        fs::remove_dir_all(&old)?;
+        fs::remove_tree(&old)?;
         if self.out.exists() {
             fs::rename(&self.out, &old)?;
         }
@@ -83,19 +83,19 @@ impl Staging {
         for part in parts {
             let target = self.out.join(part);
             let old = sibling(&target, "old");
-            fs::remove_dir_all(&old)?;
+            fs::remove_tree(&old)?;
             if target.exists() {
                 fs::rename(&target, &old)?;
             }
             fs::rename(&self.tmp.join(part), &target)?;
             fs::remove_tree(&old)?;
         }
-        fs::remove_dir_all(&self.tmp)
+        fs::remove_tree(&self.tmp)
     }
 
     /// Throws the staged files away; the previous output is untouched.
     pub fn abandon(self) -> Result<()> {
-        fs::remove_dir_all(&self.tmp)
+        fs::remove_tree(&self.tmp)
     }
 }
 

@@ -231,3 +231,24 @@ fn a_theme_replaces_the_sidebar() {
         "<a href=\"../ordering/\" aria-current=\"page\">ORDERING</a>",
     );
 }
+
+/// The 404 page is served at any missing URL, so its links (the sidebar's too) start at the
+/// site's absolute path when `base_url` gives it.
+#[test]
+fn the_404_page_links_from_the_site_root() {
+    let site = small_site();
+    site.write(
+        "kanava.yaml",
+        "title: Test\nbase_url: https://example.com/extranet/\n",
+    );
+    site.build().assert_clean();
+    let html = site.read("404.html");
+    assert!(html.contains("href=\"/extranet/ordering/\""), "{html}");
+    assert!(
+        html.contains("href=\"/extranet/_kanava/style.css\""),
+        "{html}"
+    );
+    assert!(!html.contains("aria-current=\"page\""), "{html}");
+    // Other pages stay relative.
+    site.assert_file_contains("ordering/credit/index.html", "href=\"../../ordering/\"");
+}
