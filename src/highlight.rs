@@ -2,11 +2,12 @@
 //! the stylesheet for them (light, and dark under `prefers-color-scheme`). An unknown
 //! language renders as plain escaped text, never an error.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -30,15 +31,23 @@ fn alias(lang: &str) -> &str {
     }
 }
 
-/// A code block's HTML; with `enabled: false` (check, reports) the same markup, unhighlighted.
-pub fn code_block(lang: &str, code: &str, enabled: bool) -> String {
-    let lang_attr = crate::markdown::escape(lang);
-    let highlighted = if enabled { highlight(lang, code) } else { None };
-    let body = highlighted.unwrap_or_else(|| crate::markdown::escape(code));
+/// A code block's HTML, unhighlighted: what a build shows for a language syntect does not
+/// know, and what `check` and the reports (which never show code) keep.
+pub fn plain(lang: &str, code: &str) -> String {
+    wrap(lang, &crate::markdown::escape(code))
+}
+
+/// A code block's HTML, highlighted; `None` when syntect does not know the language.
+pub fn code_block(lang: &str, code: &str) -> Option<String> {
+    highlight(lang, code).map(|body| wrap(lang, &body))
+}
+
+fn wrap(lang: &str, body: &str) -> String {
     if lang.is_empty() {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
-        format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{body}</code></pre>\n")
+        let lang = crate::markdown::escape(lang);
+        format!("<pre class=\"code\" data-lang=\"{lang}\"><code>{body}</code></pre>\n")
     }
 }
 
@@ -48,13 +57,86 @@ fn highlight(lang: &str, code: &str) -> Option<String> {
     }
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(alias(&lang.to_ascii_lowercase()))?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
-    for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 3);
+    let mut open_spans: isize = 0;
+    MEMO.with_borrow_mut(|memo| {
+        for line in LinesWithEndings::from(code) {
+            let ops = memo.parse_line(&mut state, line, set)?;
+            let (spans, delta) =
+                line_tokens_to_classed_spans(line, &ops, STYLE, &mut stack).ok()?;
+            open_spans += delta;
+            html.push_str(&spans);
+        }
+        Some(())
+    })?;
+    for _ in 0..open_spans {
+        html.push_str("</span>");
     }
-    Some(generator.finalize())
+    Some(html)
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::default();
+}
+
+/// The lines this thread has parsed. What syntect makes of a line depends only on the
+/// line and the parser's state before it, so a line met again in the same state — a closing
+/// brace, a shared `use` or `set -euo pipefail`, the keys every sample of a config repeats —
+/// reuses the result instead of running the regexes again (most of a build's time is these
+/// regexes). One memo per thread: no locks, and the output cannot depend on which thread
+/// highlights what.
+#[derive(Default)]
+struct Memo {
+    lines: HashMap<Box<str>, Vec<Parsed>>,
+    entries: usize,
+}
+
+struct Parsed {
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+impl Memo {
+    /// How many parsed lines a thread keeps before starting over (a few MiB).
+    const MAX_ENTRIES: usize = 20_000;
+    /// Longer lines are rarely repeated: not kept.
+    const MAX_LINE: usize = 200;
+
+    /// `state.parse_line(line)`, remembered.
+    fn parse_line(
+        &mut self,
+        state: &mut ParseState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Option<Vec<(usize, ScopeStackOp)>> {
+        if line.len() > Self::MAX_LINE {
+            return state.parse_line(line, set).ok();
+        }
+        if let Some(seen) = self
+            .lines
+            .get(line)
+            .and_then(|seen| seen.iter().find(|p| p.before == *state))
+        {
+            *state = seen.after.clone();
+            return Some(seen.ops.clone());
+        }
+        let before = state.clone();
+        let ops = state.parse_line(line, set).ok()?;
+        if self.entries >= Self::MAX_ENTRIES {
+            self.lines.clear();
+            self.entries = 0;
+        }
+        self.entries += 1;
+        self.lines.entry(line.into()).or_default().push(Parsed {
+            before,
+            ops: ops.clone(),
+            after: state.clone(),
+        });
+        Some(ops)
+    }
 }
 
 /// The stylesheet for highlighted code: light by default, dark when the reader prefers it.
@@ -86,17 +168,37 @@ mod tests {
 
     #[test]
     fn known_language_gets_classes() {
-        let html = code_block("json", "{\"a\": 1}\n", true);
+        let html = code_block("json", "{\"a\": 1}\n").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"json\">"));
     }
 
     #[test]
     fn unknown_language_is_plain_text() {
-        let html = code_block("klingon", "<b>x</b>\n", true);
+        assert_eq!(code_block("klingon", "<b>x</b>\n"), None);
         assert_eq!(
-            html,
+            plain("klingon", "<b>x</b>\n"),
             "<pre class=\"code\" data-lang=\"klingon\"><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n"
         );
+    }
+
+    /// The memo gives what syntect's own generator gives, for lines met again in the same
+    /// state and in another (a line inside and outside a string or comment).
+    #[test]
+    fn the_memo_changes_nothing() {
+        let code = "fn a() {\n    let s = \"\n}\n\";\n}\n/*\n}\n*/\nfn a() {\n}\n";
+        let set = syntaxes();
+        let syntax = set.find_syntax_by_token("rust").unwrap();
+        let mut expected =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
+        for line in LinesWithEndings::from(code) {
+            expected
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        let expected = expected.finalize();
+        // Twice: the second time every line comes from the memo.
+        assert_eq!(highlight("rust", code).as_deref(), Some(expected.as_str()));
+        assert_eq!(highlight("rust", code).as_deref(), Some(expected.as_str()));
     }
 }

@@ -92,7 +92,7 @@ impl Outcome {
 
 /// Loads, models and checks the site for the views of `stage` at `at`: everything up to
 /// (not including) planning views. `None` for the site when the configuration is unusable.
-/// Code is not highlighted (reports and checks never show it).
+/// Code is not highlighted (reports and checks never show it; see `Site::highlight`).
 pub fn load_site(
     root: &Path,
     stage: Stage,
@@ -100,7 +100,7 @@ pub fn load_site(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
     let sources = load::read_site(root, diags)?;
-    model_and_check(sources, stage, at, false, diags)
+    model_and_check(sources, stage, at, diags)
 }
 
 /// Model and check already-read sources (see [`load_site`]).
@@ -108,7 +108,6 @@ fn model_and_check(
     mut sources: load::Sources,
     stage: Stage,
     at: Option<&str>,
-    highlight: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
     let Some(config) = sources.config.take() else {
@@ -118,7 +117,7 @@ fn model_and_check(
             at: Timestamp::now(),
         });
     };
-    let site = model::build(&sources, config, highlight, diags);
+    let site = model::build(&sources, config, diags);
     let at = resolve_at(&site, at)?;
     diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
     Ok(Loaded {
@@ -174,18 +173,11 @@ pub fn build(options: &Options) -> Result<Outcome> {
             },
         });
     }
-    let highlight = options.out.is_some();
     let Loaded {
         site,
         mut sources,
         at,
-    } = model_and_check(
-        sources,
-        options.stage,
-        options.at.as_deref(),
-        highlight,
-        &mut diags,
-    )?;
+    } = model_and_check(sources, options.stage, options.at.as_deref(), &mut diags)?;
     let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
         diagnostics,
         sources,
@@ -196,7 +188,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
             ..stats
         },
     };
-    let Some(site) = site else {
+    let Some(mut site) = site else {
         diag::normalize(&mut diags);
         return Ok(outcome(diags, sources, false, Stats::default()));
     };
@@ -215,6 +207,14 @@ pub fn build(options: &Options) -> Result<Outcome> {
     }
 
     let views = plan::views(&site, &selected, options.stage, at);
+    // Code is highlighted once, where some view being built shows it (`check` shows none).
+    if options.out.is_some() {
+        if let Some(progress) = &options.progress {
+            progress("highlighting code");
+        }
+        let shown = plan::shown_fragments(&site, &views);
+        site.highlight(&shown);
+    }
     if let Some(stamp) = &stamp {
         stamp.clear();
     }

@@ -1,10 +1,11 @@
 //! Markdown → [`Document`], once per page, whatever the number of views.
 //!
 //! The body is first cut at `::: only …` / `:::` fence lines into *fragments*; each fragment
-//! is rendered to HTML by pulldown-cmark (links rewritten, code highlighted, headings given
-//! ids, alerts turned into callouts) and remembers the `only` blocks around it. A view
+//! is rendered to HTML by pulldown-cmark (links rewritten, headings given ids, alerts turned
+//! into callouts, code blocks plain) and remembers the `only` blocks around it. A view
 //! later keeps the fragments whose blocks its audience satisfies — that choice is made in
-//! `plan`, never here — so N audiences cost one parse.
+//! `plan`, never here — so N audiences cost one parse. Code is highlighted later, once,
+//! and only in fragments a view being built shows ([`Fragment::highlight`]).
 //!
 //! Fences are block-level, like Pandoc's fenced divs: a `:::` line must stand alone (up to
 //! three spaces of indent) outside code blocks. Reference-style link definitions are shared
@@ -35,11 +36,43 @@ pub struct Document {
 
 #[derive(Debug, Clone)]
 pub struct Fragment {
+    /// Complete HTML; code blocks plain until [`Fragment::highlight`].
     pub html: String,
     /// The blocks enclosing this fragment, outermost first; all must admit the audience.
     pub blocks: Vec<BlockId>,
     pub links: Vec<Link>,
+    /// The code blocks with a language, not yet highlighted.
+    pub code: Vec<Code>,
 }
+
+/// A fenced code block with a language, shown plain in its fragment's HTML at `at` until
+/// [`Fragment::highlight`] replaces it. Highlighting is the costliest part of a build, so it
+/// waits until it is known which fragments the views being built show (`Site::highlight`).
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// Where [`highlight::plain`]'s HTML of the block is in the fragment's HTML.
+    pub at: std::ops::Range<usize>,
+    pub lang: String,
+    pub source: String,
+}
+
+impl Fragment {
+    /// Replaces the plain code blocks with highlighted ones (a language syntect does not
+    /// know stays plain). The HTML is complete before and after.
+    pub fn highlight(&mut self) {
+        // From the last, so that the earlier ranges stay valid.
+        for code in std::mem::take(&mut self.code).into_iter().rev() {
+            if let Some(html) = highlight::code_block(&code.lang, &code.source) {
+                self.html.replace_range(code.at, &html);
+            }
+        }
+    }
+}
+
+/// Stands for a code block in the events until the fragment's HTML is written; see
+/// [`FragmentRenderer::place_code`]. Ends with a newline like the block it stands for, so
+/// that the HTML around it is written the same.
+const CODE_MARKER: &str = "<!--kanava:code-->\n";
 
 #[derive(Debug, Clone)]
 pub struct OnlyBlock {
@@ -106,8 +139,6 @@ pub struct Input<'a> {
     pub line_offset: u32,
     /// Columns the body is indented by in its file (a YAML block scalar), added to columns.
     pub column_offset: u32,
-    /// Highlight code blocks (builds); `false` renders them plain (check, reports).
-    pub highlight: bool,
 }
 
 /// How many page bodies have been parsed in this process: lets a test prove that building
@@ -142,7 +173,6 @@ pub fn parse(
             text,
             first_line: seg.line,
             column_offset: input.column_offset,
-            highlight: input.highlight,
             line_starts: line_starts(text),
             resolver: links,
             diags,
@@ -150,8 +180,9 @@ pub fn parse(
             headings: Vec::new(),
             ids: &mut ids,
             label: None,
+            code: Vec::new(),
         };
-        let html = r.render(&refdefs);
+        let (html, code) = r.render(&refdefs);
         let (links, headings) = (r.links, r.headings);
         doc.headings
             .extend(headings.into_iter().map(|(level, id, title)| Heading {
@@ -164,6 +195,7 @@ pub fn parse(
             html,
             blocks: seg.blocks,
             links,
+            code,
         });
     }
     doc
@@ -482,7 +514,6 @@ pub fn slugify(text: &str) -> String {
 
 struct FragmentRenderer<'a, 'd> {
     file: &'a str,
-    highlight: bool,
     column_offset: u32,
     text: &'a str,
     first_line: u32,
@@ -494,6 +525,8 @@ struct FragmentRenderer<'a, 'd> {
     ids: &'d mut HeadingIds,
     /// The label of the link just opened, if its target has one (see `Resolved::label`).
     label: Option<String>,
+    /// The code blocks with a language met so far: `(lang, source)`, one per [`CODE_MARKER`].
+    code: Vec<(String, String)>,
 }
 
 impl FragmentRenderer<'_, '_> {
@@ -515,7 +548,8 @@ impl FragmentRenderer<'_, '_> {
         }
     }
 
-    fn render(&mut self, refdefs: &RefDefs) -> String {
+    /// The fragment's HTML and its code blocks to highlight.
+    fn render(&mut self, refdefs: &RefDefs) -> (String, Vec<Code>) {
         let mut callback = |link: pulldown_cmark::BrokenLink<'_>| {
             refdefs
                 .get(&link.reference.to_lowercase())
@@ -589,9 +623,14 @@ impl FragmentRenderer<'_, '_> {
                             let Some((lang, buf)) = code.take() else {
                                 unreachable!()
                             };
-                            out.push(Event::Html(
-                                highlight::code_block(&lang, &buf, self.highlight).into(),
-                            ));
+                            // A text holding the marker itself (never in practice) keeps its
+                            // code plain rather than confuse the markers.
+                            if lang.is_empty() || self.text.contains(CODE_MARKER.trim_end()) {
+                                out.push(Event::Html(highlight::plain(&lang, &buf).into()));
+                            } else {
+                                out.push(Event::Html(CODE_MARKER.into()));
+                                self.code.push((lang, buf));
+                            }
                         }
                         _ => {}
                     }
@@ -642,7 +681,36 @@ impl FragmentRenderer<'_, '_> {
         }
         let mut html = String::with_capacity(self.text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        html
+        self.place_code(html)
+    }
+
+    /// Replaces the markers, in order, with the plain code blocks, noting where each is.
+    /// The fragment's text does not contain the marker (see `render`), so every marker in the
+    /// HTML is one of ours, in the order of `self.code`.
+    fn place_code(&mut self, rendered: String) -> (String, Vec<Code>) {
+        if self.code.is_empty() {
+            return (rendered, Vec::new());
+        }
+        let mut html = String::with_capacity(rendered.len() + 64 * self.code.len());
+        let mut code = Vec::with_capacity(self.code.len());
+        let mut blocks = std::mem::take(&mut self.code).into_iter();
+        let mut rest = rendered.as_str();
+        while let Some(i) = rest.find(CODE_MARKER) {
+            html.push_str(&rest[..i]);
+            rest = &rest[i + CODE_MARKER.len()..];
+            let Some((lang, source)) = blocks.next() else {
+                break;
+            };
+            let start = html.len();
+            html.push_str(&highlight::plain(&lang, &source));
+            code.push(Code {
+                at: start..html.len(),
+                lang,
+                source,
+            });
+        }
+        html.push_str(rest);
+        (html, code)
     }
 
     fn heading_html(
@@ -780,7 +848,6 @@ mod tests {
                 body,
                 line_offset: 3,
                 column_offset: 0,
-                highlight: true,
             },
             &model,
             &Calendar::utc(),
@@ -797,6 +864,65 @@ mod tests {
         check("  Hello   World ", "hello-world");
         check("Ääni ja väri", "ääni-ja-väri");
         check("HP-12 (2026)", "hp-12-2026");
+    }
+
+    /// Code is plain after parsing, each block where it belongs, and highlighting replaces
+    /// exactly the blocks with a language syntect knows.
+    #[test]
+    fn code_is_plain_until_highlighted() {
+        let body = "Intro\n\n```rust\nfn a() {}\n```\n\n- item\n\n  ```yaml\n  k: v\n  ```\n\n```klingon\nx < y\n```\n\n```\nbare\n```\n\nEnd\n";
+        let (doc, diags) = parse_str(body);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut fragment = doc.fragments[0].clone();
+        assert_eq!(
+            fragment.code.len(),
+            3,
+            "rust, yaml and klingon wait; a bare block does not"
+        );
+        for code in &fragment.code {
+            assert_eq!(
+                fragment.html[code.at.clone()],
+                highlight::plain(&code.lang, &code.source)
+            );
+        }
+        assert!(!fragment.html.contains("kanava:code"));
+        assert!(
+            fragment
+                .html
+                .contains("<pre class=\"code\"><code>bare\n</code></pre>\n<p>End</p>")
+        );
+        let plain = fragment.html.clone();
+        fragment.highlight();
+        assert!(fragment.code.is_empty());
+        let rust = highlight::code_block("rust", "fn a() {}\n").unwrap();
+        let yaml = highlight::code_block("yaml", "k: v\n").unwrap();
+        assert!(fragment.html.contains(&rust) && fragment.html.contains(&yaml));
+        assert!(
+            fragment
+                .html
+                .contains(&highlight::plain("klingon", "x < y\n"))
+        );
+        assert_eq!(
+            fragment.html.replace(&rust, "R").replace(&yaml, "Y"),
+            plain
+                .replace(&highlight::plain("rust", "fn a() {}\n"), "R")
+                .replace(&highlight::plain("yaml", "k: v\n"), "Y")
+        );
+    }
+
+    /// A page that writes the placeholder itself keeps its code plain, and its HTML intact.
+    #[test]
+    fn a_written_placeholder_is_left_alone() {
+        let body = "<!--kanava:code-->\n\n```rust\nfn a() {}\n```\n";
+        let (doc, _) = parse_str(body);
+        let fragment = &doc.fragments[0];
+        assert!(fragment.code.is_empty());
+        assert!(fragment.html.starts_with("<!--kanava:code-->\n"));
+        assert!(
+            fragment
+                .html
+                .contains(&highlight::plain("rust", "fn a() {}\n"))
+        );
     }
 
     #[test]

@@ -181,6 +181,28 @@ pub struct Plan<'s> {
     pub catalog: Option<PlanCatalog<'s>>,
 }
 
+/// For each page of the site, for each of its fragments: does one of `views` show it?
+/// (What a build highlights: see `Site::highlight`.)
+pub fn shown_fragments(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
+    let mut shown: Vec<Vec<bool>> = site
+        .pages
+        .iter()
+        .map(|p| vec![false; p.doc.fragments.len()])
+        .collect();
+    for &view in views {
+        let vis = Visibility::of(site, view);
+        for (id, page) in site.pages.iter().enumerate() {
+            if !vis.page(id) {
+                continue;
+            }
+            for (fragment, shown) in page.doc.fragments.iter().zip(&mut shown[id]) {
+                *shown = *shown || vis.fragment(page, fragment);
+            }
+        }
+    }
+    shown
+}
+
 pub fn make(site: &Site, view: View) -> Plan<'_> {
     let vis = Visibility::of(site, view);
     // Site page id → plan index.

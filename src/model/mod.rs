@@ -173,14 +173,9 @@ impl Node {
     }
 }
 
-/// Builds the site. `highlight: false` skips code highlighting (it cannot fail, so `check`
-/// and the reports save the time; see `highlight.rs`).
-pub fn build(
-    sources: &Sources,
-    config: Config,
-    highlight: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Site {
+/// Builds the site. Code blocks stay plain: a build highlights the fragments its views show
+/// with [`Site::highlight`].
+pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
     let audiences = audience::from_config(config.audience.as_ref(), diags);
     let calendar = calendar(&config, diags);
     let default_status = default_status(&config, diags);
@@ -354,7 +349,6 @@ pub fn build(
             };
             if let (PageData::Product(id), Some(catalog)) = (page.data, &catalog) {
                 let doc = product_document(
-                    highlight,
                     &catalog.products[id],
                     &audiences,
                     &calendar,
@@ -372,7 +366,6 @@ pub fn build(
                 body,
                 line_offset,
                 column_offset: 0,
-                highlight,
             };
             let doc = markdown::parse(&input, &audiences, &calendar, &resolver, &mut d);
             (doc, d)
@@ -442,7 +435,6 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
 /// A product's description, parsed like a page body, plus its datasheet and image as links
 /// (so they are published exactly where the product is).
 fn product_document(
-    highlight: bool,
     product: &catalog::Product,
     audiences: &AudienceModel,
     calendar: &Calendar,
@@ -456,7 +448,6 @@ fn product_document(
                 body: text,
                 line_offset: *line_offset,
                 column_offset: *column_offset,
-                highlight,
             };
             markdown::parse(&input, audiences, calendar, resolver, diags)
         }
@@ -490,6 +481,7 @@ fn product_document(
             html: String::new(),
             blocks: Vec::new(),
             links,
+            code: Vec::new(),
         });
     }
     doc
@@ -890,6 +882,22 @@ fn cascade<'f>(
 }
 
 impl Site {
+    /// Highlights the code of the fragments `shown` marks — per page, per fragment, as
+    /// `plan::shown_fragments` gives them — in parallel. The rest stays plain: no view
+    /// being built shows it.
+    pub fn highlight(&mut self, shown: &[Vec<bool>]) {
+        self.pages
+            .par_iter_mut()
+            .zip(shown)
+            .for_each(|(page, shown)| {
+                for (fragment, &shown) in page.doc.fragments.iter_mut().zip(shown) {
+                    if shown {
+                        fragment.highlight();
+                    }
+                }
+            });
+    }
+
     /// The first moment after `at` when some page or block starts or stops being shown:
     /// until then, a build for "now" produces the same output.
     pub fn next_change(&self, at: jiff::Timestamp) -> Option<jiff::Timestamp> {

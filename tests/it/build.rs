@@ -252,3 +252,39 @@ fn the_404_page_links_from_the_site_root() {
     // Other pages stay relative.
     site.assert_file_contains("ordering/credit/index.html", "href=\"../../ordering/\"");
 }
+
+/// Code is highlighted at build time wherever a view shows it, in a block only some
+/// audiences see as well, and also when only one audience is built.
+#[test]
+fn code_is_highlighted_where_shown() {
+    let site = TestSite::with_config(
+        "title: Code
+audience:
+  axes:
+    tier: { values: [public, gold], ordered: true, default: public }
+  audiences:
+    public: { tier: public }
+    gold: { tier: gold }
+",
+    );
+    site.page(
+        "content/setup.md",
+        "title: Setup",
+        "```rust\nfn main() {}\n```\n\n::: only tier=gold\n```yaml\nrebate: 12\n```\n:::\n\n```klingon\nx < y\n```\n",
+    );
+    let rust = "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">";
+    let yaml = "<pre class=\"code\" data-lang=\"yaml\"><code><span class=\"hl-source hl-yaml\">";
+    let klingon = "<pre class=\"code\" data-lang=\"klingon\"><code>x &lt; y\n</code></pre>";
+    site.build().assert_clean();
+    for audience in ["public", "gold"] {
+        let html = site.read(&format!("{audience}/setup/index.html"));
+        assert!(html.contains(rust), "{audience}: {html}");
+        assert!(html.contains(klingon), "{audience}: {html}");
+        assert!(!html.contains("kanava:code"), "{audience}: {html}");
+    }
+    site.assert_file_contains("gold/setup/index.html", yaml);
+    assert!(!site.read("public/setup/index.html").contains("rebate"));
+
+    site.build_audiences(&["public"]).assert_clean();
+    site.assert_file_contains("public/setup/index.html", rust);
+}
