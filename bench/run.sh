@@ -9,7 +9,8 @@
 #   bench/run.sh --runs 5             # timed runs per command after 1 warm-up (BENCH_RUNS;
 #                                     # default 3, and 2 from 10,000 pages up, to stay near 15 min)
 #   bench/run.sh --no-hugo            # skip the Hugo comparison
-#   bench/run.sh --no-search          # build kanava without its search index (--no-default-features)
+#   bench/run.sh --no-search          # every kanava build with --no-search (by default the
+#                                     # search-free builds are measured as extra rows)
 #   bench/run.sh --keep               # keep the built sites in bench/out/ (they are large)
 #
 # Everything goes to bench/out/ (gitignored); the table is printed on stdout and written to
@@ -25,7 +26,7 @@ RUNS=${BENCH_RUNS:-auto}
 HUGO_WANTED=1
 KEEP=0
 SEED=1
-CARGO_FEATURES=()
+NO_SEARCH=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --sizes) SIZES=${2:?--sizes needs a list, e.g. 1000,10000}; shift 2 ;;
@@ -35,7 +36,7 @@ while [[ $# -gt 0 ]]; do
         --runs=*) RUNS=${1#*=}; shift ;;
         --no-hugo) HUGO_WANTED=0; shift ;;
         --keep) KEEP=1; shift ;;
-        --no-search) CARGO_FEATURES=(--no-default-features); shift ;;
+        --no-search) NO_SEARCH=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
@@ -95,8 +96,8 @@ if [[ $HUGO_WANTED == 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- kanava
-log "cargo build --release ${CARGO_FEATURES[*]:-}"
-cargo build --release "${CARGO_FEATURES[@]}" >&2
+log "cargo build --release"
+cargo build --release >&2
 # a private copy: other work in this tree may rebuild target/ while we measure
 cp target/release/kanava "$OUT/kanava"
 KANAVA=$OUT/kanava
@@ -105,7 +106,7 @@ if [[ -n $(git status --porcelain -- src themes build.rs Cargo.toml Cargo.lock 2
     REV="$REV + uncommitted changes in src/ or themes/"
 fi
 KANAVA_VERSION="$("$KANAVA" --version) (git $REV)"
-[[ ${#CARGO_FEATURES[@]} == 0 ]] || KANAVA_VERSION+=", built with ${CARGO_FEATURES[*]} (no search index)"
+[[ $NO_SEARCH == 0 ]] || KANAVA_VERSION+=", every build with --no-search"
 HUGO_VERSION=
 [[ -n $HUGO ]] && HUGO_VERSION=$("$HUGO" version | sed 's/ BuildDate.*//')
 
@@ -169,26 +170,38 @@ measure() {
 for n in "${SIZE_LIST[@]}"; do
     C=$(corpus kanava "$n")
     K=$(q "$KANAVA")
+    NS=; [[ $NO_SEARCH == 0 ]] || NS=" --no-search"
     O1=$WORK/site-$n-public OS=$WORK/site-$n-staff O8=$WORK/site-$n-all
 
     measure "$n" check kanava "check" "kanava check --root C" "" "" \
         "$K check --root $(q "$C")"
     measure "$n" one kanava "one audience (public)" \
         "kanava build --root C --out O --audience public" "$O1" "rm -rf $(q "$O1")" \
-        "$K build --root $(q "$C") --out $(q "$O1") --audience public"
+        "$K build --root $(q "$C") --out $(q "$O1") --audience public$NS"
     [[ $KEEP == 1 ]] || rm -rf "$O1"
     measure "$n" staff kanava "one audience (staff: every page)" \
         "kanava build --root C --out O --audience staff" "$OS" "rm -rf $(q "$OS")" \
-        "$K build --root $(q "$C") --out $(q "$OS") --audience staff"
+        "$K build --root $(q "$C") --out $(q "$OS") --audience staff$NS"
     [[ $KEEP == 1 ]] || rm -rf "$OS"
     measure "$n" all kanava "all 8 audiences" \
         "kanava build --root C --out O" "$O8" "rm -rf $(q "$O8")" \
-        "$K build --root $(q "$C") --out $(q "$O8")"
+        "$K build --root $(q "$C") --out $(q "$O8")$NS"
     # no prepare: every run builds the same content again into the output of the previous one
     measure "$n" rebuild kanava "no-change rebuild, all 8" \
         "kanava build --root C --out O (again)" "$O8" "" \
-        "$K build --root $(q "$C") --out $(q "$O8")"
+        "$K build --root $(q "$C") --out $(q "$O8")$NS"
     [[ $KEEP == 1 ]] || rm -rf "$O8"
+    # Hugo builds no search index: the like-for-like comparison leaves kanava's out too.
+    if [[ $NO_SEARCH == 0 ]]; then
+        measure "$n" staff-ns kanava "one audience (staff), no search index" \
+            "kanava build --root C --out O --audience staff --no-search" "$OS" "rm -rf $(q "$OS")" \
+            "$K build --root $(q "$C") --out $(q "$OS") --audience staff --no-search"
+        [[ $KEEP == 1 ]] || rm -rf "$OS"
+        measure "$n" all-ns kanava "all 8 audiences, no search index" \
+            "kanava build --root C --out O --no-search" "$O8" "rm -rf $(q "$O8")" \
+            "$K build --root $(q "$C") --out $(q "$O8") --no-search"
+        [[ $KEEP == 1 ]] || rm -rf "$O8"
+    fi
 
     if [[ -n $HUGO ]]; then
         H=$(corpus hugo "$n")
@@ -203,7 +216,7 @@ done
 ELAPSED=$(( $(date +%s) - START ))
 CMDLINE="bench/run.sh --sizes $SIZES --runs $RUNS"
 [[ $HUGO_WANTED == 1 ]] || CMDLINE+=" --no-hugo"
-[[ ${#CARGO_FEATURES[@]} == 0 ]] || CMDLINE+=" --no-search"
+[[ $NO_SEARCH == 0 ]] || CMDLINE+=" --no-search"
 export B_DATE=$DATE B_MACHINE=$MACHINE B_LOAD=$LOAD B_KANAVA=$KANAVA_VERSION \
     B_HUGO=${HUGO_VERSION:-not run} B_HYPERFINE=$(hyperfine --version) B_RUNS=$RUNS \
     B_SEED=$SEED B_SIZES=$SIZES B_CMD="$CMDLINE" B_ELAPSED=$ELAPSED

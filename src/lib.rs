@@ -59,6 +59,10 @@ pub struct Options {
     /// The moment to build for (`--at`, "time travel"): a date or date and time, read in
     /// the site's timezone; `None`: now.
     pub at: Option<String>,
+    /// Leave the search index out (`--no-search`): a faster build while writing. The theme
+    /// then links to the list of all pages instead of showing a search box. Builds without
+    /// the `search` cargo feature never have one.
+    pub no_search: bool,
 }
 
 /// What a build did.
@@ -195,7 +199,8 @@ pub fn build(options: &Options) -> Result<Outcome> {
     for (source, origin) in theme.templates.values() {
         sources.insert(origin.clone(), source.as_str().into());
     }
-    let renderer = Renderer::new(theme, &mut diags);
+    let search = cfg!(feature = "search") && !options.no_search;
+    let renderer = Renderer::new(theme, search, &mut diags);
     let selected = select_audiences(&site, &options.audiences, &mut diags);
 
     let failed = |diags: &[Diagnostic]| {
@@ -232,6 +237,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
         #[cfg(feature = "search")]
         let indexer = staging
             .as_ref()
+            .filter(|_| search)
             .map(|_| post::search::Indexer::spawn(scope));
         #[cfg(not(feature = "search"))]
         let _ = scope;

@@ -50,7 +50,8 @@ enum Command {
   kanava build --audience gold            rebuild only public/gold/
   kanava build --stage staging            what reviewers see: also in review and scheduled
   kanava build --at 2026-12-01T09:00      the site as it will be on launch morning
-  kanava build --deny-warnings            fail on warnings too (CI)")]
+  kanava build --deny-warnings            fail on warnings too (CI)
+  kanava build --no-search                faster while writing: no search index")]
     Build {
         /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
@@ -66,6 +67,10 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,
+        /// Leave out the search index: a faster build while writing (the theme then links to
+        /// the list of all pages instead of showing a search box)
+        #[arg(long)]
+        no_search: bool,
         /// How to print diagnostics
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -194,6 +199,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             audiences,
             when,
             deny_warnings,
+            no_search,
             format,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
@@ -205,6 +211,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 progress: progress_line(),
                 stage: when.stage,
                 at: when.at,
+                no_search,
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);

@@ -17,6 +17,7 @@ pub struct Contexts<'p, 's> {
     pub site_url: Option<String>,
     /// The rendered sidebars (`partials/sidebar.html`), one per [`SidebarKey`] used.
     pub sidebars: std::collections::HashMap<SidebarKey, String>,
+    search: SearchCtx,
 }
 
 /// Which sidebar a page shows: the section opened in it (a section page opens itself, any
@@ -222,18 +223,14 @@ struct Child<'s> {
     kind: &'static str,
 }
 
-/// Whether this build has a search index (the `search` cargo feature) and where it is.
+/// Whether this build has a search index (the `search` cargo feature, and no
+/// `--no-search`) and where it is.
 #[derive(Serialize, Clone, Copy)]
 struct SearchCtx {
     enabled: bool,
     /// pagefind's bundle (site-relative): `{{ root }}{{ search.bundle }}pagefind.js`.
     bundle: &'static str,
 }
-
-const SEARCH: SearchCtx = SearchCtx {
-    enabled: cfg!(feature = "search"),
-    bundle: crate::post::SEARCH_URL,
-};
 
 /// One line of the list of all pages (`all.html`): pages in navigation order, `depth` 0
 /// for the home page, 1 for top-level sections and pages…
@@ -291,7 +288,8 @@ struct Ctx<'s> {
 }
 
 impl<'p, 's: 'p> Contexts<'p, 's> {
-    pub fn new(plan: &'p Plan<'s>) -> Contexts<'p, 's> {
+    /// `search`: the view has a search index.
+    pub fn new(plan: &'p Plan<'s>, search: bool) -> Contexts<'p, 's> {
         let config = plan.config;
         let site_url = config.base_url.as_ref().map(|base| match plan.audience {
             Some(name) => format!("{base}{name}/"),
@@ -312,6 +310,10 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             },
             site_url,
             sidebars: Default::default(),
+            search: SearchCtx {
+                enabled: search,
+                bundle: crate::post::SEARCH_URL,
+            },
         }
     }
 
@@ -408,7 +410,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             kanava_version: env!("CARGO_PKG_VERSION"),
             tags_url: crate::model::TAGS_URL,
             all_url: crate::model::ALL_URL,
-            search: SEARCH,
+            search: self.search,
             page,
             breadcrumbs: Vec::new(),
             prev: None,

@@ -25,6 +25,8 @@ pub struct Renderer {
     highlight_css: String,
     /// Template name → the file to name in diagnostics.
     origins: BTreeMap<String, String>,
+    /// The views get a search index (the theme shows its search box).
+    search: bool,
 }
 
 /// Templates that must exist (a theme may add more partials).
@@ -50,7 +52,8 @@ const SIDEBAR: &str = "partials/sidebar.html";
 const FUEL: u64 = 50_000_000;
 
 impl Renderer {
-    pub fn new(theme: Theme, diags: &mut Vec<Diagnostic>) -> Renderer {
+    /// `search`: the views get a search index (see `Options::no_search`).
+    pub fn new(theme: Theme, search: bool, diags: &mut Vec<Diagnostic>) -> Renderer {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // HTML escaping of `& < > " '` only: minijinja also escapes `/` (as `&#x2f;`), which
@@ -95,13 +98,14 @@ impl Renderer {
             static_files: theme.static_files,
             highlight_css: crate::highlight::stylesheet(),
             origins,
+            search,
         }
     }
 
     /// Renders one view into `sink`. Template errors come back as diagnostics (each distinct
     /// one once); I/O failures as `Err`.
     pub fn render(&self, plan: &Plan, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
-        let mut ctx = Contexts::new(plan);
+        let mut ctx = Contexts::new(plan, self.search);
         let mut jobs: Vec<Job> = if sink.discards() {
             // `check`: template errors belong to templates, not pages (syntax errors were
             // found when they compiled), so one page of each kind per view finds them

@@ -26,7 +26,8 @@ impl Stamp {
     pub fn new(out: &Path, sources: &Sources, theme: &Theme, options: &crate::Options) -> Stamp {
         let mut h = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut h);
-        (options.stage.name(), &options.at, &options.audiences).hash(&mut h);
+        let what = (options.stage.name(), &options.at, &options.audiences);
+        (what, options.no_search).hash(&mut h);
         sources.texts.fingerprint(&mut h);
         for asset in &sources.assets {
             asset.path.hash(&mut h);

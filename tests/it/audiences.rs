@@ -292,7 +292,7 @@ fn planted_leak_is_caught_by_the_scan() {
     let loaded = kanava::load_site(site.root(), Default::default(), None, &mut diags).unwrap();
     let model = loaded.site.unwrap();
     let theme = kanava::load::theme::read(site.root(), None, &mut diags);
-    let renderer = kanava::render::Renderer::new(theme, &mut diags);
+    let renderer = kanava::render::Renderer::new(theme, true, &mut diags);
     let staging = kanava::write::Staging::begin(&site.out_dir()).unwrap();
     let staff = kanava::plan::View {
         audience: model.audiences.audience_id("staff").unwrap(),

@@ -288,3 +288,30 @@ audience:
     site.build_audiences(&["public"]).assert_clean();
     site.assert_file_contains("public/setup/index.html", rust);
 }
+
+/// `--no-search` leaves the index and the search box out (the header links to the list of
+/// all pages), and the next build with search is not taken for "nothing changed".
+#[cfg(feature = "search")]
+#[test]
+fn no_search_leaves_the_index_out() {
+    let site = small_site();
+    site.build_with(|o| o.no_search = true).assert_clean();
+    assert!(
+        !site
+            .listing()
+            .iter()
+            .any(|f| f.starts_with("_kanava/search/"))
+    );
+    let html = site.read("ordering/delivery/index.html");
+    assert!(html.contains("class=\"search-link\""), "{html}");
+    assert!(
+        !html.contains("data-bundle=") && !html.contains("search-form"),
+        "{html}"
+    );
+
+    let run = site.build();
+    run.assert_clean();
+    assert!(run.outcome.wrote && !run.outcome.up_to_date);
+    assert!(site.exists("_kanava/search/pagefind-entry.json"));
+    site.assert_file_contains("ordering/delivery/index.html", "data-bundle=");
+}
