@@ -2,8 +2,8 @@
 # kanava benchmark (issue 7): builds a generated corpus with kanava (and Hugo, for comparison)
 # and prints a markdown table of median wall time, CPU time, peak RSS, pages/s and output size.
 #
-#   bench/run.sh                      # N = 1,000 and 10,000 pages (10–15 min on a quiet 2-core
-#                                     # machine before search indexing; 25–35 min under load)
+#   bench/run.sh                      # N = 1,000 and 10,000 pages (about 35 min on a 2-core
+#                                     # machine, most of it search indexing; --runs 1: ~15 min)
 #   bench/run.sh --quick              # N = 1,000 only, a smoke run (about 1 min)
 #   bench/run.sh --sizes 1000,5000    # choose the sizes (also BENCH_SIZES=…)
 #   bench/run.sh --runs 5             # timed runs per command after 1 warm-up (BENCH_RUNS;
