@@ -201,40 +201,30 @@ def render(results_path, meta_path):
         def verdict(ok):
             return "–" if ok is None else ("met" if ok else "**not met**")
 
-        if one and hg:
-            r = one["median_s"] / hg["median_s"]
-            p("| one audience ≤ 0.5× Hugo's wall | %s s / %s s = %.2f× | %s |" % (
-                fmt_s(one["median_s"]), fmt_s(hg["median_s"]), r, verdict(r <= 0.5)))
-        else:
+        def ratio_row(target, a, b, limit):
+            """A target "a's wall ≤ limit × b's"; nothing when either was not measured."""
+            if a and b:
+                r = a["median_s"] / b["median_s"]
+                p("| %s | %s s / %s s = %.2f× | %s |" % (
+                    target, fmt_s(a["median_s"]), fmt_s(b["median_s"]), r, verdict(r <= limit)))
+
+        def memory_row(target, a):
+            if a and a["peak_rss_kib"]:
+                m = a["peak_rss_kib"] / 1024
+                p("| %s | %.0f MiB | %s |" % (target, m, verdict(m < 1024)))
+
+        staff, staff_ns, all_ns = (by.get((n, k)) for k in ("staff", "staff-ns", "all-ns"))
+        if not hg:
             p("| one audience ≤ 0.5× Hugo's wall | Hugo not run | – |")
-        staff = by.get((n, "staff"))
-        if staff and hg:
-            r = staff["median_s"] / hg["median_s"]
-            p("| (same, with `staff`, who sees every page, as the one audience) | %s s / %s s = %.2f× | %s |" % (
-                fmt_s(staff["median_s"]), fmt_s(hg["median_s"]), r, verdict(r <= 0.5)))
-        if one and alla:
-            r = alla["median_s"] / one["median_s"]
-            p("| all 8 audiences ≤ 1.5× one audience | %s s / %s s = %.2f× | %s |" % (
-                fmt_s(alla["median_s"]), fmt_s(one["median_s"]), r, verdict(r <= 1.5)))
-        if staff and alla:
-            r = alla["median_s"] / staff["median_s"]
-            p("| (same, against `staff`) | %s s / %s s = %.2f× | %s |" % (
-                fmt_s(alla["median_s"]), fmt_s(staff["median_s"]), r, verdict(r <= 1.5)))
-        if alla and alla["peak_rss_kib"]:
-            m = alla["peak_rss_kib"] / 1024
-            p("| peak RSS, all 8 audiences < 1 GiB | %.0f MiB | %s |" % (m, verdict(m < 1024)))
-        staff_ns, all_ns = by.get((n, "staff-ns")), by.get((n, "all-ns"))
-        if staff_ns and hg:
-            r = staff_ns["median_s"] / hg["median_s"]
-            p("| without search indexes (Hugo builds none): `staff` ≤ 0.5× Hugo's wall | %s s / %s s = %.2f× | %s |" % (
-                fmt_s(staff_ns["median_s"]), fmt_s(hg["median_s"]), r, verdict(r <= 0.5)))
-        if staff_ns and all_ns:
-            r = all_ns["median_s"] / staff_ns["median_s"]
-            p("| without search indexes: all 8 ≤ 1.5× `staff` | %s s / %s s = %.2f× | %s |" % (
-                fmt_s(all_ns["median_s"]), fmt_s(staff_ns["median_s"]), r, verdict(r <= 1.5)))
-        if all_ns and all_ns["peak_rss_kib"]:
-            m = all_ns["peak_rss_kib"] / 1024
-            p("| without search indexes: peak RSS, all 8 < 1 GiB | %.0f MiB | %s |" % (m, verdict(m < 1024)))
+        ratio_row("one audience ≤ 0.5× Hugo's wall", one, hg, 0.5)
+        ratio_row("(same, with `staff`, who sees every page, as the one audience)", staff, hg, 0.5)
+        ratio_row("all 8 audiences ≤ 1.5× one audience", alla, one, 1.5)
+        ratio_row("(same, against `staff`)", alla, staff, 1.5)
+        memory_row("peak RSS, all 8 audiences < 1 GiB", alla)
+        ratio_row("without search indexes (Hugo builds none): `staff` ≤ 0.5× Hugo's wall",
+                  staff_ns, hg, 0.5)
+        ratio_row("without search indexes: all 8 ≤ 1.5× `staff`", all_ns, staff_ns, 1.5)
+        memory_row("without search indexes: peak RSS, all 8 < 1 GiB", all_ns)
         if reb:
             p("| no-change rebuild < 1 s | %s s | %s |" % (fmt_s(reb["median_s"]),
                                                          verdict(reb["median_s"] < 1.0)))

@@ -65,6 +65,13 @@ pub struct Options {
     pub no_search: bool,
 }
 
+impl Options {
+    /// Does this build write search indexes (the `search` feature, and no `--no-search`)?
+    pub fn search(&self) -> bool {
+        cfg!(feature = "search") && !self.no_search
+    }
+}
+
 /// What a build did.
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
@@ -199,8 +206,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
     for (source, origin) in theme.templates.values() {
         sources.insert(origin.clone(), source.as_str().into());
     }
-    let search = cfg!(feature = "search") && !options.no_search;
-    let renderer = Renderer::new(theme, search, &mut diags);
+    let renderer = Renderer::new(theme, options.search(), &mut diags);
     let selected = select_audiences(&site, &options.audiences, &mut diags);
 
     let failed = |diags: &[Diagnostic]| {
@@ -232,12 +238,12 @@ pub fn build(options: &Options) -> Result<Outcome> {
         ..Stats::default()
     };
     let mut folders = Vec::new();
-    // Search indexes are built on a thread of their own while pages render (post::search).
+    // Search indexes are built on threads of their own while pages render (post::search).
     let rendered = std::thread::scope(|scope| -> Result<()> {
         #[cfg(feature = "search")]
         let indexer = staging
             .as_ref()
-            .filter(|_| search)
+            .filter(|_| options.search())
             .map(|_| post::search::Indexer::spawn(scope));
         #[cfg(not(feature = "search"))]
         let _ = scope;

@@ -26,8 +26,15 @@ impl Stamp {
     pub fn new(out: &Path, sources: &Sources, theme: &Theme, options: &crate::Options) -> Stamp {
         let mut h = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut h);
-        let what = (options.stage.name(), &options.at, &options.audiences);
-        (what, options.no_search).hash(&mut h);
+        // What is built: a binary without the `search` feature and `--no-search` alike
+        // write no index, so it is the effective choice that counts.
+        (
+            options.stage.name(),
+            &options.at,
+            &options.audiences,
+            options.search(),
+        )
+            .hash(&mut h);
         sources.texts.fingerprint(&mut h);
         for asset in &sources.assets {
             asset.path.hash(&mut h);
