@@ -35,6 +35,29 @@ impl TestSite {
         site
     }
 
+    /// A copy of the fixture site `tests/fixtures/<name>/` (a regression test's site, e.g. a
+    /// reproducer of a bug report) in a temporary folder of its own.
+    pub fn fixture(name: &str) -> TestSite {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        assert!(from.is_dir(), "no fixture folder {}", from.display());
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        for entry in walkdir::WalkDir::new(&from).min_depth(1) {
+            let entry = entry.expect("walk fixture");
+            let rel = entry.path().strip_prefix(&from).expect("under fixture");
+            let to = site.root().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy fixture file");
+            }
+        }
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
