@@ -34,7 +34,7 @@ fn alias(lang: &str) -> &str {
 /// A code block's HTML, unhighlighted: what a build shows for a language syntect does not
 /// know, and what `check` and the reports (which never show code) keep.
 pub fn plain(lang: &str, code: &str) -> String {
-    wrap(lang, &crate::markdown::escape(code))
+    wrap(lang, &crate::html::escape(code))
 }
 
 /// A code block's HTML, highlighted; `None` when syntect does not know the language.
@@ -46,7 +46,7 @@ fn wrap(lang: &str, body: &str) -> String {
     if lang.is_empty() {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
-        let lang = crate::markdown::escape(lang);
+        let lang = crate::html::escape(lang);
         format!("<pre class=\"code\" data-lang=\"{lang}\"><code>{body}</code></pre>\n")
     }
 }

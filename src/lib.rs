@@ -14,6 +14,7 @@ pub mod check;
 pub mod diag;
 mod fs;
 pub mod highlight;
+pub mod html;
 pub mod init;
 pub mod load;
 pub mod markdown;

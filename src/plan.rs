@@ -8,14 +8,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::html::escape_into;
 use crate::load::Config;
-use crate::markdown::{BlockId, Fragment, Heading};
+use crate::markdown::{BlockId, Fragment, Heading, Hole, LinkTarget};
 use crate::model::audience::Has;
 use crate::model::audience::{Audience, AudienceId};
 use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
 use crate::model::money::Money;
-use crate::model::{Asset, Page, PageData, PageId, PageKind, Site, TAGS_URL};
+use crate::model::{Asset, Page, PageData, PageId, PageKind, Site, TAGS_URL, relative_url};
 use jiff::Timestamp;
 
 /// One output site: an audience, in a stage, at a moment (later also a language).
@@ -66,14 +67,22 @@ impl<'s> Visibility<'s> {
         self.pages[id]
     }
 
-    /// Does the view keep this `::: only` block of the page (audience and dates)?
-    pub fn block(&self, page: &Page, block: BlockId) -> bool {
-        let b = &page.doc.blocks[block];
-        let dates = Lifecycle {
-            status: Status::Published,
-            window: b.window,
-        };
-        self.audience.admits(&b.restriction) && dates.shown(self.view.stage, self.view.at).is_some()
+    /// What the view shows of a page (which must be in the view): its `only` blocks,
+    /// fragments, headings and their ids.
+    pub fn within(&self, page: &'s Page) -> PageView<'s> {
+        let mut blocks: Vec<bool> = Vec::with_capacity(page.doc.blocks.len());
+        for b in &page.doc.blocks {
+            let dates = Lifecycle {
+                status: Status::Published,
+                window: b.window,
+            };
+            // A block's parent comes before it, so its answer is already known.
+            let shown = b.parent.is_none_or(|p| blocks[p])
+                && self.audience.admits(&b.restriction)
+                && dates.shown(self.view.stage, self.view.at).is_some();
+            blocks.push(shown);
+        }
+        PageView { page, blocks }
     }
 
     /// Why a visible page is shown though it is not live in production (its banner).
@@ -86,26 +95,132 @@ impl<'s> Visibility<'s> {
             .flatten()
     }
 
-    /// Does the audience see this fragment of this (visible) page?
-    pub fn fragment(&self, page: &Page, fragment: &Fragment) -> bool {
-        fragment.blocks.iter().all(|&b| self.block(page, b))
-    }
-
-    pub fn heading(&self, page: &Page, heading: &Heading) -> bool {
-        self.fragment(page, &page.doc.fragments[heading.fragment])
-    }
-
-    /// The fragments of a visible page this view keeps.
-    pub fn fragments<'a>(&'a self, page: &'s Page) -> impl Iterator<Item = &'s Fragment> + 'a {
-        page.doc
-            .fragments
-            .iter()
-            .filter(move |f| self.fragment(page, f))
+    /// Does the view's audience satisfy this restriction? (For reports that explain a
+    /// restriction; what a view *contains* is decided by [`Visibility::page`] and
+    /// [`Visibility::within`].)
+    pub fn admits(&self, restriction: &crate::model::audience::Restriction) -> bool {
+        self.audience.admits(restriction)
     }
 
     pub fn view(&self) -> View {
         self.view
     }
+}
+
+/// What a view shows of one page in it. Deep nesting costs linear time: each block's
+/// answer is computed once, from its parent's.
+pub struct PageView<'s> {
+    page: &'s Page,
+    blocks: Vec<bool>,
+}
+
+/// Where an `#anchor` leads in a view of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// A heading the view shows, by its id in the view.
+    Id(String),
+    /// A heading of the page the view does not show (index in `doc.headings`).
+    Hidden(usize),
+    /// No heading: maybe an `id` in raw HTML (the `broken-anchor` rule decides).
+    Unknown,
+}
+
+impl<'s> PageView<'s> {
+    pub fn block(&self, block: BlockId) -> bool {
+        self.blocks[block]
+    }
+
+    pub fn fragment(&self, fragment: &Fragment) -> bool {
+        fragment.block.is_none_or(|b| self.blocks[b])
+    }
+
+    /// The fragments the view keeps, in order.
+    pub fn fragments(&self) -> impl Iterator<Item = &'s Fragment> + '_ {
+        self.page
+            .doc
+            .fragments
+            .iter()
+            .filter(move |f| self.fragment(f))
+    }
+
+    pub fn heading(&self, heading: &Heading) -> bool {
+        self.fragment(&self.page.doc.fragments[heading.fragment])
+    }
+
+    /// The view's id of each heading (`None` when hidden): made unique among the headings
+    /// the view shows only, so that no id reveals a hidden heading (issue #12).
+    pub fn heading_ids(&self) -> Vec<Option<String>> {
+        let headings = &self.page.doc.headings;
+        let shown: Vec<bool> = headings.iter().map(|h| self.heading(h)).collect();
+        let mut ids = crate::markdown::unique_ids(
+            headings
+                .iter()
+                .zip(&shown)
+                .filter(|(_, s)| **s)
+                .map(|(h, _)| &h.base),
+        )
+        .into_iter();
+        shown
+            .iter()
+            .map(|&s| if s { ids.next() } else { None })
+            .collect()
+    }
+
+    /// Where `#anchor` leads on this page in the view (`ids` from [`Self::heading_ids`]):
+    /// a heading's id in the view, or what the author wrote when it names the base of a
+    /// shown heading.
+    pub fn anchor(&self, ids: &[Option<String>], anchor: &str) -> Anchor {
+        let headings = &self.page.doc.headings;
+        if let Some(id) = ids.iter().flatten().find(|id| *id == anchor) {
+            return Anchor::Id(id.clone());
+        }
+        if let Some(id) = headings
+            .iter()
+            .zip(ids)
+            .find_map(|(h, id)| id.as_ref().filter(|_| h.base == anchor))
+        {
+            return Anchor::Id(id.clone());
+        }
+        match headings
+            .iter()
+            .position(|h| h.id == anchor || h.base == anchor)
+        {
+            Some(h) => Anchor::Hidden(h),
+            None => Anchor::Unknown,
+        }
+    }
+
+    /// The files the view's part of the page links: from the fragments it shows, and the
+    /// page's attachments. (A plain file is published where a visible page links it.)
+    pub fn assets(&self) -> impl Iterator<Item = crate::model::AssetId> + '_ {
+        self.fragments()
+            .flat_map(|f| &f.links)
+            .chain(&self.page.doc.attachments)
+            .filter_map(|l| match l.target {
+                LinkTarget::Asset(a) => Some(a),
+                _ => None,
+            })
+    }
+
+    /// The outermost block around `fragment` that the view does not show.
+    pub fn hidden_block(&self, fragment: &Fragment) -> Option<BlockId> {
+        let mut hidden = None;
+        let mut at = fragment.block;
+        while let Some(b) = at {
+            if !self.blocks[b] {
+                hidden = Some(b);
+            }
+            at = self.page.doc.blocks[b].parent;
+        }
+        hidden
+    }
+}
+
+/// A heading of the table of contents, with its id in the view.
+pub struct TocItem<'s> {
+    pub level: u8,
+    pub title: &'s str,
+    pub id: String,
 }
 
 /// A page as a view sees it. Indexes (`parent`, `children`, `prev`, `next`) point into
@@ -118,9 +233,9 @@ pub struct PlanPage<'s> {
     pub description: Option<&'s str>,
     pub tags: Vec<&'s str>,
     pub updated: Option<jiff::civil::Date>,
-    /// The HTML of the visible fragments, in order.
-    pub content: Vec<&'s str>,
-    pub toc: Vec<&'s Heading>,
+    /// The HTML of the visible fragments, in order, its links written for this view.
+    pub content: String,
+    pub toc: Vec<TocItem<'s>>,
     /// Set when the page is shown in a non-production stage though not live (its banner).
     pub note: Option<Note>,
     pub lifecycle: Lifecycle,
@@ -195,8 +310,9 @@ pub fn shown_fragments(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
             if !vis.page(id) {
                 continue;
             }
+            let within = vis.within(page);
             for (fragment, shown) in page.doc.fragments.iter().zip(&mut shown[id]) {
-                *shown = *shown || vis.fragment(page, fragment);
+                *shown = *shown || within.fragment(fragment);
             }
         }
     }
@@ -215,25 +331,50 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         }
     }
     let mut assets_seen = vec![false; site.assets.len()];
+    // What the view shows of each of its pages, and its heading ids there: link targets'
+    // anchors need them too.
+    let within: Vec<Option<(PageView, Vec<Option<String>>)>> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(id, page)| {
+            vis.page(id).then(|| {
+                let within = vis.within(page);
+                let ids = within.heading_ids();
+                (within, ids)
+            })
+        })
+        .collect();
+    let links = Links {
+        site,
+        slot: &slot,
+        within: &within,
+    };
     let mut pages = Vec::with_capacity(next);
     for (id, page) in site.pages.iter().enumerate() {
-        if !vis.page(id) {
+        let Some((page_view, ids)) = &within[id] else {
             continue;
+        };
+        let mut content = String::new();
+        for fragment in page_view.fragments() {
+            links.write(id, ids, fragment, &mut content);
         }
-        let mut content = Vec::new();
-        for fragment in vis.fragments(page) {
-            content.push(fragment.html.as_str());
-            for link in &fragment.links {
-                if let crate::markdown::LinkTarget::Asset(a) = link.target {
-                    assets_seen[a] = true;
-                }
-            }
+        for a in page_view.assets() {
+            assets_seen[a] = true;
         }
         let toc = page
             .doc
             .headings
             .iter()
-            .filter(|h| h.level >= 2 && vis.heading(page, h))
+            .zip(ids)
+            .filter(|(h, _)| h.level >= 2)
+            .filter_map(|(h, id)| {
+                Some(TocItem {
+                    level: h.level,
+                    title: &h.title,
+                    id: id.clone()?,
+                })
+            })
             .collect();
         pages.push(PlanPage {
             kind: page.kind,
@@ -273,7 +414,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
     let mut tags: BTreeMap<String, PlanTag> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
         for &name in &page.tags {
-            let slug = crate::markdown::slugify(name);
+            let slug = crate::html::slugify(name);
             let tag = tags.entry(slug.clone()).or_insert_with(|| PlanTag {
                 name,
                 url: format!("{TAGS_URL}{slug}/"),
@@ -303,6 +444,87 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         assets,
         tags: tags.into_values().collect(),
         catalog,
+    }
+}
+
+/// Writes fragments' links for one view: a link's URL exists only when the view has its
+/// target (the plan's pages are the only URLs it knows), so a link to what the view cannot
+/// see cannot be written (`check` reports it as `hidden-link-target` before any build).
+struct Links<'a, 's> {
+    site: &'s Site,
+    slot: &'a [Option<usize>],
+    within: &'a [Option<(PageView<'s>, Vec<Option<String>>)>],
+}
+
+impl Links<'_, '_> {
+    /// Appends `fragment` of page `from` (whose heading ids in the view are `ids`).
+    fn write(&self, from: PageId, ids: &[Option<String>], fragment: &Fragment, out: &mut String) {
+        fragment.write(out, &mut |hole, out| match hole {
+            Hole::LinkStart(n) => {
+                let link = &fragment.links[n];
+                out.push_str("<a");
+                if let Some(href) = self.href(from, &link.target) {
+                    out.push_str(" href=\"");
+                    escape_into(out, &href);
+                    out.push('"');
+                }
+                if !link.title.is_empty() {
+                    out.push_str(" title=\"");
+                    escape_into(out, &link.title);
+                    out.push('"');
+                }
+                out.push('>');
+            }
+            Hole::Url(n) => {
+                let href = self.href(from, &fragment.links[n].target);
+                escape_into(out, href.as_deref().unwrap_or("#"));
+            }
+            Hole::Label(n) => match &fragment.links[n].target {
+                LinkTarget::Page { page, .. } if self.slot[*page].is_some() => {
+                    escape_into(out, &self.site.pages[*page].title)
+                }
+                _ => escape_into(out, &fragment.links[n].dest),
+            },
+            Hole::HeadingId(h) => {
+                if let Some(Some(id)) = ids.get(h) {
+                    escape_into(out, id);
+                }
+            }
+            Hole::Code(_) => {}
+        });
+    }
+
+    /// The URL of a link's target from page `from`, when the view has the target.
+    fn href(&self, from: PageId, target: &LinkTarget) -> Option<String> {
+        let site = self.site;
+        let from_url = &site.pages[from].url;
+        match target {
+            LinkTarget::Page { page, anchor } => {
+                self.slot[*page]?;
+                let url = relative_url(from_url, &site.pages[*page].url);
+                Some(match anchor {
+                    Some(anchor) => match self.anchor(*page, anchor) {
+                        Anchor::Id(id) => format!("{url}#{id}"),
+                        Anchor::Hidden(_) => url,
+                        Anchor::Unknown => format!("{url}#{anchor}"),
+                    },
+                    None => url,
+                })
+            }
+            LinkTarget::SelfAnchor(anchor) => match self.anchor(from, anchor) {
+                Anchor::Id(id) => Some(format!("#{id}")),
+                Anchor::Hidden(_) => None,
+                Anchor::Unknown => Some(format!("#{anchor}")),
+            },
+            LinkTarget::Asset(a) => Some(relative_url(from_url, &site.assets[*a].url)),
+        }
+    }
+
+    fn anchor(&self, page: PageId, anchor: &str) -> Anchor {
+        match &self.within[page] {
+            Some((within, ids)) => within.anchor(ids, anchor),
+            None => Anchor::Unknown,
+        }
     }
 }
 
@@ -348,17 +570,13 @@ fn plan_catalog<'s>(
         let own_price = own_tier.and_then(|t| price(PriceKey::Tier(t)));
         has_prices |= list_price.is_some() || own_price.is_some();
         has_own |= own_price.is_some();
-        let asset = |path: bool| {
-            page.doc
-                .fragments
-                .iter()
-                .flat_map(|f| &f.links)
-                .find_map(|l| match l.target {
-                    crate::markdown::LinkTarget::Asset(a) if l.is_image == path => {
-                        Some(&site.assets[a])
-                    }
-                    _ => None,
-                })
+        // The product's own datasheet and image, never a file its description links:
+        // those may be in blocks the view does not show (issue #12).
+        let asset = |image: bool| {
+            page.doc.attachments.iter().find_map(|l| match l.target {
+                LinkTarget::Asset(a) if l.is_image == image => Some(&site.assets[a]),
+                _ => None,
+            })
         };
         pages[s].product = Some(PlanProduct {
             sku: &product.sku,

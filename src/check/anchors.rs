@@ -54,6 +54,9 @@ pub fn check(site: &Site, diags: &mut Vec<Diagnostic>) {
 pub fn has_anchor(page: &Page, anchor: &str) -> bool {
     page.doc.headings.iter().any(|h| h.id == anchor) || {
         let needle = format!("id=\"{anchor}\"");
-        page.doc.fragments.iter().any(|f| f.html.contains(&needle))
+        page.doc
+            .fragments
+            .iter()
+            .any(|f| f.literal().any(|html| html.contains(&needle)))
     }
 }

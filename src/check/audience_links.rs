@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::LinkTarget;
 use crate::model::{PageId, Site};
-use crate::plan::{View, Visibility};
+use crate::plan::{Anchor, View, Visibility};
 
 pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
     // (page, position, dest) → (target description, audiences that cannot follow it)
@@ -21,7 +21,7 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             if !vis.page(id) {
                 continue;
             }
-            for fragment in vis.fragments(page) {
+            for fragment in vis.within(page).fragments() {
                 for link in &fragment.links {
                     let Some(why) = hidden(site, &vis, id, &link.target) else {
                         continue;
@@ -96,13 +96,12 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
         ));
     }
     let anchor = anchor?;
-    let heading = target.doc.headings.iter().find(|h| h.id == anchor)?;
-    if vis.heading(target, heading) {
+    let within = vis.within(target);
+    let Anchor::Hidden(heading) = within.anchor(&within.heading_ids(), anchor) else {
         return None;
-    }
-    let fragment = &target.doc.fragments[heading.fragment];
-    let block = fragment.blocks.iter().find(|&&b| !vis.block(target, b))?;
-    let b = &target.doc.blocks[*block];
+    };
+    let fragment = &target.doc.fragments[target.doc.headings[heading].fragment];
+    let b = &target.doc.blocks[within.hidden_block(fragment)?];
     Some(format!(
         "the heading `#{anchor}` is inside the `::: only` block at {}:{} ({})",
         target.display_path(),

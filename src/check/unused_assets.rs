@@ -2,7 +2,6 @@
 //! is not published anywhere — usually a forgotten link or a file to delete.
 
 use crate::diag::Diagnostic;
-use crate::markdown::LinkTarget;
 use crate::model::Site;
 use crate::plan::{View, Visibility};
 
@@ -14,12 +13,8 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             if !vis.page(id) {
                 continue;
             }
-            for fragment in vis.fragments(page) {
-                for link in &fragment.links {
-                    if let LinkTarget::Asset(a) = link.target {
-                        published[a] = true;
-                    }
-                }
+            for a in vis.within(page).assets() {
+                published[a] = true;
             }
         }
     }

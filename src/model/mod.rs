@@ -453,13 +453,13 @@ fn product_document(
         }
         None => Document::default(),
     };
-    let mut links = Vec::new();
     for (path, is_image) in [(&product.datasheet, false), (&product.image, true)] {
         let Some(path) = path else { continue };
         match resolver.resolve(&path.path) {
-            Ok(Some(Resolved { target: target @ LinkTarget::Asset(_), .. })) => links.push(markdown::Link {
+            Ok(Some(Resolved { target: target @ LinkTarget::Asset(_), .. })) => doc.attachments.push(markdown::Link {
                 target,
                 dest: path.path.clone(),
+                title: String::new(),
                 pos: path.pos,
                 is_image,
             }),
@@ -475,14 +475,6 @@ fn product_document(
                     .help(e.help),
             ),
         }
-    }
-    if !links.is_empty() {
-        doc.fragments.push(markdown::Fragment {
-            html: String::new(),
-            blocks: Vec::new(),
-            links,
-            code: Vec::new(),
-        });
     }
     doc
 }
@@ -922,8 +914,6 @@ struct Index<'a> {
     products_by_sku: HashMap<String, PageId>,
     skus: Vec<&'a str>,
     assets_by_path: HashMap<&'a str, AssetId>,
-    pages: &'a [Page],
-    assets: &'a [Asset],
 }
 
 impl<'a> Index<'a> {
@@ -965,8 +955,6 @@ impl<'a> Index<'a> {
             pages_by_source,
             sections_by_dir,
             assets_by_path,
-            pages,
-            assets,
         }
     }
 }
@@ -980,9 +968,8 @@ impl LinkResolver for Resolver<'_> {
     fn resolve(&self, dest: &str) -> Result<Option<Resolved>, LinkError> {
         if let Some(anchor) = dest.strip_prefix('#') {
             return Ok(Some(Resolved {
-                href: dest.to_owned(),
                 target: LinkTarget::SelfAnchor(anchor.to_owned()),
-                label: None,
+                labelled: false,
             }));
         }
         if let Some(sku) = dest.strip_prefix("sku:") {
@@ -1013,30 +1000,24 @@ impl LinkResolver for Resolver<'_> {
                 help: "link only to files inside `content/`".into(),
             });
         };
-        let from = &self.page.url;
-        let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
         let idx = self.index;
         let page_target = idx
             .pages_by_source
             .get(target.as_str())
             .or_else(|| idx.sections_by_dir.get(target.trim_end_matches('/')));
         if let Some(&page) = page_target {
-            let href = format!("{}{fragment}", relative_url(from, &idx.pages[page].url));
             return Ok(Some(Resolved {
-                href,
                 target: LinkTarget::Page {
                     page,
                     anchor: anchor.map(str::to_owned),
                 },
-                label: None,
+                labelled: false,
             }));
         }
         if let Some(&asset) = idx.assets_by_path.get(target.as_str()) {
-            let href = format!("{}{fragment}", relative_url(from, &idx.assets[asset].url));
             return Ok(Some(Resolved {
-                href,
                 target: LinkTarget::Asset(asset),
-                label: None,
+                labelled: false,
             }));
         }
         if idx
@@ -1086,9 +1067,8 @@ impl Resolver<'_> {
         let idx = self.index;
         match idx.products_by_sku.get(&sku.to_lowercase()) {
             Some(&page) => Ok(Some(Resolved {
-                href: relative_url(&self.page.url, &idx.pages[page].url),
                 target: LinkTarget::Page { page, anchor: None },
-                label: Some(idx.pages[page].title.clone()),
+                labelled: true,
             })),
             None if idx.skus.is_empty() => Err(LinkError {
                 code: "unknown-product",

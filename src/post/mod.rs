@@ -11,7 +11,7 @@ pub const SEARCH_URL: &str = "_kanava/search/";
 
 use std::fmt::Write as _;
 
-use crate::markdown::escape;
+use crate::html::escape;
 use crate::plan::Plan;
 
 /// `sitemap.xml` needs absolute URLs, so it exists only when `base_url` is set.

@@ -27,7 +27,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
-use crate::markdown::{escape, strip_tags};
+use crate::html::{escape, strip_tags};
 use crate::plan::{Plan, PlanPage};
 use crate::post::SEARCH_URL;
 use crate::write::Sink;
@@ -99,11 +99,11 @@ pub fn records(plan: &Plan) -> Vec<Record> {
 /// category and its specifications.
 fn page_record(plan: &Plan, i: usize) -> Record {
     let page: &PlanPage = &plan.pages[i];
-    let html = page.content.concat();
+    let html = &page.content;
     let mut sections = Vec::new();
     let mut text = String::new();
     let mut at = 0;
-    let mut open: Option<&crate::markdown::Heading> = None;
+    let mut open: Option<&crate::plan::TocItem> = None;
     for heading in &page.toc {
         // `markdown::heading_html` writes `<hN id="ID">…</hN>`; a heading not found this way
         // (there is none today) simply stays part of the text around it.
@@ -124,7 +124,7 @@ fn page_record(plan: &Plan, i: usize) -> Record {
             Some(h) => sections.push(Section {
                 id: h.id.clone(),
                 level: h.level,
-                title: h.title.clone(),
+                title: h.title.to_owned(),
                 text: before,
             }),
         }
@@ -152,7 +152,7 @@ fn page_record(plan: &Plan, i: usize) -> Record {
         Some(h) => sections.push(Section {
             id: h.id.clone(),
             level: h.level,
-            title: h.title.clone(),
+            title: h.title.to_owned(),
             text: rest,
         }),
     }

@@ -445,7 +445,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             title: p.title,
             description: p.description,
             url: p.url,
-            content: Value::from_safe_string(p.content.concat()),
+            content: Value::from_safe_string(p.content.clone()),
             toc: p
                 .toc
                 .iter()
@@ -775,11 +775,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     }
 
     fn tag_url(&self, name: &str) -> String {
-        format!(
-            "{}{}/",
-            crate::model::TAGS_URL,
-            crate::markdown::slugify(name)
-        )
+        format!("{}{}/", crate::model::TAGS_URL, crate::html::slugify(name))
     }
 
     fn link(&self, i: usize) -> Link<'p> {
@@ -849,7 +845,7 @@ pub const PRICE_LIST_CSV: &str = "price-list.csv";
 /// `sidebar` with ` aria-current="page"` added to its first link to `href` (written by the
 /// theme as `href="{{ root }}{{ item.url }}"`).
 fn mark_current(sidebar: &str, href: &str) -> String {
-    let attr = format!("href=\"{}\"", crate::markdown::escape(href));
+    let attr = format!("href=\"{}\"", crate::html::escape(href));
     match sidebar.find(&attr) {
         Some(at) => {
             let end = at + attr.len();

@@ -63,7 +63,7 @@ impl Renderer {
                 if !value.is_safe()
                     && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
             {
-                out.write_str(&crate::markdown::escape(text)).map_err(|_| {
+                out.write_str(&crate::html::escape(text)).map_err(|_| {
                     minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write output")
                 })
             }

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use crate::markdown::strip_tags;
+use crate::html::strip_tags;
 use crate::model::Site;
 use crate::model::lifecycle::Stage;
 use crate::plan::{self, Plan};
@@ -80,7 +80,7 @@ fn compare(audience: &str, a: &Plan, b: &Plan) -> AudienceDiff {
             .map(|pg| {
                 (
                     pg.source.unwrap_or(pg.url).to_owned(),
-                    (pg.title.to_owned(), strip_tags(&pg.content.concat())),
+                    (pg.title.to_owned(), strip_tags(&pg.content)),
                 )
             })
             .collect()

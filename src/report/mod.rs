@@ -208,8 +208,9 @@ pub fn explain(
             a.name
         );
     }
+    let within = vis.within(p);
     for (b, block) in p.doc.blocks.iter().enumerate() {
-        let seen = vis.block(p, b);
+        let seen = within.block(b);
         let _ = writeln!(
             out,
             "  {} `::: only` block at line {}: {} ({})",
