@@ -179,7 +179,7 @@ enum Shape {
     /// A fence, after `indent` spaces.
     Fence { indent: usize },
     /// Looks like a fence to a reader, but is not one; why.
-    Ambiguous(&'static str),
+    Ambiguous(String),
 }
 
 /// Characters that do not show in an editor (zero-width, joiners, marks, BOM, soft hyphen).
@@ -203,15 +203,18 @@ fn fence_shape(line: &str) -> Option<Shape> {
     loop {
         let Some(c) = rest.chars().next() else { break };
         let reason = match c {
-            ' ' => "it is indented by 4 or more spaces (inside a list item or a code block)",
-            '\t' => "it is indented with a tab",
-            '>' => "it is inside a block quote",
-            '-' | '*' | '+' => "it is inside a list item",
-            '0'..='9' | '.' | ')' => "it is inside a numbered list item",
-            c if invisible(c) => {
-                "an invisible character (such as a zero-width space) stands before `:::`"
+            ' ' => "it is indented by 4 or more spaces (inside a list item or a code block)".into(),
+            '\t' => "it is indented with a tab".into(),
+            '>' => "it is inside a block quote".into(),
+            '-' | '*' | '+' => "it is inside a list item".into(),
+            '0'..='9' | '.' | ')' => "it is inside a numbered list item".into(),
+            c if invisible(c) => format!(
+                "an invisible character (U+{:04X}) stands before `:::`",
+                c as u32
+            ),
+            c if c.is_whitespace() => {
+                format!("a Unicode space (U+{:04X}) stands before `:::`", c as u32)
             }
-            c if c.is_whitespace() => "a non-breaking or other Unicode space stands before `:::`",
             _ => break,
         };
         why = why.or(Some(reason));
@@ -223,9 +226,9 @@ fn fence_shape(line: &str) -> Option<Shape> {
         .get(..4)
         .is_some_and(|w| w.eq_ignore_ascii_case("only"));
     if colons >= 3 || (colons >= 1 && only) {
-        return Some(Shape::Ambiguous(why.unwrap_or(
-            "a fence starts with three colons (`:::`), then `only` and its conditions",
-        )));
+        return Some(Shape::Ambiguous(why.unwrap_or_else(|| {
+            "a fence starts with three colons (`:::`), then `only` and its conditions".into()
+        })));
     }
     None
 }

@@ -151,15 +151,15 @@ Silver sales bonus KXQ09Z.
 
 /// What a scan found: which audiences' outputs contain each marker, and how many search
 /// index files of each audience were decoded to be scanned.
-struct Scan {
-    found: BTreeMap<&'static str, BTreeSet<String>>,
+pub(crate) struct Scan {
+    pub(crate) found: BTreeMap<&'static str, BTreeSet<String>>,
     decoded: BTreeMap<String, usize>,
 }
 
 /// Which audiences' outputs contain each marker (case-insensitive: tags and folders become
 /// lowercase URLs, search indexes lowercase words). Every file is read as bytes, compressed
 /// ones decompressed; nothing is skipped.
-fn scan(site: &TestSite, markers: &[&'static str]) -> Scan {
+pub(crate) fn scan(site: &TestSite, markers: &[&'static str]) -> Scan {
     let mut found: BTreeMap<&'static str, BTreeSet<String>> =
         markers.iter().map(|m| (*m, BTreeSet::new())).collect();
     let mut decoded: BTreeMap<String, usize> = BTreeMap::new();

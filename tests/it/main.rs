@@ -2,9 +2,11 @@
 
 mod harness;
 
+
 mod audiences;
 mod bad_input;
 mod build;
 mod catalog;
 mod cli;
+mod isolation;
 mod stages;
