@@ -98,7 +98,7 @@ impl<'s> Visibility<'s> {
     /// Does the view's audience satisfy this restriction? (For reports that explain a
     /// restriction; what a view *contains* is decided by [`Visibility::page`] and
     /// [`Visibility::within`].)
-    pub fn admits(&self, restriction: &crate::model::audience::Restriction) -> bool {
+    pub fn audience_admits(&self, restriction: &crate::model::audience::Restriction) -> bool {
         self.audience.admits(restriction)
     }
 
@@ -215,6 +215,9 @@ impl<'s> PageView<'s> {
         hidden
     }
 }
+
+/// A page in a view: what the view shows of it, and its heading ids there.
+type Shown<'s> = (PageView<'s>, Vec<Option<String>>);
 
 /// A heading of the table of contents, with its id in the view.
 pub struct TocItem<'s> {
@@ -333,7 +336,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
     let mut assets_seen = vec![false; site.assets.len()];
     // What the view shows of each of its pages, and its heading ids there: link targets'
     // anchors need them too.
-    let within: Vec<Option<(PageView, Vec<Option<String>>)>> = site
+    let within: Vec<Option<Shown>> = site
         .pages
         .iter()
         .enumerate()
@@ -453,7 +456,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
 struct Links<'a, 's> {
     site: &'s Site,
     slot: &'a [Option<usize>],
-    within: &'a [Option<(PageView<'s>, Vec<Option<String>>)>],
+    within: &'a [Option<Shown<'s>>],
 }
 
 impl Links<'_, '_> {
@@ -628,6 +631,18 @@ fn own_tier(catalog: &Catalog, audience: &Audience) -> Option<u8> {
         Some(Has::Level(level)) if level > 0 && !audience.all => Some(level),
         _ => None,
     }
+}
+
+/// The audiences whose restrictions admit `restriction`, whatever the stage and moment
+/// (for reports that say who a page is for).
+pub fn audiences_admitting<'s>(
+    site: &'s Site,
+    restriction: &'s crate::model::audience::Restriction,
+) -> impl Iterator<Item = &'s Audience> + 's {
+    site.audiences
+        .audiences
+        .iter()
+        .filter(move |a| a.admits(restriction))
 }
 
 /// The views of one stage at one moment: one per audience, or just the named audiences.

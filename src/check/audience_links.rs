@@ -75,8 +75,7 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     };
     let target = &site.pages[target_id];
     if !vis.page(target_id) {
-        let audience = &site.audiences.audiences[vis.view().audience];
-        if !audience.admits(&target.restriction) {
+        if !vis.audience_admits(&target.restriction) {
             return Some(format!(
                 "`{}` is restricted to {}",
                 target.display_path(),

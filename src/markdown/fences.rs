@@ -200,8 +200,7 @@ fn fence_shape(line: &str) -> Option<Shape> {
     // What a reader would skip over before the colons.
     let mut why = None;
     let mut rest = line;
-    loop {
-        let Some(c) = rest.chars().next() else { break };
+    while let Some(c) = rest.chars().next() {
         let reason = match c {
             ' ' => "it is indented by 4 or more spaces (inside a list item or a code block)".into(),
             '\t' => "it is indented with a tab".into(),

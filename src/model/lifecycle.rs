@@ -143,7 +143,7 @@ pub enum Note {
 impl Lifecycle {
     /// Is it in `stage` at `at`? `Some(None)`: yes, live; `Some(Some(note))`: yes, but not
     /// live in production (bannered); `None`: no.
-    pub fn shown(&self, stage: Stage, at: Timestamp) -> Option<Option<Note>> {
+    pub(crate) fn shown(&self, stage: Stage, at: Timestamp) -> Option<Option<Note>> {
         let note = if self.status == Status::Draft {
             Some(Note::Draft)
         } else if self.window.ended(at) {

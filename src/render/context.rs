@@ -452,7 +452,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 .map(|h| TocEntry {
                     level: h.level,
                     id: &h.id,
-                    title: &h.title,
+                    title: h.title,
                 })
                 .collect(),
             tags: p

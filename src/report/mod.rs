@@ -178,7 +178,7 @@ pub fn explain(
                 Some(o) => format!("inherited from {}", site.pages[o].display_path()),
                 None => "the axis default (the page names no value)".to_owned(),
             };
-            let ok = a.admits(&{
+            let ok = vis.audience_admits(&{
                 let mut r = crate::model::audience::Restriction::default();
                 r.require(axis, req);
                 r
@@ -201,7 +201,10 @@ pub fn explain(
     {
         let _ = writeln!(out, "  ✗ {}: {why}", vis.view().stage.name());
     }
-    if p.kind.needs_children(p.source.is_some()) && !vis.page(id) && a.admits(&p.restriction) {
+    if p.kind.needs_children(p.source.is_some())
+        && !vis.page(id)
+        && vis.audience_admits(&p.restriction)
+    {
         let _ = writeln!(
             out,
             "  nothing below it is visible to `{}`, so it is left out too",

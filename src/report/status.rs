@@ -114,10 +114,7 @@ fn audiences(site: &Site, page: &Page) -> Vec<String> {
     if !site.audiences.configured {
         return Vec::new();
     }
-    site.audiences
-        .audiences
-        .iter()
-        .filter(|a| a.admits(&page.restriction))
+    crate::plan::audiences_admitting(site, &page.restriction)
         .map(|a| a.name.clone())
         .collect()
 }

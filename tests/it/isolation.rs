@@ -57,7 +57,9 @@ fn repro_only_fence_ignored() {
         serde_json::from_str(&std::fs::read_to_string(&manifest).expect("read")).expect("json");
     let kept: BTreeMap<_, _> = all
         .into_iter()
-        .filter(|(m, _)| ["mkfenceinline", "mkfencelist", "mkfencehtml", "mkfencecr"].contains(&m.as_str()))
+        .filter(|(m, _)| {
+            ["mkfenceinline", "mkfencelist", "mkfencehtml", "mkfencecr"].contains(&m.as_str())
+        })
         .collect();
     std::fs::write(&manifest, serde_json::to_string(&kept).expect("json")).expect("write");
     assert_manifest(&site);
@@ -101,7 +103,10 @@ fn repro_heading_id_side_channel() {
     let run = site.build();
     assert!(run.ok(), "{}", run.short());
     let public = site.read("public/news/index.html");
-    assert!(public.contains("<h2 id=\"acquisition-of-nordtherm\">"), "{public}");
+    assert!(
+        public.contains("<h2 id=\"acquisition-of-nordtherm\">"),
+        "{public}"
+    );
     assert!(!public.contains("nordtherm-1"), "{public}");
     let gold = site.read("gold/news/index.html");
     assert!(gold.contains("<h2 id=\"acquisition-of-nordtherm\">"));
@@ -126,7 +131,10 @@ fn anchors_follow_the_views_heading_ids() {
     );
     site.assert_file_contains("public/links/index.html", "href=\"#top\"");
     let gold_news = site.read("gold/news/index.html");
-    assert!(gold_news.contains("href=\"#acquisition-of-nordtherm-1\""), "TOC: {gold_news}");
+    assert!(
+        gold_news.contains("href=\"#acquisition-of-nordtherm-1\""),
+        "TOC: {gold_news}"
+    );
 }
 
 /// `product-datasheet-from-hidden-block`: a product's datasheet and image are its own,
@@ -139,7 +147,10 @@ fn repro_product_datasheet_from_hidden_block() {
     assert_manifest(&site);
     for audience in ["silver", "gold"] {
         let page = site.read(&format!("{audience}/catalog/pumps/hp-12/index.html"));
-        assert!(page.contains("files/hp-12-datasheet.pdf"), "{audience}: {page}");
+        assert!(
+            page.contains("files/hp-12-datasheet.pdf"),
+            "{audience}: {page}"
+        );
         assert!(page.contains("img/hp-12.svg"), "{audience}");
     }
 }
@@ -172,10 +183,18 @@ fn raw_html_links_are_checked_and_rewritten() {
     let site = TestSite::new();
     site.write("content/_index.md", "---\ntitle: Home\n---\n<a href=\"guide.md\">Guide</a>\n\n<div>\n<img\n  src=\"img/a.svg\" alt=\"\">\n</div>\n");
     site.write("content/img/a.svg", "<svg/>");
-    site.page("content/guide.md", "title: Guide", "<a href=\"missing.pdf\">x</a> <a href=\"_index.md\">home</a>\n");
+    site.page(
+        "content/guide.md",
+        "title: Guide",
+        "<a href=\"missing.pdf\">x</a> <a href=\"_index.md\">home</a>\n",
+    );
     let run = site.build();
     run.expect_error("broken-link", "content/guide.md", 4);
-    site.page("content/guide.md", "title: Guide", "<a href=\"_index.md\">home</a>\n");
+    site.page(
+        "content/guide.md",
+        "title: Guide",
+        "<a href=\"_index.md\">home</a>\n",
+    );
     let run = site.build();
     assert!(run.ok(), "{}", run.short());
     site.assert_file_contains("index.html", "<a href=\"guide/\">Guide</a>");
@@ -191,8 +210,16 @@ fn plan_cannot_write_a_link_to_what_a_view_cannot_see() {
     let site = TestSite::with_config(
         "title: T\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public }\n    gold: { tier: gold }\n",
     );
-    site.page("content/open.md", "title: Open\ntier: public", "See [the secret](secret.md) and [](secret.md).\n");
-    site.page("content/secret.md", "title: Secret mktitle\ntier: gold", "Gold.\n");
+    site.page(
+        "content/open.md",
+        "title: Open\ntier: public",
+        "See [the secret](secret.md) and [](secret.md).\n",
+    );
+    site.page(
+        "content/secret.md",
+        "title: Secret mktitle\ntier: gold",
+        "Gold.\n",
+    );
     let mut diags = Vec::new();
     let loaded = kanava::load_site(
         site.root(),
@@ -206,8 +233,16 @@ fn plan_cannot_write_a_link_to_what_a_view_cannot_see() {
     let public = site_model.audiences.audience_id("public").expect("public");
     let view = kanava::plan::views(&site_model, &[public], Default::default(), loaded.at)[0];
     let plan = kanava::plan::make(&site_model, view);
-    let open = plan.pages.iter().find(|p| p.title == "Open").expect("open page");
-    assert!(open.content.contains("<a>the secret</a>"), "{}", open.content);
+    let open = plan
+        .pages
+        .iter()
+        .find(|p| p.title == "Open")
+        .expect("open page");
+    assert!(
+        open.content.contains("<a>the secret</a>"),
+        "{}",
+        open.content
+    );
     assert!(!open.content.contains("secret/"), "{}", open.content);
     assert!(!open.content.contains("mktitle"), "{}", open.content);
 }

@@ -2,7 +2,6 @@
 
 mod harness;
 
-
 mod audiences;
 mod bad_input;
 mod build;
@@ -10,3 +9,4 @@ mod catalog;
 mod cli;
 mod isolation;
 mod stages;
+mod tidy;
