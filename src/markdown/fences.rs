@@ -65,23 +65,27 @@ pub(super) fn split(
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .filter(|&s| s < body.len() || s == 0)
         .collect();
+    let line = |i: usize| {
+        let end = starts.get(i + 1).copied().unwrap_or(body.len());
+        body[starts[i]..end].trim_end_matches('\n')
+    };
+    let shapes: Vec<(usize, Shape)> = (0..starts.len())
+        .filter_map(|i| fence_shape(line(i)).map(|s| (i, s)))
+        .collect();
     // Most pages have no fence-like line at all: skip CommonMark's parse for them.
-    let code = if body.contains("::") {
-        code_lines(body, &starts)
-    } else {
+    let code = if shapes.is_empty() {
         Vec::new()
+    } else {
+        code_lines(body, &starts)
     };
     let mut segments = Vec::new();
     let mut stack: Vec<BlockId> = Vec::new();
     let mut seg_start = 0;
     let mut seg_line = line_offset + 1;
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(body.len());
-        let line = body[start..end].trim_end_matches('\n');
+    for (i, shape) in shapes {
+        let (start, line) = (starts[i], line(i));
+        let end = start + line.len() + usize::from(start + line.len() < body.len());
         let line_no = line_offset + 1 + i as u32;
-        let Some(shape) = fence_shape(line) else {
-            continue;
-        };
         let in_code = code.get(i).copied().unwrap_or(Code::No);
         match (shape, in_code) {
             (_, Code::Closed) => continue,

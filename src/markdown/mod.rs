@@ -498,6 +498,7 @@ mod tests {
             "- item\n\n  ```markdown\n  ::: only tier=gold\n  x\n  :::\n  ```\n",
             "> ```\n> ::: only tier=gold\n> ```\n",
             "~~~~\n```\n::: only tier=gold\n```\n~~~~\n",
+            "```\n:only tier=gold\n::: only tier=gold\n```\n",
         ] {
             let (doc, diags) = parse_str(body);
             assert!(diags.is_empty(), "{body:?}: {diags:?}");
