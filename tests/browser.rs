@@ -6,7 +6,8 @@
 //! download). Fixture sites are built with the library and served from a loopback HTTP
 //! server on a free port inside this process.
 //!
-//! Without Chromium the tests are skipped with a message on stderr — unless
+//! Without Chromium the tests are reported as **ignored** (this file has its own
+//! `main`, libtest-mimic, so that "skipped" is never counted as "passed") — unless
 //! `KANAVA_BROWSER_TESTS=require` (set by `.ci/run`), which makes them fail instead.
 //!
 //! Screenshots (home, a guide, search results; phone and desktop widths) are written to
@@ -26,24 +27,78 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 // ---- Chromium, or why not ---------------------------------------------------------------
 
-/// The browser to use, or `None` (after saying so loudly) when the tests are to be skipped.
-fn chromium() -> Option<PathBuf> {
+/// The browser to use, or why the tests cannot run.
+fn chromium() -> Result<PathBuf, String> {
     let path = PathBuf::from(CHROMIUM);
     if path.exists() {
-        return Some(path);
+        return Ok(path);
     }
+    Err(format!(
+        "{CHROMIUM} not found: install Chromium to run the browser tests (`sudo apt-get install -y chromium`)"
+    ))
+}
+
+/// The browser tests, each given Chromium's path; `bench` ones run only when asked for.
+const TESTS: &[(&str, fn(PathBuf), bool)] = &[
+    (
+        "search_finds_a_known_page",
+        search_finds_a_known_page,
+        false,
+    ),
+    (
+        "a_gold_only_page_is_found_by_gold_and_not_by_silver",
+        a_gold_only_page_is_found_by_gold_and_not_by_silver,
+        false,
+    ),
+    (
+        "keyboard_navigation_opens_a_result",
+        keyboard_navigation_opens_a_result,
+        false,
+    ),
+    (
+        "without_http_the_search_box_stays_a_link_to_all_pages",
+        without_http_the_search_box_stays_a_link_to_all_pages,
+        false,
+    ),
+    (
+        "a_product_code_puts_that_product_first",
+        a_product_code_puts_that_product_first,
+        false,
+    ),
+    (
+        "the_catalog_quick_find_opens_a_product_by_its_code",
+        the_catalog_quick_find_opens_a_product_by_its_code,
+        false,
+    ),
+    ("screenshots_for_review", screenshots_for_review, false),
+    // Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
+    ("first_query_bytes", first_query_bytes, true),
+];
+
+fn main() -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
+    let browser = chromium();
     let required = std::env::var("KANAVA_BROWSER_TESTS").is_ok_and(|v| v == "require");
-    assert!(
-        !required,
-        "KANAVA_BROWSER_TESTS=require but {CHROMIUM} does not exist: install it with \
-         `apt-get install -y chromium`"
-    );
-    eprintln!(
-        "\n*** SKIPPING browser test: {CHROMIUM} not found.\n\
-         *** Install Chromium to run these tests: `sudo apt-get install -y chromium`.\n\
-         *** CI sets KANAVA_BROWSER_TESTS=require, which makes a missing browser a failure.\n"
-    );
-    None
+    if let Err(why) = &browser {
+        eprintln!("\n*** browser tests: {why}; they are reported as ignored.\n");
+    }
+    let trials = TESTS
+        .iter()
+        .map(|&(name, test, bench)| {
+            let browser = browser.clone();
+            // Without Chromium a required test runs, and fails saying why.
+            let missing = browser.is_err() && !required;
+            libtest_mimic::Trial::test(name, move || match browser {
+                Ok(path) => {
+                    test(path);
+                    Ok(())
+                }
+                Err(why) => Err(format!("KANAVA_BROWSER_TESTS=require, but {why}").into()),
+            })
+            .with_ignored_flag(bench || missing)
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
 }
 
 /// Chromium with a fresh profile; killed when dropped.
@@ -407,9 +462,7 @@ fn screenshot(tab: &Tab, name: &str) {
 
 // ---- the tests ----------------------------------------------------------------------------
 
-#[test]
-fn search_finds_a_known_page() {
-    let Some(path) = chromium() else { return };
+fn search_finds_a_known_page(path: PathBuf) {
     let site = fixture();
     let base = serve(&site.out());
     let chrome = launch(path);
@@ -459,9 +512,7 @@ fn search_finds_a_known_page() {
     );
 }
 
-#[test]
-fn a_gold_only_page_is_found_by_gold_and_not_by_silver() {
-    let Some(path) = chromium() else { return };
+fn a_gold_only_page_is_found_by_gold_and_not_by_silver(path: PathBuf) {
     let site = fixture();
     let base = serve(&site.out());
     let chrome = launch(path);
@@ -495,9 +546,7 @@ fn a_gold_only_page_is_found_by_gold_and_not_by_silver() {
     );
 }
 
-#[test]
-fn keyboard_navigation_opens_a_result() {
-    let Some(path) = chromium() else { return };
+fn keyboard_navigation_opens_a_result(path: PathBuf) {
     let site = fixture();
     let base = serve(&site.out());
     let chrome = launch(path);
@@ -540,9 +589,7 @@ fn keyboard_navigation_opens_a_result() {
     );
 }
 
-#[test]
-fn without_http_the_search_box_stays_a_link_to_all_pages() {
-    let Some(path) = chromium() else { return };
+fn without_http_the_search_box_stays_a_link_to_all_pages(path: PathBuf) {
     let site = fixture();
     let chrome = launch(path);
     let home = site.out().join("gold/index.html");
@@ -572,9 +619,7 @@ fn without_http_the_search_box_stays_a_link_to_all_pages() {
     }
 }
 
-#[test]
-fn a_product_code_puts_that_product_first() {
-    let Some(path) = chromium() else { return };
+fn a_product_code_puts_that_product_first(path: PathBuf) {
     let site = demo();
     let base = serve(&site.out());
     let chrome = launch(path);
@@ -592,9 +637,7 @@ fn a_product_code_puts_that_product_first() {
 }
 
 /// Issue #6: the catalog's quick-find by product code, in the demo's gold site.
-#[test]
-fn the_catalog_quick_find_opens_a_product_by_its_code() {
-    let Some(path) = chromium() else { return };
+fn the_catalog_quick_find_opens_a_product_by_its_code(path: PathBuf) {
     let site = demo();
     let base = serve(&site.out());
     let chrome = launch(path);
@@ -631,9 +674,7 @@ fn the_catalog_quick_find_opens_a_product_by_its_code() {
 }
 
 /// Home, a guide, a product and search results at phone and desktop widths, for review.
-#[test]
-fn screenshots_for_review() {
-    let Some(path) = chromium() else { return };
+fn screenshots_for_review(path: PathBuf) {
     let site = demo();
     let base = serve(&site.out());
     let chrome = launch(path);
@@ -677,10 +718,7 @@ fn screenshots_for_review() {
 /// Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
 /// Serves `KANAVA_BENCH_SITE`, opens its home page, types `KANAVA_BENCH_QUERY` into the
 /// search box and sums what the browser fetched for search.
-#[test]
-#[ignore = "benchmark helper, run by bench/search.sh"]
-fn first_query_bytes() {
-    let Some(path) = chromium() else { return };
+fn first_query_bytes(path: PathBuf) {
     let site = PathBuf::from(std::env::var("KANAVA_BENCH_SITE").expect("KANAVA_BENCH_SITE"));
     let query = std::env::var("KANAVA_BENCH_QUERY").unwrap_or_else(|_| "warranty".into());
     let base = serve(&site);
