@@ -38,8 +38,11 @@ fn chromium() -> Result<PathBuf, String> {
     ))
 }
 
-/// The browser tests, each given Chromium's path; `bench` ones run only when asked for.
-const TESTS: &[(&str, fn(PathBuf), bool)] = &[
+/// A browser test: its name, the test (given Chromium's path), and whether it runs only
+/// when asked for (a benchmark helper).
+type BrowserTest = (&'static str, fn(PathBuf), bool);
+
+const TESTS: &[BrowserTest] = &[
     (
         "search_finds_a_known_page",
         search_finds_a_known_page,
