@@ -21,7 +21,7 @@ use pulldown_cmark::{
 use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::highlight;
 use crate::model::audience::{AudienceModel, Restriction};
-use crate::model::lifecycle::{Calendar, Window};
+use crate::model::lifecycle::{CONDITION_KEYS, Calendar, Window};
 
 pub type BlockId = usize;
 
@@ -350,7 +350,7 @@ fn parse_only(
             ok = false;
             continue;
         };
-        if axis_name == "from" || axis_name == "until" {
+        if CONDITION_KEYS.contains(&axis_name) {
             let parsed = if axis_name == "from" {
                 calendar.parse(values)
             } else {
@@ -373,8 +373,8 @@ fn parse_only(
         }
         let Some(axis) = audiences.axis_id(axis_name) else {
             let mut known = audiences.axis_names();
-            known.extend(["from", "until"]);
-            let help = if known.len() == 2 {
+            known.extend(CONDITION_KEYS);
+            let help = if known.len() == CONDITION_KEYS.len() {
                 "this site defines no audience axes (add an `audience:` block to kanava.yaml); dates work: `from=2026-12-01`, `until=2026-12-31`"
                     .to_owned()
             } else {
