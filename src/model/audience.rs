@@ -310,6 +310,24 @@ impl AudienceModel {
         }
     }
 
+    /// A requirement as it is written in YAML: `silver`, `[sales, technical]`.
+    pub fn yaml_value(&self, axis: AxisId, req: Req) -> String {
+        let a = &self.axes[axis];
+        match req {
+            Req::AtLeast(i) => a.values[i as usize].clone(),
+            Req::AnyOf(mask) => {
+                let names: Vec<&str> = a
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                format!("[{}]", names.join(", "))
+            }
+        }
+    }
+
     pub fn describe(&self, r: &Restriction) -> String {
         if r.is_empty() {
             return "everyone".into();

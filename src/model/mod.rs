@@ -937,39 +937,52 @@ fn products_within_categories(
         // The axis the product widens, and whether the category's value is an axis default.
         let widened = data.restrictions.iter().find_map(|&(axis, req, pos)| {
             let outer = category.restriction.get(axis)?;
-            req.is_wider_than(outer).then_some((axis, outer, pos))
+            req.is_wider_than(outer).then_some((axis, req, outer, pos))
         });
-        let (at, why) = match widened {
-            Some((axis, outer, pos)) => {
+        let category_id = &catalog.categories[data.category].id;
+        let (at, len, why, help) = match widened {
+            Some((axis, req, outer, pos)) => {
                 let default = category
                     .origins
                     .iter()
                     .any(|&(a, origin)| a == axis && origin.is_none());
+                let name = &audiences.axes[axis].name;
+                let value = audiences.yaml_value(axis, req);
                 (
                     pos,
+                    name.chars().count(),
                     format!(
-                        ", which allows only {}{}",
+                        ": it allows only {}{}",
                         audiences.describe_req(axis, outer),
                         if default { " (the axis default)" } else { "" }
                     ),
+                    format!(
+                        "a product is shown only inside its category: give the category `{name}: {value}` too (`catalog.categories.{category_id}` in {CONFIG_FILE}), or remove `{name}` from the product"
+                    ),
                 )
             }
-            None => (data.pos, String::new()),
+            None => (
+                data.pos,
+                1,
+                String::new(),
+                format!(
+                    "a product is shown only inside its category: let category `{category_id}` ({CONFIG_FILE}) admit the same audiences, or narrow the product"
+                ),
+            ),
         };
         diags.push(
             Diagnostic::error(
                 "product-outside-category",
                 format!(
-                    "product `{}` would be shown to {} but not {}{why}",
+                    "product `{}` admits {} but {} does not{why}",
                     data.sku,
                     excluded.join(", "),
                     category.label()
                 ),
             )
             .at(data.file.clone(), at)
-            .help(format!(
-                "a product is shown only inside its category: give the category the same restriction under `catalog.categories` in {CONFIG_FILE}, or remove the product's"
-            )),
+            .len(len)
+            .help(help),
         );
         let narrowed = product.restriction.and(&category.restriction);
         pages[id].restriction = narrowed;
