@@ -200,6 +200,27 @@ fn read_config(
         }
     }
     match read_price_axis(node, price_axis, audiences, diags) {
+        // `list` is read as the list price before tier names, so a tier named `list` could
+        // never have a price of its own (issue #12: no key may shadow an audience name).
+        Ok(Some(axis)) if audiences.axes[axis].values.iter().any(|v| v == LIST_PRICE) => {
+            let name = &audiences.axes[axis].name;
+            diags.push(
+                Diagnostic::error(
+                    "reserved-tier-name",
+                    format!(
+                        "`{LIST_PRICE}` cannot be a value of `{name}`, the axis of tier prices"
+                    ),
+                )
+                .at(
+                    CONFIG_FILE,
+                    price_axis.map_or(pos(node, 0), |(_, v)| pos(v, 0)),
+                )
+                .help(format!(
+                    "`prices: {{ {LIST_PRICE}: … }}` is the list price; rename the value"
+                )),
+            );
+            catalog.price_axis_failed = true;
+        }
         Ok(axis) => catalog.price_axis = axis,
         Err(()) => catalog.price_axis_failed = true,
     }
@@ -341,6 +362,9 @@ fn read_category(
     Some(category)
 }
 
+/// The price key of the list price, beside the values of the price axis.
+pub const LIST_PRICE: &str = "list";
+
 /// The keys of a category besides audience axes; no axis may take one of these names
 /// (issue #12, `audience::reserved_names`).
 pub const CATEGORY_KEYS: &[&str] = &["title", "description"];
@@ -423,7 +447,7 @@ impl FieldSink<'_> {
     }
 
     fn price(&mut self, key: &str, raw: &str, at: Pos) {
-        let price_key = if key == "list" {
+        let price_key = if key == LIST_PRICE {
             Some(PriceKey::List)
         } else if self.catalog.price_axis_failed {
             None
@@ -714,7 +738,7 @@ fn read_csv(
             continue;
         }
         if let Some(tier) = h.strip_prefix("prices.")
-            && tier != "list"
+            && tier != LIST_PRICE
         {
             let at = Pos::new(1, header_col(i));
             let bad = match catalog.price_axis {

@@ -291,6 +291,19 @@ fn price_axis_must_be_an_ordered_axis() {
     }
 }
 
+/// `list` is the list price's key, so no tier may be called that.
+#[test]
+fn no_tier_is_called_list() {
+    let site = priced_site(
+        &TWO_ORDERED_AXES
+            .replace("[public, silver, gold]", "[public, list, gold]")
+            .replace("  currency: EUR\n", "  currency: EUR\n  price_axis: tier\n"),
+    );
+    let run = site.check();
+    run.expect_error("reserved-tier-name", "kanava.yaml", 14);
+    assert_eq!(run.codes(), ["reserved-tier-name"], "{}", run.short());
+}
+
 // ---- no clock in production output -------------------------------------------------------
 
 /// The price list printed the build clock ("As of …") in production, so two builds of the
