@@ -310,6 +310,18 @@ impl AudienceModel {
         }
     }
 
+    /// The names of the audiences that `wide` admits and `narrow` does not. For the model's
+    /// checks of restrictions against each other (issue #12: the home page must admit every
+    /// audience, a product no more than its category); who sees what in a view is decided
+    /// only in `plan`.
+    pub fn admitted_beyond(&self, wide: &Restriction, narrow: &Restriction) -> Vec<&str> {
+        self.audiences
+            .iter()
+            .filter(|a| a.admits(wide) && !a.admits(narrow))
+            .map(|a| a.name.as_str())
+            .collect()
+    }
+
     /// A requirement as it is written in YAML: `silver`, `[sales, technical]`.
     pub fn yaml_value(&self, axis: AxisId, req: Req) -> String {
         let a = &self.axes[axis];

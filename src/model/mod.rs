@@ -822,10 +822,9 @@ fn cascade<'f>(
                 let mut r = Restriction::default();
                 r.require(axis, req);
                 let excluded: Vec<String> = audiences
-                    .audiences
+                    .admitted_beyond(&Restriction::default(), &r)
                     .iter()
-                    .filter(|a| !a.admits(&r))
-                    .map(|a| format!("`{}`", a.name))
+                    .map(|name| format!("`{name}`"))
                     .collect();
                 // Accepted, it changes nothing: `plan` shows the home page to everyone, and
                 // it never cascades (it would replace the axis defaults of the pages below).
@@ -925,10 +924,9 @@ fn products_within_categories(
         };
         let (product, category) = (&pages[id], &pages[category]);
         let excluded: Vec<String> = audiences
-            .audiences
+            .admitted_beyond(&product.restriction, &category.restriction)
             .iter()
-            .filter(|a| a.admits(&product.restriction) && !a.admits(&category.restriction))
-            .map(|a| format!("`{}`", a.name))
+            .map(|name| format!("`{name}`"))
             .collect();
         if excluded.is_empty() {
             continue;
