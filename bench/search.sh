@@ -26,8 +26,6 @@ corpus() { # corpus N → prints the corpus folder, generating it if needed
       python3 bench/gen_corpus.py --format kanava --pages "$n" --out "$dir" >&2
     else
       python3 /work/shared/bench/gen_corpus.py --format kanava --pages "$n" --out "$dir" >&2
-      # kanava refuses audience keys on the home page (it is in every audience's site).
-      sed -i '/^tier: public$/d' "$dir/content/_index.md"
     fi
   fi
   echo "$dir"

@@ -250,8 +250,9 @@ pub struct PlanPage<'s> {
     pub product: Option<PlanProduct<'s>>,
 }
 
-/// A product as a view sees it: no prices but the list price and the view's own tier's.
-/// (The site's `Product` holds every tier's price; it never reaches `render`.)
+/// A product as a view sees it: no prices but the list price and the view's own tier's —
+/// or, for an `all: true` audience (staff review), every tier's. (The site's `Product`
+/// holds every tier's price; it never reaches `render`.)
 pub struct PlanProduct<'s> {
     pub sku: &'s str,
     pub status: ProductStatus,
@@ -263,6 +264,9 @@ pub struct PlanProduct<'s> {
     pub replaces: Vec<usize>,
     pub list_price: Option<Money>,
     pub own_price: Option<Money>,
+    /// `all: true` audiences only: the price of each tier in [`PlanCatalog::tier_columns`],
+    /// in that order (none where the product has no such price). Empty for every other view.
+    pub tier_prices: Vec<Option<Money>>,
 }
 
 /// What a view knows of the catalog as a whole.
@@ -274,6 +278,9 @@ pub struct PlanCatalog<'s> {
     pub price_label: Option<String>,
     /// Whether the view sees any price at all (it gets a price list then).
     pub has_prices: bool,
+    /// `all: true` audiences only: the tiers (values of the price axis) whose prices the
+    /// view shows in columns of their own, those some visible product has, in axis order.
+    pub tier_columns: Vec<&'s str>,
     /// `catalog/price-list/`, when `has_prices`.
     pub price_list_url: Option<String>,
 }
@@ -546,6 +553,26 @@ fn plan_catalog<'s>(
         .and_then(|id| slot[id])?;
     let audience = vis.audience;
     let own_tier = own_tier(catalog, audience);
+    // Issue #12: staff review every tier's price (docs/catalog-format.md). The columns are
+    // the tiers some product the view sees has a price for.
+    let price_axis = catalog.price_axis.map(|a| &site.audiences.axes[a]);
+    let mut priced = vec![false; price_axis.map_or(0, |a| a.values.len())];
+    if audience.all {
+        for (id, page) in site.pages.iter().enumerate() {
+            if let (PageData::Product(p), Some(_)) = (page.data, slot[id]) {
+                for (key, _) in &catalog.products[p].prices {
+                    if let PriceKey::Tier(t) = *key
+                        && let Some(seen) = priced.get_mut(t as usize)
+                    {
+                        *seen = true;
+                    }
+                }
+            }
+        }
+    }
+    let tier_columns: Vec<u8> = (0..priced.len() as u8)
+        .filter(|&t| priced[t as usize])
+        .collect();
     // Product id → plan index, for replacements.
     let mut product_slot = vec![None; catalog.products.len()];
     for (id, page) in site.pages.iter().enumerate() {
@@ -571,7 +598,12 @@ fn plan_catalog<'s>(
             .then(|| price(PriceKey::List))
             .flatten();
         let own_price = own_tier.and_then(|t| price(PriceKey::Tier(t)));
+        let tier_prices: Vec<Option<Money>> = tier_columns
+            .iter()
+            .map(|&t| price(PriceKey::Tier(t)))
+            .collect();
         has_prices |= list_price.is_some() || own_price.is_some();
+        has_prices |= tier_prices.iter().any(Option::is_some);
         has_own |= own_price.is_some();
         // The product's own datasheet and image, never a file its description links:
         // those may be in blocks the view does not show (issue #12).
@@ -597,6 +629,7 @@ fn plan_catalog<'s>(
                 .collect(),
             list_price,
             own_price,
+            tier_prices,
         });
     }
     let price_label = own_tier
@@ -621,11 +654,19 @@ fn plan_catalog<'s>(
         currency: &catalog.currency,
         price_label,
         has_prices,
+        tier_columns: match price_axis {
+            Some(axis) => tier_columns
+                .iter()
+                .map(|&t| axis.values[t as usize].as_str())
+                .collect(),
+            None => Vec::new(),
+        },
     })
 }
 
-/// The tier whose prices a view sees: its value on the price axis, unless that is the
-/// lowest (public) one. `all: true` audiences see list prices only.
+/// The tier whose price a view sees as its own: its value on the price axis, unless that
+/// is the lowest (public) one. `all: true` audiences have no own tier; they see every
+/// tier's price (`tier_prices`).
 fn own_tier(catalog: &Catalog, audience: &Audience) -> Option<u8> {
     match audience.has.get(catalog.price_axis?).copied().flatten() {
         Some(Has::Level(level)) if level > 0 && !audience.all => Some(level),

@@ -42,11 +42,32 @@ pub enum Value {
 }
 
 /// A value and where it starts in the YAML text (1-based, YAML-relative).
+///
+/// Aliases (`*name`) are resolved by the parser: an alias node holds the anchored value.
+/// Its `line`/`column` are where it is *used* (the alias, for messages about this use), and
+/// [`Node::written`] gives the scalar's text where it is *written* (at the anchor). Issue
+/// #12: numbers are read as written (prices never go through a float), and reading them at
+/// the alias's position gave the text `*s` as the value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub value: Value,
     pub line: u32,
     pub column: u32,
+    /// Where the value is written, 1-based, YAML-relative: for an alias, at its anchor;
+    /// otherwise `(line, column)`.
+    pub defined: (u32, u32),
+    /// Byte range of the scalar where it is written, in the text given to [`parse`]; none
+    /// for lists and maps.
+    span: Option<(usize, usize)>,
+}
+
+impl Node {
+    /// The scalar exactly as written in `text` (the YAML given to [`parse`]), wherever an
+    /// alias uses it: `4.80` for `SCOP: *s` after `&s 4.80`. None for lists and maps.
+    pub fn written<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let (start, len) = self.span?;
+        text.get(start..start.checked_add(len)?)
+    }
 }
 
 impl Value {
@@ -67,10 +88,24 @@ impl Value {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Value>::deserialize(d)?;
+        let n = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+        let def = &spanned.defined;
+        let span = match &spanned.value {
+            Value::Seq(_) | Value::Map(_) => None,
+            _ => def
+                .span()
+                .byte_offset()
+                .zip(def.span().byte_len())
+                .and_then(|(start, len)| {
+                    Some((usize::try_from(start).ok()?, usize::try_from(len).ok()?))
+                }),
+        };
         Ok(Node {
             value: spanned.value,
-            line: u32::try_from(spanned.referenced.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(spanned.referenced.column()).unwrap_or(u32::MAX),
+            line: n(spanned.referenced.line()),
+            column: n(spanned.referenced.column()),
+            defined: (n(def.line()), n(def.column())),
+            span,
         })
     }
 }
@@ -225,6 +260,26 @@ mod tests {
         let d = parse_value("title: a\ntags: [a, b\n").unwrap_err();
         assert!(d.pos.is_some(), "{d:?}");
         assert!(d.pos.unwrap().line >= 3, "{d:?}");
+    }
+
+    /// Aliases give the anchored value, and its text as written (issue #12).
+    #[test]
+    fn aliases_are_resolved() {
+        let text = "a: &s 4.80\nb: *s\nc: &m { x: 12, y: text }\nd: *m\n";
+        let node = parse_value(text).unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
+        let b = &entries[1].1;
+        assert_eq!(b.value, Value::Float(4.8));
+        assert_eq!(b.written(text), Some("4.80"));
+        assert_eq!((b.line, b.column), (2, 4));
+        assert_eq!(b.defined, (1, 7));
+        let Value::Map(d) = &entries[3].1.value else {
+            panic!("not a map")
+        };
+        assert_eq!(d[0].1.written(text), Some("12"));
+        assert_eq!(d[1].1.value, Value::Str("text".into()));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 use super::{BlockId, OnlyBlock, options};
 use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::model::audience::{AudienceModel, Restriction};
-use crate::model::lifecycle::{Calendar, Window};
+use crate::model::lifecycle::{CONDITION_KEYS, Calendar, Window};
 
 /// A piece of the body between fences.
 pub(super) struct Segment {
@@ -310,7 +310,7 @@ fn parse_only(
             ok = false;
             continue;
         };
-        if axis_name == "from" || axis_name == "until" {
+        if CONDITION_KEYS.contains(&axis_name) {
             let parsed = if axis_name == "from" {
                 calendar.parse(values)
             } else {
@@ -333,8 +333,8 @@ fn parse_only(
         }
         let Some(axis) = audiences.axis_id(axis_name) else {
             let mut known = audiences.axis_names();
-            known.extend(["from", "until"]);
-            let help = if known.len() == 2 {
+            known.extend(CONDITION_KEYS);
+            let help = if known.len() == CONDITION_KEYS.len() {
                 "this site defines no audience axes (add an `audience:` block to kanava.yaml); dates work: `from=2026-12-01`, `until=2026-12-31`"
                     .to_owned()
             } else {

@@ -13,6 +13,33 @@ use crate::yaml::{Node, Value};
 pub type AxisId = usize;
 pub type AudienceId = usize;
 
+/// The keys of an audience besides axes (`staff: { all: true }`).
+pub const AUDIENCE_KEYS: &[&str] = &["all"];
+
+/// Names no axis may take, with what each already names (issue #12): every key that a
+/// reader matches *before* axis names — front matter, `::: only` dates, product fields,
+/// category and audience keys. An axis named `tags` was accepted, and a page's
+/// `tags: [internal]` was read as its tags, never as a restriction: published to everyone.
+/// Built from the readers' own lists, so a key added to one is reserved at once.
+pub fn reserved_names() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let lists: [(&'static [&'static str], &'static str); 5] = [
+        (crate::model::frontmatter::KEYS, "a front-matter key"),
+        (
+            crate::model::lifecycle::CONDITION_KEYS,
+            "a date condition of `::: only` blocks",
+        ),
+        (crate::model::catalog::PRODUCT_KEYS, "a product field"),
+        (
+            crate::model::catalog::CATEGORY_KEYS,
+            "a catalog category key",
+        ),
+        (AUDIENCE_KEYS, "an audience key"),
+    ];
+    lists
+        .into_iter()
+        .flat_map(|(keys, what)| keys.iter().map(move |&k| (k, what)))
+}
+
 #[derive(Debug, Clone)]
 pub struct Axis {
     pub name: String,
@@ -284,6 +311,36 @@ impl AudienceModel {
         }
     }
 
+    /// The names of the audiences that `wide` admits and `narrow` does not. For the model's
+    /// checks of restrictions against each other (issue #12: the home page must admit every
+    /// audience, a product no more than its category); who sees what in a view is decided
+    /// only in `plan`.
+    pub fn admitted_beyond(&self, wide: &Restriction, narrow: &Restriction) -> Vec<&str> {
+        self.audiences
+            .iter()
+            .filter(|a| a.admits(wide) && !a.admits(narrow))
+            .map(|a| a.name.as_str())
+            .collect()
+    }
+
+    /// A requirement as it is written in YAML: `silver`, `[sales, technical]`.
+    pub fn yaml_value(&self, axis: AxisId, req: Req) -> String {
+        let a = &self.axes[axis];
+        match req {
+            Req::AtLeast(i) => a.values[i as usize].clone(),
+            Req::AnyOf(mask) => {
+                let names: Vec<&str> = a
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                format!("[{}]", names.join(", "))
+            }
+        }
+    }
+
     pub fn describe(&self, r: &Restriction) -> String {
         if r.is_empty() {
             return "everyone".into();
@@ -331,8 +388,17 @@ pub fn from_config(node: Option<&Node>, diags: &mut Vec<Diagnostic>) -> Audience
             None => {}
         }
     }
+    // Axes refused for their name: audiences naming them get no second error.
+    let mut refused: Vec<&str> = Vec::new();
     if let Some(axes) = axes_node.and_then(|n| map_entries(n, "axes", diags)) {
         for (key, value) in axes {
+            if let Some(name) = key_str(key)
+                && let Some(d) = reserved_axis_name(name, key)
+            {
+                diags.push(d);
+                refused.push(name);
+                continue;
+            }
             if let Some(axis) = read_axis(key, value, diags) {
                 model.axes.push(axis);
             }
@@ -350,11 +416,39 @@ pub fn from_config(node: Option<&Node>, diags: &mut Vec<Diagnostic>) -> Audience
         return model;
     };
     for (key, value) in audiences {
-        if let Some(audience) = read_audience(&model, key, value, diags) {
+        if let Some(audience) = read_audience(&model, key, value, &refused, diags) {
             model.audiences.push(audience);
         }
     }
     model
+}
+
+/// The refusal of an axis named like a key that readers match first (see [`reserved_names`]).
+fn reserved_axis_name(name: &str, key: &Node) -> Option<Diagnostic> {
+    let mut uses: Vec<&str> = Vec::new();
+    for (_, what) in reserved_names().filter(|(n, _)| *n == name) {
+        if !uses.contains(&what) {
+            uses.push(what);
+        }
+    }
+    let uses = match uses.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Some(
+        Diagnostic::error(
+            "reserved-axis-name",
+            format!("`{name}` cannot name an axis: it is {uses}"),
+        )
+        .at(CONFIG_FILE, pos(key))
+        .len(name.chars().count())
+        .help(format!(
+            "`{name}:` on a page or product would be read as that key, never as this axis, so \
+             the restriction would be lost; rename the axis (e.g. `{name}-group`) here, in \
+             `audiences:` and wherever pages use it"
+        )),
+    )
 }
 
 fn read_axis(key: &Node, value: &Node, diags: &mut Vec<Diagnostic>) -> Option<Axis> {
@@ -449,6 +543,7 @@ fn read_audience(
     model: &AudienceModel,
     key: &Node,
     value: &Node,
+    refused: &[&str],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Audience> {
     let name = key_str(key)?.to_owned();
@@ -469,16 +564,20 @@ fn read_audience(
         has: vec![None; model.axes.len()],
     };
     let mut known: Vec<&str> = model.axis_names();
-    known.push("all");
+    known.extend(AUDIENCE_KEYS);
     for (k, v) in entries {
         let Some(axis_name) = key_str(k) else {
             continue;
         };
-        if axis_name == "all" {
+        if AUDIENCE_KEYS.contains(&axis_name) {
             match v.value {
                 Value::Bool(b) => audience.all = b,
                 ref other => diags.push(expected("`true`", other, v)),
             }
+            continue;
+        }
+        if refused.contains(&axis_name) {
+            // Reported at the axis; the audience cannot see what it would have allowed.
             continue;
         }
         let Some(axis) = model.axis_id(axis_name) else {
@@ -633,6 +732,48 @@ audiences:
                 .as_deref()
                 .unwrap()
                 .contains("did you mean `tier`")
+        );
+    }
+
+    /// Every reserved name is refused as an axis, at the axis name (issue #12).
+    #[test]
+    fn reserved_names_cannot_name_axes() {
+        let mut yaml = String::from("axes:\n");
+        let mut names: Vec<&str> = Vec::new();
+        for (name, _) in reserved_names() {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        for name in &names {
+            yaml.push_str(&format!("  {name}: {{ values: [a, b] }}\n"));
+        }
+        yaml.push_str("audiences:\n  x: { tags: [a], all: false }\n");
+        let (m, diags) = model(&yaml);
+        assert!(m.axes.is_empty(), "{:?}", m.axis_names());
+        for (i, name) in names.iter().enumerate() {
+            let line = 2 + i as u32;
+            let d = diags
+                .iter()
+                .find(|d| d.code == "reserved-axis-name" && d.pos == Some(Pos::new(line, 3)))
+                .unwrap_or_else(|| panic!("`{name}` not refused at line {line}: {diags:?}"));
+            assert!(d.message.contains(&format!("`{name}`")), "{}", d.message);
+        }
+        // `tags` on the audience is not reported again.
+        assert!(
+            diags.iter().all(|d| d.code == "reserved-axis-name"),
+            "{diags:?}"
+        );
+        let status = diags
+            .iter()
+            .find(|d| d.message.contains("`status`"))
+            .unwrap();
+        assert!(
+            status
+                .message
+                .contains("a front-matter key and a product field"),
+            "{}",
+            status.message
         );
     }
 

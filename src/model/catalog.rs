@@ -32,8 +32,11 @@ pub struct Catalog {
     pub currency: String,
     /// Audiences at the lowest tier see list prices (`public_prices: list`).
     pub public_prices: bool,
-    /// The ordered axis whose values name tier prices (the first ordered axis).
+    /// The ordered axis whose values name tier prices (`price_axis:`, or the only ordered
+    /// axis; see `read_price_axis`).
     pub price_axis: Option<AxisId>,
+    /// `price_axis` could not be decided (reported once): tier prices are skipped quietly.
+    price_axis_failed: bool,
     pub categories: Vec<Category>,
     pub products: Vec<Product>,
 }
@@ -120,7 +123,8 @@ pub fn build(
         weight: 0,
         currency: "EUR".into(),
         public_prices: false,
-        price_axis: audiences.axes.iter().position(|a| a.ordered),
+        price_axis: None,
+        price_axis_failed: false,
         categories: Vec::new(),
         products: Vec::new(),
     };
@@ -145,12 +149,15 @@ fn read_config(
 ) {
     const KEYS: &[&str] = &[
         "title",
+        "description",
         "weight",
         "files",
         "currency",
         "public_prices",
+        "price_axis",
         "categories",
     ];
+    let mut price_axis = None;
     let Value::Map(entries) = &node.value else {
         diags.push(wrong_type(
             CONFIG_FILE,
@@ -187,9 +194,35 @@ fn read_config(
                     }
                 }
             }
-            ("title", _) | ("weight", _) | ("categories", _) => diags.push(wrong_type(CONFIG_FILE, 0, v, &format!("a proper value for `{key}`"))),
+            ("price_axis", Value::Str(name)) => price_axis = Some((name.as_str(), v)),
+            ("title" | "description" | "weight" | "categories" | "price_axis", _) => diags.push(wrong_type(CONFIG_FILE, 0, v, &format!("a proper value for `{key}`"))),
             (other, _) => diags.push(unknown_key(CONFIG_FILE, 0, k, other, KEYS, "catalog")),
         }
+    }
+    match read_price_axis(node, price_axis, audiences, diags) {
+        // `list` is read as the list price before tier names, so a tier named `list` could
+        // never have a price of its own (issue #12: no key may shadow an audience name).
+        Ok(Some(axis)) if audiences.axes[axis].values.iter().any(|v| v == LIST_PRICE) => {
+            let name = &audiences.axes[axis].name;
+            diags.push(
+                Diagnostic::error(
+                    "reserved-tier-name",
+                    format!(
+                        "`{LIST_PRICE}` cannot be a value of `{name}`, the axis of tier prices"
+                    ),
+                )
+                .at(
+                    CONFIG_FILE,
+                    price_axis.map_or(pos(node, 0), |(_, v)| pos(v, 0)),
+                )
+                .help(format!(
+                    "`prices: {{ {LIST_PRICE}: … }}` is the list price; rename the value"
+                )),
+            );
+            catalog.price_axis_failed = true;
+        }
+        Ok(axis) => catalog.price_axis = axis,
+        Err(()) => catalog.price_axis_failed = true,
     }
     if catalog.categories.is_empty() {
         diags.push(
@@ -197,6 +230,75 @@ fn read_config(
                 .at(CONFIG_FILE, pos(node, 0))
                 .help("add e.g. `categories: { heat-pumps: { title: Heat pumps } }`"),
         );
+    }
+}
+
+/// The ordered axis whose values name tier prices (issue #12: it was whichever ordered axis
+/// came first). `price_axis:` names it; without it, a site with one ordered axis uses that
+/// one, and a site with two or more must say which. `Err` when it cannot be decided
+/// (reported here; tier prices are then not read, and not reported one by one).
+fn read_price_axis(
+    catalog_node: &Node,
+    named: Option<(&str, &Node)>,
+    audiences: &AudienceModel,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<AxisId>, ()> {
+    let ordered: Vec<&str> = audiences
+        .axes
+        .iter()
+        .filter(|a| a.ordered)
+        .map(|a| a.name.as_str())
+        .collect();
+    let Some((name, node)) = named else {
+        return match ordered.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(audiences.axis_id(one)),
+            many => {
+                diags.push(
+                    Diagnostic::error(
+                        "price-axis-required",
+                        format!(
+                            "the site has {} ordered axes ({}): say which one names tier prices",
+                            many.len(),
+                            many.iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .at(CONFIG_FILE, pos(catalog_node, 0))
+                    .help(format!("add `price_axis: {}` under `catalog:`", many[0])),
+                );
+                Err(())
+            }
+        };
+    };
+    match audiences.axis_id(name) {
+        Some(axis) if audiences.axes[axis].ordered => Ok(Some(axis)),
+        Some(_) => {
+            diags.push(
+                Diagnostic::error(
+                    "price-axis-unordered",
+                    format!("`{name}` is not an ordered axis, so it cannot name tier prices"),
+                )
+                .at(CONFIG_FILE, pos(node, 0))
+                .len(name.chars().count())
+                .help(suggest_help(name, &ordered, "ordered axes")),
+            );
+            Err(())
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "unknown-axis",
+                    format!("`price_axis: {name}` names no axis"),
+                )
+                .at(CONFIG_FILE, pos(node, 0))
+                .len(name.chars().count())
+                .help(suggest_help(name, &ordered, "ordered axes")),
+            );
+            Err(())
+        }
     }
 }
 
@@ -230,34 +332,47 @@ fn read_category(
     };
     for (k, v) in entries {
         let Value::Str(name) = &k.value else { continue };
-        match (name.as_str(), &v.value) {
-            ("title", Value::Str(s)) => category.title = s.clone(),
-            ("description", Value::Str(s)) => category.description = Some(s.clone()),
-            (axis_name, _) => match audiences.axis_id(axis_name) {
+        if !CATEGORY_KEYS.contains(&name.as_str()) {
+            match audiences.axis_id(name) {
                 Some(axis) => match audiences.req_from_node(axis, v, CONFIG_FILE, 0) {
                     Ok(req) => category.restrictions.push((axis, req, pos(k, 0))),
                     Err(d) => diags.push(d),
                 },
                 None => {
-                    let mut known = vec!["title", "description"];
+                    let mut known = CATEGORY_KEYS.to_vec();
                     known.extend(audiences.axis_names());
                     diags.push(unknown_key(
                         CONFIG_FILE,
                         0,
                         k,
-                        axis_name,
+                        name,
                         &known,
                         &format!("category `{id}`"),
                     ));
                 }
-            },
+            }
+            continue;
+        }
+        match (name.as_str(), &v.value) {
+            ("title", Value::Str(s)) => category.title = s.clone(),
+            ("description", Value::Str(s)) => category.description = Some(s.clone()),
+            _ => diags.push(wrong_type(CONFIG_FILE, 0, v, &format!("text for `{name}`"))),
         }
     }
     Some(category)
 }
 
-/// The fields of a product, wherever it was read from.
-const PRODUCT_KEYS: &[&str] = &[
+/// The price key of the list price, beside the values of the price axis.
+pub const LIST_PRICE: &str = "list";
+
+/// The keys of a category besides audience axes; no axis may take one of these names
+/// (issue #12, `audience::reserved_names`).
+pub const CATEGORY_KEYS: &[&str] = &["title", "description"];
+
+/// The fields of a product, wherever it was read from. The one list of them (issue #12):
+/// the readers take a key as a field only when it is listed here, and no axis may take one
+/// of these names (`audience::reserved_names`), so a field can never shadow an axis.
+pub const PRODUCT_KEYS: &[&str] = &[
     "sku",
     "name",
     "category",
@@ -320,13 +435,22 @@ impl FieldSink<'_> {
                     pos: at,
                 })
             }
-            _ => {}
+            // `description`, `specs` and `prices` are read by each reader itself; what
+            // reaches here is not one of them (a CSV column `prices` without `.list`, a
+            // number as a YAML description), never silently dropped.
+            other => self.diags.push(
+                Diagnostic::error("wrong-type", format!("`{other}` cannot be one plain value"))
+                    .at(self.file, at)
+                    .help("a description is text; in CSV, prices and specs are columns like `prices.list` and `specs.Output`"),
+            ),
         }
     }
 
     fn price(&mut self, key: &str, raw: &str, at: Pos) {
-        let price_key = if key == "list" {
+        let price_key = if key == LIST_PRICE {
             Some(PriceKey::List)
+        } else if self.catalog.price_axis_failed {
+            None
         } else {
             match self.catalog.price_axis {
                 Some(axis) => match self.audiences.value_index(axis, key, self.file, at) {
@@ -418,6 +542,10 @@ fn read_yaml(
     drafts: &mut Vec<Draft>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    if file.text.trim().is_empty() {
+        diags.push(no_products(&file.path, None, "is empty"));
+        return;
+    }
     let root: Node = match crate::yaml::parse(&file.text, &file.path, 0) {
         Ok(node) => node,
         Err(d) => {
@@ -425,6 +553,21 @@ fn read_yaml(
             return;
         }
     };
+    match &root.value {
+        Value::Null => {
+            diags.push(no_products(&file.path, None, "holds no YAML value"));
+            return;
+        }
+        Value::Seq(items) if items.is_empty() => {
+            diags.push(no_products(
+                &file.path,
+                Some(pos(&root, 0)),
+                "is an empty list",
+            ));
+            return;
+        }
+        _ => {}
+    }
     let Value::Seq(items) = &root.value else {
         diags.push(wrong_type(
             &file.path,
@@ -454,15 +597,28 @@ fn read_yaml(
         for (k, v) in entries {
             let Value::Str(key) = &k.value else { continue };
             let at = pos(v, 0);
+            if !PRODUCT_KEYS.contains(&key.as_str()) {
+                match audiences.axis_id(key) {
+                    Some(axis) => match audiences.req_from_node(axis, v, &file.path, 0) {
+                        Ok(req) => sink.draft.product.restrictions.push((axis, req, pos(k, 0))),
+                        Err(d) => sink.diags.push(d),
+                    },
+                    None => sink.unknown(key, pos(k, 0)),
+                }
+                continue;
+            }
             match (key.as_str(), &v.value) {
                 ("description", Value::Str(s)) => {
-                    // A block scalar (`|`) starts on the next line.
-                    let (first_line, indent) = if raw_at(&file.text, v).starts_with(['|', '>']) {
-                        let next = file.text.lines().nth(v.line as usize).unwrap_or("");
-                        (v.line, (next.len() - next.trim_start().len()) as u32)
-                    } else {
-                        (v.line - 1, v.column - 1)
-                    };
+                    // A block scalar (`|`) starts on the next line. Positions are where the
+                    // text is written (for an alias, at its anchor).
+                    let (line, column) = v.defined;
+                    let (first_line, indent) =
+                        if raw_at(&file.text, line, column).starts_with(['|', '>']) {
+                            let next = file.text.lines().nth(line as usize).unwrap_or("");
+                            (line, (next.len() - next.trim_start().len()) as u32)
+                        } else {
+                            (line.saturating_sub(1), column.saturating_sub(1))
+                        };
                     sink.draft.product.description = Some((s.clone(), first_line, indent));
                 }
                 ("specs", Value::Map(specs)) => {
@@ -488,7 +644,9 @@ fn read_yaml(
                         // The exact text as written: never through a float.
                         let raw = match &pv.value {
                             Value::Str(s) => s.clone(),
-                            Value::Int(_) | Value::Float(_) => raw_at(&file.text, pv).to_owned(),
+                            Value::Int(_) | Value::Float(_) => {
+                                number_text(&file.text, pv).unwrap_or_default()
+                            }
                             _ => String::new(),
                         };
                         sink.price(tier, &raw, pos(pv, 0));
@@ -500,19 +658,12 @@ fn read_yaml(
                     v,
                     &format!("a mapping under `{key}`"),
                 )),
-                (name, _) if PRODUCT_KEYS.contains(&name) => match scalar_text(&file.text, v) {
+                (name, _) => match scalar_text(&file.text, v) {
                     Some(text) => sink.text(name, &text, at),
                     None => {
                         sink.diags
                             .push(wrong_type(&file.path, 0, v, &format!("text for `{name}`")))
                     }
-                },
-                (name, _) => match audiences.axis_id(name) {
-                    Some(axis) => match audiences.req_from_node(axis, v, &file.path, 0) {
-                        Ok(req) => sink.draft.product.restrictions.push((axis, req, pos(k, 0))),
-                        Err(d) => sink.diags.push(d),
-                    },
-                    None => sink.unknown(name, pos(k, 0)),
                 },
             }
         }
@@ -527,6 +678,10 @@ fn read_csv(
     drafts: &mut Vec<Draft>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    if file.text.trim().is_empty() {
+        diags.push(no_products(&file.path, None, "is empty"));
+        return;
+    }
     let header_line = file.text.lines().next().unwrap_or("");
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
         b';'
@@ -561,11 +716,33 @@ fn read_csv(
     // Columns with a problem are reported once, here, and skipped in every row.
     let mut skip = vec![false; headers.len()];
     for (i, h) in headers.iter().enumerate() {
+        // Issue #12: a column given twice (an ERP mapping adding `tier` again) let the last
+        // cell win, even when it widened the product's audience. Which one is meant cannot
+        // be told, so both are an error.
+        if let Some(first) = headers[..i].iter().position(|other| other == h) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-column",
+                    format!(
+                        "column `{h}` is given twice: here and in column {} (1:{})",
+                        first + 1,
+                        header_col(first)
+                    ),
+                )
+                .at(&file.path, Pos::new(1, header_col(i)))
+                .len(h.chars().count().max(1))
+                .help("remove one of them: kanava cannot tell which value is meant"),
+            );
+            skip[first] = true;
+            skip[i] = true;
+            continue;
+        }
         if let Some(tier) = h.strip_prefix("prices.")
-            && tier != "list"
+            && tier != LIST_PRICE
         {
             let at = Pos::new(1, header_col(i));
             let bad = match catalog.price_axis {
+                _ if catalog.price_axis_failed => None,
                 Some(axis) => audiences.value_index(axis, tier, &file.path, at).err(),
                 None => Some(
                     Diagnostic::error("unknown-price", format!("unknown price `{tier}`"))
@@ -596,7 +773,9 @@ fn read_csv(
             skip[i] = true;
         }
     }
+    let mut rows = 0;
     for record in reader.records() {
+        rows += 1;
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -650,6 +829,8 @@ fn read_csv(
                     .push((spec.to_owned(), cell.to_owned()));
             } else if header == "description" {
                 sink.draft.product.description = Some((cell.to_owned(), line - 1, 0));
+            } else if PRODUCT_KEYS.contains(&header.as_str()) {
+                sink.text(header, cell, at);
             } else if let Some(axis) = audiences.axis_id(header) {
                 let values: Vec<(&str, Pos)> = cell
                     .split('|')
@@ -657,12 +838,33 @@ fn read_csv(
                     .filter(|(v, _)| !v.is_empty())
                     .collect();
                 sink.axis(axis, &values, at);
-            } else if PRODUCT_KEYS.contains(&header.as_str()) {
-                sink.text(header, cell, at);
             }
         }
         drafts.push(sink.draft);
     }
+    if rows == 0 {
+        diags.push(no_products(
+            &file.path,
+            Some(Pos::new(1, 1)),
+            "has a header row but no products",
+        ));
+    }
+}
+
+/// A data file without products (issue #12). An error, not a warning: a failed or
+/// truncated ERP export is the usual cause, and publishing would silently remove its
+/// products from every audience's catalog, price list and CSV. A file that is meant to
+/// hold nothing is removed from `catalog.files` (or its folder) instead.
+fn no_products(path: &str, at: Option<Pos>, what: &str) -> Diagnostic {
+    let d = Diagnostic::error(
+        "no-products",
+        format!("data file `{path}` {what}: it holds no products"),
+    );
+    let d = match at {
+        Some(at) => d.at(path, at),
+        None => d.in_file(path),
+    };
+    d.help("an empty export would remove its products from every catalog; re-export it, or remove the file (or its pattern in `catalog.files`) if it is meant to be empty")
 }
 
 /// Cross-references: categories, duplicate SKUs (both places named), replacements (missing
@@ -800,14 +1002,14 @@ fn pos(node: &Node, line_offset: u32) -> Pos {
     Pos::new(node.line + line_offset, node.column)
 }
 
-/// The source text at a node's position, up to the end of a plain scalar.
-fn raw_at<'t>(text: &'t str, node: &Node) -> &'t str {
-    let Some(line) = text.lines().nth(node.line.saturating_sub(1) as usize) else {
+/// The source text at a position, up to the end of a plain scalar.
+fn raw_at(text: &str, line: u32, column: u32) -> &str {
+    let Some(line) = text.lines().nth(line.saturating_sub(1) as usize) else {
         return "";
     };
     let start = line
         .char_indices()
-        .nth(node.column.saturating_sub(1) as usize)
+        .nth(column.saturating_sub(1) as usize)
         .map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
     let end = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
@@ -818,8 +1020,18 @@ fn raw_at<'t>(text: &'t str, node: &Node) -> &'t str {
 fn scalar_text(text: &str, node: &Node) -> Option<String> {
     match &node.value {
         Value::Str(s) => Some(s.clone()),
-        Value::Int(_) | Value::Float(_) => Some(raw_at(text, node).to_owned()),
+        Value::Int(_) | Value::Float(_) => number_text(text, node),
         Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A number exactly as written (never through a float), where it is written: an alias
+/// gives its anchor's text, not `*name` (issue #12).
+fn number_text(text: &str, node: &Node) -> Option<String> {
+    match (node.written(text), &node.value) {
+        (Some(written), _) => Some(written.trim().to_owned()),
+        (None, Value::Int(n)) => Some(n.to_string()),
         _ => None,
     }
 }

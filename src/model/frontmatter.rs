@@ -10,6 +10,11 @@ use crate::yaml::{Node, Value};
 use jiff::Timestamp;
 
 /// Keys every page may use; the site's audience axes (`tier`, `role`…) come on top.
+///
+/// The one list of them (issue #12): `parse` reads a key as one of these only when it is
+/// listed here, and no axis may take one of these names (`audience::reserved_names`), so a
+/// key added here can never shadow an axis, and a key read without being listed here never
+/// works.
 pub const KEYS: &[&str] = &[
     "title",
     "description",
@@ -93,6 +98,28 @@ pub fn parse(
             );
             continue;
         };
+        if !KEYS.contains(&key.as_str()) {
+            match audiences.axis_id(key) {
+                Some(axis) => match audiences.req_from_node(axis, v, file, line_offset) {
+                    Ok(req) => fm.restrictions.push((axis, req, at(k))),
+                    Err(d) => diags.push(d),
+                },
+                None => {
+                    let mut known: Vec<&str> = KEYS.to_vec();
+                    known.extend(audiences.axis_names());
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-key",
+                            format!("unknown front-matter key `{key}`"),
+                        )
+                        .at(file, at(k))
+                        .len(key.chars().count())
+                        .help(suggest_help(key, &known, "known keys")),
+                    );
+                }
+            }
+            continue;
+        }
         match (key.as_str(), &v.value) {
             ("title", Value::Str(s)) => fm.title = Some(s.clone()),
             ("title", _) => diags.push(wrong(key, "text", v).help("quote it: `title: \"2026\"`")),
@@ -158,25 +185,12 @@ pub fn parse(
                 ),
             },
             ("publish" | "expires", _) => diags.push(wrong(key, "a date or date and time", v)),
-            (name, _) => match audiences.axis_id(name) {
-                Some(axis) => match audiences.req_from_node(axis, v, file, line_offset) {
-                    Ok(req) => fm.restrictions.push((axis, req, at(k))),
-                    Err(d) => diags.push(d),
-                },
-                None => {
-                    let mut known: Vec<&str> = KEYS.to_vec();
-                    known.extend(audiences.axis_names());
-                    diags.push(
-                        Diagnostic::error(
-                            "unknown-key",
-                            format!("unknown front-matter key `{name}`"),
-                        )
-                        .at(file, at(k))
-                        .len(name.chars().count())
-                        .help(suggest_help(name, &known, "known keys")),
-                    );
-                }
-            },
+            // A key listed in `KEYS` that no arm above reads: a bug, which the unit test
+            // `every_key_is_read` catches. Never read it as anything else.
+            (name, _) => diags.push(
+                Diagnostic::error("unknown-key", format!("front-matter key `{name}` is not read"))
+                    .at(file, at(k)),
+            ),
         }
     }
     if let (Some((publish, _)), Some((expires, pos))) = (fm.publish, fm.expires)
@@ -226,6 +240,17 @@ mod tests {
         assert_eq!(fm.weight, 3);
         assert_eq!(fm.tags, vec!["x", "y"]);
         assert_eq!(fm.updated.unwrap().to_string(), "2026-11-01");
+    }
+
+    /// Every listed key has an arm of its own: a key of the wrong type gets `wrong-type`,
+    /// never `unknown-key` (issue #12: the list must be the keys `parse` reads).
+    #[test]
+    fn every_key_is_read() {
+        for key in KEYS {
+            let (_, diags) = parse_fm(&format!("{key}: {{x: 1}}\n"));
+            let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["wrong-type"], "`{key}`: {diags:?}");
+        }
     }
 
     #[test]

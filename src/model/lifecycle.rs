@@ -64,6 +64,11 @@ impl Stage {
     }
 }
 
+/// The date conditions of a `::: only` block (`from=2026-12-01 until=2026-12-31`), read
+/// before axis names; no axis may take one of these names (issue #12,
+/// `audience::reserved_names`).
+pub const CONDITION_KEYS: &[&str] = &["from", "until"];
+
 /// `[from, until)`: either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Window {

@@ -332,6 +332,9 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
 
     check_urls(&pages, catalog.is_some(), diags);
     cascade(&mut pages, &audiences, fm_of, diags);
+    if let Some(catalog) = &catalog {
+        products_within_categories(&mut pages, &audiences, catalog, diags);
+    }
     cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
 
     let assets: Vec<Asset> = sources.assets.iter().map(asset).collect();
@@ -805,14 +808,33 @@ fn cascade<'f>(
         for &(axis, req, pos) in &fm.restrictions {
             let file = pages[id].display_path().to_owned();
             if pages[id].kind == PageKind::Home {
-                diags.push(
-                    Diagnostic::error(
-                        "restricted-home",
-                        "the home page is seen by every audience and cannot be restricted",
-                    )
-                    .at(file, pos)
-                    .help("restrict parts of it with `::: only …` blocks instead"),
-                );
+                // The home page is in every audience's site. A restriction that admits every
+                // audience (`tier: public`, which public content must say) is accepted
+                // (issue #12); one that excludes an audience cannot hold.
+                let mut r = Restriction::default();
+                r.require(axis, req);
+                let excluded: Vec<String> = audiences
+                    .admitted_beyond(&Restriction::default(), &r)
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                // Accepted, it changes nothing: `plan` shows the home page to everyone, and
+                // it never cascades (it would replace the axis defaults of the pages below).
+                if !excluded.is_empty() {
+                    diags.push(
+                        Diagnostic::error(
+                            "restricted-home",
+                            format!(
+                                "the home page is in every audience's site, but `{}` excludes {}",
+                                audiences.describe_req(axis, req),
+                                excluded.join(", ")
+                            ),
+                        )
+                        .at(file, pos)
+                        .len(audiences.axes[axis].name.chars().count())
+                        .help("restrict parts of it with `::: only …` blocks instead, or name a value every audience has"),
+                    );
+                }
                 continue;
             }
             if let Some(&(_, parent_req, origin)) = inherited.iter().find(|(a, _, _)| *a == axis)
@@ -835,16 +857,18 @@ fn cascade<'f>(
                 );
                 continue;
             }
-            own.retain(|(a, _, _)| *a != axis);
-            let narrowed = match inherited.iter().find(|(a, _, _)| *a == axis) {
-                Some(&(_, parent_req, _)) => {
+            // Narrowed by what is in force already: the section's, or this page's own
+            // earlier restriction on the axis (two never make the later one win, issue #12).
+            let narrowed = match own.iter().find(|(a, _, _)| *a == axis) {
+                Some(&(_, earlier, _)) => {
                     let mut r = Restriction::default();
-                    r.require(axis, parent_req);
+                    r.require(axis, earlier);
                     r.require(axis, req);
                     r.get(axis).unwrap_or(req)
                 }
                 None => req,
             };
+            own.retain(|(a, _, _)| *a != axis);
             own.push((axis, narrowed, id));
         }
         let mut restriction = Restriction::default();
@@ -870,6 +894,88 @@ fn cascade<'f>(
         pages[id].restriction = restriction;
         pages[id].origins = origins;
         explicit[id] = own;
+    }
+}
+
+/// A product is seen only inside its category, so no audience may see a product whose
+/// category it cannot see (issue #12). `cascade` refuses an explicit widening; this catches
+/// the rest — a category that gets an axis default (`tier: registered`) holding a product
+/// marked `tier: public` — which used to fail inside the built-in product template, with
+/// no word of the data. Reported at the product's data; the product is then narrowed to its
+/// category, so no view holds a product without its category.
+fn products_within_categories(
+    pages: &mut [Page],
+    audiences: &AudienceModel,
+    catalog: &catalog::Catalog,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for id in 0..pages.len() {
+        let (PageData::Product(product_id), Some(category)) = (pages[id].data, pages[id].parent)
+        else {
+            continue;
+        };
+        let (product, category) = (&pages[id], &pages[category]);
+        let excluded: Vec<String> = audiences
+            .admitted_beyond(&product.restriction, &category.restriction)
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect();
+        if excluded.is_empty() {
+            continue;
+        }
+        let data = &catalog.products[product_id];
+        // The axis the product widens, and whether the category's value is an axis default.
+        let widened = data.restrictions.iter().find_map(|&(axis, req, pos)| {
+            let outer = category.restriction.get(axis)?;
+            req.is_wider_than(outer).then_some((axis, req, outer, pos))
+        });
+        let category_id = &catalog.categories[data.category].id;
+        let (at, len, why, help) = match widened {
+            Some((axis, req, outer, pos)) => {
+                let default = category
+                    .origins
+                    .iter()
+                    .any(|&(a, origin)| a == axis && origin.is_none());
+                let name = &audiences.axes[axis].name;
+                let value = audiences.yaml_value(axis, req);
+                (
+                    pos,
+                    name.chars().count(),
+                    format!(
+                        ": it allows only {}{}",
+                        audiences.describe_req(axis, outer),
+                        if default { " (the axis default)" } else { "" }
+                    ),
+                    format!(
+                        "a product is shown only inside its category: give the category `{name}: {value}` too (`catalog.categories.{category_id}` in {CONFIG_FILE}), or remove `{name}` from the product"
+                    ),
+                )
+            }
+            None => (
+                data.pos,
+                1,
+                String::new(),
+                format!(
+                    "a product is shown only inside its category: let category `{category_id}` ({CONFIG_FILE}) admit the same audiences, or narrow the product"
+                ),
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                "product-outside-category",
+                format!(
+                    "product `{}` admits {} but {} does not{why}",
+                    data.sku,
+                    excluded.join(", "),
+                    category.label()
+                ),
+            )
+            .at(data.file.clone(), at)
+            .len(len)
+            .help(help),
+        );
+        let narrowed = product.restriction.and(&category.restriction);
+        pages[id].restriction = narrowed;
     }
 }
 

@@ -48,14 +48,21 @@ pub fn robots(site_url: &Option<String>, production: bool) -> String {
 }
 
 /// `catalog/price-list.csv`: the view's products with the prices it may see (list and its
-/// own tier's), for partners' own systems. Amounts are plain decimals (`1234.50`).
+/// own tier's; every tier's for staff), for partners' own systems. Amounts are plain
+/// decimals (`1234.50`).
 pub fn price_list_csv(plan: &Plan) -> Option<(String, String)> {
     let catalog = plan.catalog.as_ref().filter(|c| c.has_prices)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     // No "your price" column for a view that sees no tier price.
     let own = catalog.price_label.as_deref();
+    let tier_headers: Vec<String> = catalog
+        .tier_columns
+        .iter()
+        .map(|tier| format!("Price ({tier})"))
+        .collect();
     let mut header = vec!["SKU", "Name", "Category", "List price"];
     header.extend(own);
+    header.extend(tier_headers.iter().map(String::as_str));
     header.extend(["Currency", "Status"]);
     let _ = w.write_record(&header);
     for page in &plan.pages {
@@ -66,10 +73,12 @@ pub fn price_list_csv(plan: &Plan) -> Option<(String, String)> {
         let money =
             |m: Option<crate::model::money::Money>| m.map(|m| m.plain()).unwrap_or_default();
         let (list, own_price) = (money(product.list_price), money(product.own_price));
+        let tier_prices: Vec<String> = product.tier_prices.iter().map(|&m| money(m)).collect();
         let mut row = vec![product.sku, page.title, category, &list];
         if own.is_some() {
             row.push(&own_price);
         }
+        row.extend(tier_prices.iter().map(String::as_str));
         row.extend([catalog.currency, product.status.label()]);
         let _ = w.write_record(&row);
     }

@@ -61,8 +61,10 @@ struct AudienceCtx<'s> {
 struct StageCtx {
     name: &'static str,
     production: bool,
-    /// The moment built for, e.g. `22 Nov 2026 09:00`.
-    at: String,
+    /// The moment built for, e.g. `22 Nov 2026 09:00`; none in production, whose output
+    /// holds nothing time-dependent (issue #12: the price list printed the build clock, so
+    /// two builds of the same input differed).
+    at: Option<String>,
 }
 
 /// Why a page is shown though not live in production: its banner.
@@ -129,6 +131,15 @@ struct ProductSummary<'s> {
     category_url: &'s str,
     list_price: Option<String>,
     your_price: Option<String>,
+    /// `all: true` audiences only: one per `tier_columns` of the catalog, in order.
+    tier_prices: Vec<TierPrice<'s>>,
+}
+
+/// A tier's price of a product, for views that see every tier's (staff).
+#[derive(Serialize)]
+struct TierPrice<'s> {
+    tier: &'s str,
+    price: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -210,6 +221,8 @@ struct ProductCtx<'s> {
 struct PriceListCtx<'s> {
     products: Vec<ProductSummary<'s>>,
     price_label: Option<&'s str>,
+    /// The tiers whose prices have a column of their own (staff), else empty.
+    tier_columns: Vec<&'s str>,
     csv_url: String,
     currency: &'s str,
 }
@@ -301,7 +314,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             stage: StageCtx {
                 name: stage.name(),
                 production: stage == Stage::Production,
-                at: plan.calendar.display(plan.view.at),
+                at: (stage != Stage::Production).then(|| plan.calendar.display(plan.view.at)),
             },
             site: SiteCtx {
                 title: &config.title,
@@ -527,6 +540,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         ctx.price_list = Some(PriceListCtx {
             products: self.all_products(),
             price_label: catalog.price_label.as_deref(),
+            tier_columns: catalog.tier_columns.clone(),
             csv_url: format!("{}{}", self.plan.pages[catalog.page].url, PRICE_LIST_CSV),
             currency: catalog.currency,
         });
@@ -553,6 +567,18 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             category_url: category.map_or("", |c| c.url),
             list_price: self.money(product.list_price),
             your_price: self.money(product.own_price),
+            tier_prices: self
+                .plan
+                .catalog
+                .as_ref()
+                .map_or(&[][..], |c| &c.tier_columns)
+                .iter()
+                .zip(&product.tier_prices)
+                .map(|(&tier, &price)| TierPrice {
+                    tier,
+                    price: self.money(price),
+                })
+                .collect(),
         })
     }
 

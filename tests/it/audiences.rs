@@ -143,8 +143,9 @@ Silver sales bonus KXQ09Z.
             "999.99",
             sets(&["registered", "silver-sales", "silver-tech", "gold", "staff"]),
         ),
-        ("927.31", sets(&["silver-sales", "silver-tech"])),
-        ("913.57", sets(&["gold"])),
+        // Staff review every tier's price (issue #12); no other audience sees another's.
+        ("927.31", sets(&["silver-sales", "silver-tech", "staff"])),
+        ("913.57", sets(&["gold", "staff"])),
     ]);
     (site, expected)
 }

@@ -143,6 +143,8 @@ fn pages_from_yaml_and_csv() {
     assert!(delivery.contains(">the small one</a>"), "{delivery}");
 }
 
+/// The price canary: every tier's price reaches its own tier's audiences and staff (who
+/// review every price, issue #12), and no other audience, in any file.
 #[test]
 fn each_audience_sees_the_list_price_and_its_own_tier_only() {
     let site = catalog_site();
@@ -150,17 +152,17 @@ fn each_audience_sees_the_list_price_and_its_own_tier_only() {
     // Amounts under 1,000 so every format contains the same digits.
     assert_eq!(
         audiences_containing(&site, "913.57"),
-        set(&["gold"]),
+        set(&["gold", "staff"]),
         "gold's price"
     );
     assert_eq!(
         audiences_containing(&site, "700.01"),
-        set(&["gold"]),
+        set(&["gold", "staff"]),
         "gold's price"
     );
     assert_eq!(
         audiences_containing(&site, "927.31"),
-        set(&["silver"]),
+        set(&["silver", "staff"]),
         "silver's price"
     );
     assert_eq!(
@@ -170,12 +172,12 @@ fn each_audience_sees_the_list_price_and_its_own_tier_only() {
     );
     assert_eq!(
         audiences_containing(&site, "1377.77"),
-        set(&["gold"]),
+        set(&["gold", "staff"]),
         "gold bundle, CSV"
     );
     assert_eq!(
         audiences_containing(&site, "1,377.77"),
-        set(&["gold"]),
+        set(&["gold", "staff"]),
         "gold bundle, HTML"
     );
     assert_eq!(
@@ -199,6 +201,45 @@ fn each_audience_sees_the_list_price_and_its_own_tier_only() {
     assert!(
         site.read("registered/catalog/price-list.csv")
             .starts_with("SKU,Name,Category,List price,Currency,Status\n")
+    );
+}
+
+/// Staff (`all: true`) review every tier's price, as docs/catalog-format.md says (issue #12):
+/// a column per priced tier in the price list and its CSV, every price on product pages.
+#[test]
+fn staff_see_every_tier_price() {
+    let site = catalog_site();
+    site.build().assert_clean();
+    let csv = site.read("staff/catalog/price-list.csv");
+    assert!(
+        csv.starts_with(
+            "SKU,Name,Category,List price,Price (silver),Price (gold),Currency,Status\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("HP-12,Ilma HP-12,Heat pumps,999.99,927.31,913.57,EUR,Available\n"),
+        "{csv}"
+    );
+    // HP-8 has no silver price: an empty cell, not another tier's.
+    assert!(
+        csv.contains("HP-8,Ilma HP-8,Heat pumps,750.00,,700.01,EUR,New\n"),
+        "{csv}"
+    );
+    let list = site.read("staff/catalog/price-list/index.html");
+    assert!(
+        list.contains("Price (silver)") && list.contains("Price (gold)"),
+        "{list}"
+    );
+    let product = site.read("staff/catalog/pumps/hp-12/index.html");
+    for price in ["999.99", "927.31", "913.57"] {
+        assert!(product.contains(price), "{price} missing:\n{product}");
+    }
+    // Nobody else gets tier columns.
+    assert!(
+        !site
+            .read("gold/catalog/price-list.csv")
+            .contains("Price (silver)")
     );
 }
 

@@ -7,6 +7,7 @@ mod bad_input;
 mod build;
 mod catalog;
 mod cli;
+mod config_safety;
 mod isolation;
 mod stages;
 mod tidy;
