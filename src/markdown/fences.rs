@@ -61,6 +61,15 @@ pub(super) fn split(
     blocks: &mut Vec<OnlyBlock>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Segment> {
+    // Most pages have no line that could look like a fence: one segment, nothing to scan.
+    if !may_have_fence(body) {
+        return vec![Segment {
+            start: 0,
+            end: body.len(),
+            line: line_offset + 1,
+            block: None,
+        }];
+    }
     let starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .filter(|&s| s < body.len() || s == 0)
@@ -234,6 +243,18 @@ fn fence_shape(line: &str) -> Option<Shape> {
         })));
     }
     None
+}
+
+/// Could some line of `body` be fence-like ([`fence_shape`] needs `::`, or `:` then
+/// `only`)? A quick test that lets most pages skip the line scan.
+fn may_have_fence(body: &str) -> bool {
+    body.contains("::")
+        || body.match_indices(':').any(|(i, _)| {
+            let after = body[i + 1..].trim_start();
+            after
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("only"))
+        })
 }
 
 /// For each line of `body`: is it in the body of a fenced code block, by CommonMark?
