@@ -299,7 +299,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
     });
     if let Err(e) = rendered {
         if let Some(staging) = staging {
-            let _ = staging.abandon();
+            staging.abandon();
         }
         return Err(e);
     }
@@ -307,7 +307,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let mut wrote = false;
     if let Some(staging) = staging {
         if failed(&diags) {
-            staging.abandon()?;
+            staging.abandon();
         } else if options.audiences.is_empty() {
             staging.commit()?;
             wrote = true;

@@ -856,20 +856,27 @@ fn check_asset_paths(
                 .help("rename or move the file"),
             );
         } else if let Some((path, what)) = reserved {
-            diags.push(
-                Diagnostic::error(
-                    "reserved-url",
+            let (message, help) = if path.ends_with('/') {
+                (
                     format!(
-                        "`{}` would replace `/{path}`, which kanava generates ({what})",
+                        "`{}` is inside `/{path}`, where kanava writes {what}",
                         a.path
                     ),
+                    "move the file to another folder",
                 )
-                .in_file(a.path.clone())
-                .help(if path.ends_with('/') {
-                    "move the file to another folder"
-                } else {
-                    "remove or rename the file: kanava writes this one itself (a theme shapes it with its templates)"
-                }),
+            } else {
+                (
+                    format!(
+                        "`{}` would replace `/{path}`, which kanava writes ({what})",
+                        a.path
+                    ),
+                    "remove or rename the file: kanava writes this one itself",
+                )
+            };
+            diags.push(
+                Diagnostic::error("reserved-url", message)
+                    .in_file(a.path.clone())
+                    .help(help),
             );
         }
     }

@@ -164,9 +164,12 @@ impl Staging {
         Ok(())
     }
 
-    /// Throws the staged files away; the previous output is untouched.
-    pub fn abandon(self) -> Result<()> {
-        fs::remove_tree(&self.tmp)
+    /// Throws the staged files away; the previous output is untouched. What cannot be
+    /// removed is reported; the next build removes it (a failed build must not fail twice).
+    pub fn abandon(self) {
+        if let Err(e) = fs::remove_tree(&self.tmp) {
+            self.tell_leftover(&self.tmp, &e);
+        }
     }
 
     /// Removes the staged files after a failure that is already being reported; what cannot
@@ -178,8 +181,8 @@ impl Staging {
     fn tell_leftover(&self, path: &Path, e: &anyhow::Error) {
         if let Some(notice) = &self.notice {
             notice(&format!(
-                "warning: the output was replaced, but `{}` could not be removed ({e:#}); \
-                 the next build removes it",
+                "warning: `{}` could not be removed ({e:#}); it is not part of the output, \
+                 and the next build removes it",
                 path.display()
             ));
         }
@@ -236,5 +239,79 @@ impl Sink for DirSink {
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
         fs::copy(from, &self.target(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site root and a previous output `out/` holding `files`.
+    fn setup(files: &[(&str, &str)]) -> (tempfile::TempDir, Output) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("site")).unwrap();
+        let out = dir.path().join("out");
+        for (path, text) in files {
+            fs::write(&out.join(path), text.as_bytes()).unwrap();
+        }
+        output::mark(&out).unwrap();
+        let output = Output::open(&out, &dir.path().join("site"), &[], false, None).unwrap();
+        (dir, output)
+    }
+
+    /// Everything beside the output but its lock: a failed swap leaves nothing behind.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "site" && n != ".out.kanava-lock")
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn read(path: PathBuf) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// Issue #12: when the new output cannot be moved in, the old one is put back.
+    #[test]
+    fn a_failed_swap_puts_the_old_output_back() {
+        let (dir, output) = setup(&[("index.html", "old")]);
+        let staging = Staging::begin(&output).unwrap();
+        staging.sink("").write("index.html", b"new").unwrap();
+        // The staged folder vanishes (a disk fault, another program) before the swap.
+        fs::remove_tree(&staging.tmp).unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(format!("{err:#}").contains("left as it was"), "{err:#}");
+        assert_eq!(read(dir.path().join("out/index.html")), "old");
+        assert_eq!(beside(dir.path()), ["out"]);
+    }
+
+    /// The same for `--audience` builds: folders already swapped are swapped back.
+    #[test]
+    fn a_failed_partial_swap_puts_every_folder_back() {
+        let (dir, output) = setup(&[("a/index.html", "old a"), ("b/index.html", "old b")]);
+        let staging = Staging::begin(&output).unwrap();
+        staging.sink("a").write("index.html", b"new a").unwrap();
+        // `b` was never staged: its move fails after `a` was swapped.
+        let err = staging.commit_parts(&["a", "b"]).unwrap_err();
+        assert!(format!("{err:#}").contains("left as it was"), "{err:#}");
+        assert_eq!(read(dir.path().join("out/a/index.html")), "old a");
+        assert_eq!(read(dir.path().join("out/b/index.html")), "old b");
+        assert_eq!(beside(dir.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_swap_replaces_the_whole_output_and_leaves_nothing_beside_it() {
+        let (dir, output) = setup(&[("index.html", "old"), ("gone.html", "old")]);
+        let staging = Staging::begin(&output).unwrap();
+        staging.sink("").write("index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(read(dir.path().join("out/index.html")), "new");
+        assert!(!dir.path().join("out/gone.html").exists());
+        assert!(dir.path().join("out").join(output::MARKER).is_file());
+        assert_eq!(beside(dir.path()), ["out"]);
     }
 }

@@ -7,4 +7,5 @@ mod bad_input;
 mod build;
 mod catalog;
 mod cli;
+mod output_safety;
 mod stages;
