@@ -182,7 +182,7 @@ impl Staging {
         if let Some(notice) = &self.notice {
             notice(&format!(
                 "warning: `{}` could not be removed ({e:#}); it is not part of the output, \
-                 and the next build removes it",
+                 and the next build tries again",
                 path.display()
             ));
         }
