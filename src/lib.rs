@@ -64,6 +64,12 @@ pub struct Options {
     /// then links to the list of all pages instead of showing a search box. Builds without
     /// the `search` cargo feature never have one.
     pub no_search: bool,
+    /// Replace `out` even if it is a non-empty folder kanava did not write (`--force`). It
+    /// never lifts the refusal of an output that is or holds the site's sources (#12).
+    pub force: bool,
+    /// Receives what the user should see at once, on a terminal or not: waiting for another
+    /// build into the same output, a leftover that could not be removed. The CLI prints it.
+    pub notice: Option<Progress>,
 }
 
 impl Options {
@@ -163,16 +169,27 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let started = Instant::now();
     let mut diags = Vec::new();
     let sources = load::read_site(&options.root, &mut diags)?;
+    // Before anything is written (issue #12): refuse an output that is or holds the
+    // sources, or a folder kanava did not write; then lock it for the whole build.
+    let output = match &options.out {
+        Some(out) => Some(write::Output::open(
+            out,
+            &options.root,
+            &sources.source_dirs(),
+            options.force,
+            options.notice.clone(),
+        )?),
+        None => None,
+    };
     let theme_dir = sources.config.as_ref().and_then(|c| c.theme.clone());
-    let theme = load::theme::read(&options.root, theme_dir.as_deref(), &mut diags);
+    let theme = load::theme::read(&options.root, theme_dir.as_ref(), &mut diags);
     // Nothing changed since the last clean build: nothing to do (issue #7).
-    let stamp = options
-        .out
+    let stamp = output
         .as_ref()
-        .map(|out| Stamp::new(out, &sources, &theme, options));
-    if let (Some(out), Some(stamp)) = (&options.out, &stamp)
+        .map(|out| Stamp::new(out.path(), &sources, &theme, options));
+    if let (Some(out), Some(stamp)) = (&output, &stamp)
         && diags.is_empty()
-        && stamp.is_current(out, Timestamp::now())
+        && stamp.is_current(out.path(), Timestamp::now())
     {
         return Ok(Outcome {
             diagnostics: diags,
@@ -209,6 +226,9 @@ pub fn build(options: &Options) -> Result<Outcome> {
     }
     let renderer = Renderer::new(theme, options.search(), &mut diags);
     let selected = select_audiences(&site, &options.audiences, &mut diags);
+    if let Some(output) = output.as_ref().filter(|_| !options.audiences.is_empty()) {
+        diags.extend(stale_folders(&site, output));
+    }
 
     let failed = |diags: &[Diagnostic]| {
         diag::count_errors(diags) > 0 || (options.deny_warnings && !diags.is_empty())
@@ -230,8 +250,8 @@ pub fn build(options: &Options) -> Result<Outcome> {
     if let Some(stamp) = &stamp {
         stamp.clear();
     }
-    let staging = match &options.out {
-        Some(out) => Some(Staging::begin(out)?),
+    let staging = match &output {
+        Some(output) => Some(Staging::begin(output)?),
         None => None,
     };
     let mut stats = Stats {
@@ -280,7 +300,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
     });
     if let Err(e) = rendered {
         if let Some(staging) = staging {
-            let _ = staging.abandon();
+            staging.abandon();
         }
         return Err(e);
     }
@@ -288,7 +308,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let mut wrote = false;
     if let Some(staging) = staging {
         if failed(&diags) {
-            staging.abandon()?;
+            staging.abandon();
         } else if options.audiences.is_empty() {
             staging.commit()?;
             wrote = true;
@@ -317,6 +337,35 @@ pub fn view_folder(site: &Site, view: View) -> &str {
     } else {
         ""
     }
+}
+
+/// A build of some audiences replaces only their folders: anything else at the top of the
+/// output (an audience kanava.yaml no longer has, files of a build from before audiences)
+/// stays published as it was. Named, so nobody serves it unawares (issue #12); a full build
+/// replaces the whole output and so removes it.
+fn stale_folders(site: &Site, output: &write::Output) -> Vec<Diagnostic> {
+    let names: Vec<&str> = site
+        .audiences
+        .audiences
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    output
+        .stale_entries(&names)
+        .into_iter()
+        .map(|name| {
+            Diagnostic::warning(
+                "stale-output",
+                format!(
+                    "`{}` in the output is not an audience of {} and was left as it was",
+                    output.path().join(&name).display(),
+                    load::CONFIG_FILE
+                ),
+            )
+            .in_file(load::CONFIG_FILE)
+            .help("build without `--audience` to replace the whole output and remove it")
+        })
+        .collect()
 }
 
 fn select_audiences(site: &Site, names: &[String], diags: &mut Vec<Diagnostic>) -> Vec<usize> {

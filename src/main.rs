@@ -51,7 +51,12 @@ enum Command {
   kanava build --stage staging            what reviewers see: also in review and scheduled
   kanava build --at 2026-12-01T09:00      the site as it will be on launch morning
   kanava build --deny-warnings            fail on warnings too (CI)
-  kanava build --no-search                faster while writing: no search index")]
+  kanava build --no-search                faster while writing: no search index
+  kanava build --out dist --force         replace ./dist although kanava did not write it
+
+The output folder is replaced as a whole, so it may not be (or be inside, or hold) the site
+root, content/, a catalog data folder or the theme folder. Two builds into one output do not
+run at once: the second waits for the first.")]
     Build {
         /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
@@ -71,6 +76,10 @@ enum Command {
         /// the list of all pages instead of showing a search box)
         #[arg(long)]
         no_search: bool,
+        /// Replace `--out` even if it is a non-empty folder that kanava did not write (it has
+        /// no `.kanava-output` file); never an output that is or holds the site's sources
+        #[arg(long)]
+        force: bool,
         /// How to print diagnostics
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -105,8 +114,8 @@ enum Command {
     Status {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// How many days ahead to look
-        #[arg(long, default_value_t = 30)]
+        /// How many days ahead to look (0 to 36500)
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=MAX_STATUS_DAYS))]
         days: i64,
         /// Status as of this moment instead of now
         #[arg(long, value_name = "DATETIME")]
@@ -159,6 +168,10 @@ enum Command {
     },
 }
 
+/// A hundred years: enough for any plan. Larger values were a panic in the date arithmetic
+/// (issue #12, `--days 7304485`); now they are a usage error.
+const MAX_STATUS_DAYS: i64 = 36_500;
+
 #[derive(Clone, Copy, ValueEnum)]
 enum MatrixFormat {
     Table,
@@ -200,6 +213,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             when,
             deny_warnings,
             no_search,
+            force,
             format,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
@@ -212,6 +226,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 stage: when.stage,
                 at: when.at,
                 no_search,
+                force,
+                notice: Some(notice_line()),
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);
@@ -387,6 +403,18 @@ fn progress_line() -> Option<kanava::Progress> {
             eprint!("\r\x1b[2K{status}…");
         }
     }))
+}
+
+/// Prints what the user should see at once (waiting for another build, a leftover that could
+/// not be removed) on a line of its own, also off a terminal.
+fn notice_line() -> kanava::Progress {
+    let terminal = progress_line().is_some();
+    std::sync::Arc::new(move |message: &str| {
+        if terminal {
+            eprint!("\r\x1b[2K");
+        }
+        eprintln!("{message}");
+    })
 }
 
 fn clear_progress_line(options: &kanava::Options) {

@@ -31,9 +31,10 @@ pub struct Config {
     /// Used only where an absolute URL is unavoidable: sitemap, canonical links, feeds.
     #[serde(default)]
     pub base_url: Option<String>,
-    /// A theme folder (relative to the site root) whose files override the embedded default.
+    /// A theme folder (relative to the site root, and inside it) whose files override the
+    /// embedded default; with its position, for the error when it is outside.
     #[serde(default)]
-    pub theme: Option<String>,
+    pub theme: Option<Spanned<String>>,
     /// The site's language code (`lang` attribute).
     #[serde(default = "default_language")]
     pub language: String,

@@ -49,6 +49,43 @@ pub struct Sources {
     pub texts: SourceMap,
 }
 
+impl Sources {
+    /// The folders a build reads its sources from, and what each is: `content/`, the catalog
+    /// data folders and the theme folder. No output may be, be inside, or hold one of them
+    /// (issue #12: `--out content` deleted the sources). A theme or data path that leaves the
+    /// site root is not listed: it is an error of its own, and the build writes nothing.
+    pub fn source_dirs(&self) -> Vec<(&'static str, PathBuf)> {
+        let mut dirs = vec![("content folder", self.root.join(CONTENT_DIR))];
+        let Some(config) = &self.config else {
+            return dirs;
+        };
+        if let Some(catalog) = &config.catalog {
+            for (pattern, _) in data::patterns(catalog) {
+                let dir = pattern.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let inside = !pattern.starts_with('/') && !dir.split('/').any(|p| p == "..");
+                if inside && !dir.is_empty() && !dir.contains('*') {
+                    let dir = self.root.join(dir);
+                    if !dirs.iter().any(|(_, d)| *d == dir) {
+                        dirs.push(("catalog data folder", dir));
+                    }
+                }
+            }
+        }
+        if let Some(dir) = &config.theme
+            && let Some(theme) = theme::folder(&self.root, &dir.value)
+        {
+            // `theme: .` is the root itself (allowed): then its two folders are the theme.
+            if theme.canonicalize().ok() == self.root.canonicalize().ok() {
+                dirs.push(("theme folder", theme.join("templates")));
+                dirs.push(("theme folder", theme.join("static")));
+            } else {
+                dirs.push(("theme folder", theme));
+            }
+        }
+        dirs
+    }
+}
+
 /// Reads the site at `root`. Problems with the user's files become diagnostics; only I/O
 /// failures that are not about the content (e.g. an unreadable root) are errors.
 pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {

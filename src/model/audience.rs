@@ -415,6 +415,14 @@ pub fn from_config(node: Option<&Node>, diags: &mut Vec<Diagnostic>) -> Audience
         );
         return model;
     };
+    if audiences.is_empty() {
+        // `audiences: {}` built an empty site over the previous output, exit 0 (issue #12).
+        diags.push(
+            Diagnostic::error("no-audiences", "`audiences:` lists no audience")
+                .at(file, pos(audiences_node.unwrap_or(node)))
+                .help("add at least one, e.g. `public: { tier: public }`, or remove the `audience:` block for a site without audiences"),
+        );
+    }
     for (key, value) in audiences {
         if let Some(audience) = read_audience(&model, key, value, &refused, diags) {
             model.audiences.push(audience);
@@ -547,6 +555,12 @@ fn read_audience(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Audience> {
     let name = key_str(key)?.to_owned();
+    // The name is the audience's folder in the output (issue #12: names longer than a file
+    // name may be passed `check`).
+    if let Some(d) = crate::model::long_segment("audience name", &name) {
+        diags.push(d.at(CONFIG_FILE, pos(key)));
+        return None;
+    }
     if !is_identifier(&name) {
         diags.push(
             Diagnostic::error(

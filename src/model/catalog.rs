@@ -107,6 +107,8 @@ pub struct Product {
 /// A product as read, before SKUs are cross-referenced.
 struct Draft {
     product: Product,
+    /// Where the SKU was written, for errors about it.
+    sku_at: Option<Pos>,
     category: Option<(String, Pos)>,
     replaced_by: Option<(String, Pos)>,
 }
@@ -319,6 +321,10 @@ fn read_category(
         );
         return None;
     }
+    if let Some(d) = crate::model::long_segment("category id", id) {
+        diags.push(d.at(CONFIG_FILE, pos(key, 0)));
+        return None;
+    }
     let mut category = Category {
         id: id.clone(),
         title: id.clone(),
@@ -400,7 +406,10 @@ impl FieldSink<'_> {
         let p = &mut self.draft.product;
         let value_owned = value.trim().to_owned();
         match key {
-            "sku" => p.sku = value_owned,
+            "sku" => {
+                p.sku = value_owned;
+                self.draft.sku_at = Some(at);
+            }
             "name" => p.name = value_owned,
             "category" => self.draft.category = Some((value_owned, at)),
             "summary" => p.summary = Some(value_owned),
@@ -530,6 +539,7 @@ fn new_draft(file: &str, at: Pos) -> Draft {
             file: file.to_owned(),
             pos: at,
         },
+        sku_at: None,
         category: None,
         replaced_by: None,
     }
@@ -896,15 +906,21 @@ fn link(catalog: &mut Catalog, drafts: Vec<Draft>, diags: &mut Vec<Diagnostic>) 
                 ok = false;
             }
         }
+        let sku_at = draft.sku_at.unwrap_or(p.pos);
         if !p.sku.is_empty() && !crate::model::frontmatter::is_url_segment(&p.sku) {
             diags.push(
                 Diagnostic::error(
                     "bad-sku",
                     format!("SKU `{}` cannot be used in a URL", p.sku),
                 )
-                .at(p.file.clone(), p.pos)
+                .at(p.file.clone(), sku_at)
                 .help("use letters, digits, `-`, `_` and `.`"),
             );
+            ok = false;
+        } else if let Some(d) = crate::model::long_segment("SKU", &p.sku.to_lowercase()) {
+            // Its product page is a folder named after it (issue #12: `check` passed, the
+            // build failed on the file system).
+            diags.push(d.at(p.file.clone(), sku_at));
             ok = false;
         }
         if let Some((name, at)) = &draft.category {

@@ -129,7 +129,9 @@ pub fn parse(
             ("weight", _) => diags
                 .push(wrong(key, "a whole number", v).help("e.g. `weight: 10`; lower comes first")),
             ("slug", Value::Str(s)) => {
-                if is_url_segment(s) {
+                if let Some(d) = crate::model::long_segment("slug", s) {
+                    diags.push(d.at(file, at(v)));
+                } else if is_url_segment(s) {
                     fm.slug = Some(s.clone());
                 } else {
                     diags.push(
@@ -146,7 +148,13 @@ pub fn parse(
             ("tags", Value::Seq(items)) => {
                 for item in items {
                     match &item.value {
-                        Value::Str(s) if !s.trim().is_empty() => fm.tags.push(s.trim().to_owned()),
+                        Value::Str(s) if !s.trim().is_empty() => {
+                            if let Some(d) = tag_problem(s.trim()) {
+                                diags.push(d.at(file, at(item)).len(s.chars().count()));
+                            } else {
+                                fm.tags.push(s.trim().to_owned());
+                            }
+                        }
                         _ => diags.push(wrong("tags", "a list of names", item)),
                     }
                 }
@@ -206,11 +214,27 @@ pub fn parse(
     fm
 }
 
-/// A slug must be usable as one path segment.
+/// A tag's page is `tags/<slug>/`: a tag whose slug is empty would be the list of all tags
+/// (`tags//`), one whose slug is too long cannot be a folder (issue #12).
+fn tag_problem(name: &str) -> Option<Diagnostic> {
+    let slug = crate::html::slugify(name);
+    if slug.is_empty() {
+        return Some(
+            Diagnostic::error(
+                "bad-tag",
+                format!("tag `{name}` has no letters or digits, so it cannot have a page"),
+            )
+            .help("a tag's URL is made of its letters and digits; name it with some"),
+        );
+    }
+    crate::model::long_segment("tag", &slug)
+}
+
+/// A slug must be usable as one path segment. A leading `.` is refused too: such folders
+/// are hidden from most web servers, and `.kanava-output` marks the output (issue #12).
 pub fn is_url_segment(s: &str) -> bool {
     !s.is_empty()
-        && s != "."
-        && s != ".."
+        && !s.starts_with('.')
         && s.chars()
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
 }

@@ -144,6 +144,27 @@ pub const THEME_URL: &str = "_kanava/";
 /// The list of every page of a view (what the search box links to without JavaScript).
 pub const ALL_URL: &str = "all/";
 
+/// The longest file or folder name most file systems allow, in bytes (`NAME_MAX`). Every URL
+/// segment becomes one: a longer tag, slug, SKU or file name passed `check` and failed the
+/// build with an I/O error (issue #12).
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
+/// The error for a URL segment (`what`: "tag", "slug", "SKU"…) too long to be a folder name,
+/// without a place: callers know it.
+pub fn long_segment(what: &str, segment: &str) -> Option<Diagnostic> {
+    (segment.len() > MAX_SEGMENT_BYTES).then(|| {
+        let shown: String = segment.chars().take(40).collect();
+        Diagnostic::error(
+            "long-name",
+            format!(
+                "the {what} `{shown}…` makes a URL segment of {} bytes, longer than a file name may be ({MAX_SEGMENT_BYTES} bytes)",
+                segment.len()
+            ),
+        )
+        .help(format!("shorten it to at most {MAX_SEGMENT_BYTES} bytes"))
+    })
+}
+
 /// A page before it has an index: the tree is built first, then numbered depth-first.
 struct Node {
     kind: PageKind,
@@ -338,7 +359,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
 
     let assets: Vec<Asset> = sources.assets.iter().map(asset).collect();
-    check_asset_paths(&pages, &assets, diags);
+    check_asset_paths(&pages, &assets, catalog.is_some(), diags);
 
     // Markdown, once per page, in parallel.
     let index = Index::new(&pages, &assets, &sources.refused, catalog.as_ref());
@@ -703,24 +724,68 @@ fn title_from_segment(segment: &str) -> String {
     }
 }
 
+/// What kanava writes into every view besides pages: folders (`/`-terminated) and files.
+/// Content may not use these paths: an asset there was silently replaced or won by chance,
+/// a page there failed the build (issue #12).
+fn generated_paths(has_catalog: bool) -> Vec<(String, &'static str)> {
+    let mut paths = vec![
+        (THEME_URL.to_owned(), "the theme's files"),
+        (TAGS_URL.to_owned(), "the tag pages"),
+        (ALL_URL.to_owned(), "the list of all pages"),
+        ("404.html".to_owned(), "the page-not-found page"),
+        ("sitemap.xml".to_owned(), "the sitemap"),
+        ("robots.txt".to_owned(), "the robots.txt file"),
+    ];
+    if has_catalog {
+        let catalog = catalog::CATALOG_SEGMENT;
+        paths.push((
+            format!("{catalog}/{}/", catalog::PRICE_LIST_SEGMENT),
+            "the price list",
+        ));
+        // The one output path `render` names (it writes the file); see issue #12's seams.
+        paths.push((
+            format!("{catalog}/{}", crate::render::PRICE_LIST_CSV),
+            "the price list",
+        ));
+    }
+    paths
+}
+
 fn check_urls(pages: &[Page], has_catalog: bool, diags: &mut Vec<Diagnostic>) {
     let catalog_url = format!("{}/", catalog::CATALOG_SEGMENT);
+    let generated = generated_paths(has_catalog);
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     for page in pages {
         let catalog_taken = has_catalog && page.url == catalog_url && !page.kind.is_catalog();
-        if page.parent == Some(0)
-            && (page.url == TAGS_URL
-                || page.url == THEME_URL
-                || page.url == ALL_URL
-                || catalog_taken)
-        {
+        // A page is a folder: it may not be a generated folder, nor have a generated file's
+        // name (`content/robots.txt.md` made a folder where the file goes).
+        let taken = generated
+            .iter()
+            .find(|(path, _)| page.url == *path || page.url.strip_suffix('/') == Some(path));
+        if let Some((path, what)) = taken {
             diags.push(
                 Diagnostic::error(
                     "reserved-url",
-                    format!("`/{}` is reserved for kanava's generated pages", page.url),
+                    format!("`/{path}` is reserved for kanava's generated pages ({what})"),
                 )
                 .in_file(page.display_path())
                 .help("rename the file or folder, or give it another `slug`"),
+            );
+        } else if page.parent == Some(0) && catalog_taken {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-url",
+                    format!("`/{}` is reserved for the product catalog", page.url),
+                )
+                .in_file(page.display_path())
+                .help("rename the file or folder, or give it another `slug`"),
+            );
+        }
+        let segment = page.url.trim_end_matches('/').rsplit('/').next();
+        if let Some(d) = segment.and_then(|s| long_segment("page's URL", s)) {
+            diags.push(
+                d.in_file(page.display_path())
+                    .help("rename the file or folder, or give it a shorter `slug`"),
             );
         }
         if let Some(first) = seen.insert(&page.url, page) {
@@ -753,12 +818,25 @@ fn asset(file: &AssetFile) -> Asset {
     }
 }
 
-fn check_asset_paths(pages: &[Page], assets: &[Asset], diags: &mut Vec<Diagnostic>) {
+fn check_asset_paths(
+    pages: &[Page],
+    assets: &[Asset],
+    has_catalog: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     let page_files: HashMap<String, &Page> = pages
         .iter()
         .map(|p| (format!("{}index.html", p.url), p))
         .collect();
+    let generated = generated_paths(has_catalog);
     for a in assets {
+        let reserved = generated.iter().find(|(path, _)| {
+            if path.ends_with('/') {
+                a.url.starts_with(path.as_str())
+            } else {
+                a.url == *path
+            }
+        });
         if let Some(page) = page_files.get(&a.url) {
             diags.push(
                 Diagnostic::error(
@@ -772,17 +850,28 @@ fn check_asset_paths(pages: &[Page], assets: &[Asset], diags: &mut Vec<Diagnosti
                 .in_file(a.path.clone())
                 .help("rename or move the file"),
             );
-        } else if a.url.starts_with(THEME_URL) {
-            diags.push(
-                Diagnostic::error(
-                    "reserved-url",
+        } else if let Some((path, what)) = reserved {
+            let (message, help) = if path.ends_with('/') {
+                (
                     format!(
-                        "`{}` is inside `/{THEME_URL}`, reserved for the theme",
+                        "`{}` is inside `/{path}`, where kanava writes {what}",
                         a.path
                     ),
+                    "move the file to another folder",
                 )
-                .in_file(a.path.clone())
-                .help("move the file to another folder"),
+            } else {
+                (
+                    format!(
+                        "`{}` would replace `/{path}`, which kanava writes ({what})",
+                        a.path
+                    ),
+                    "remove or rename the file: kanava writes this one itself",
+                )
+            };
+            diags.push(
+                Diagnostic::error("reserved-url", message)
+                    .in_file(a.path.clone())
+                    .help(help),
             );
         }
     }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::model::lifecycle::{Status, Window};
@@ -45,7 +45,7 @@ pub struct Event {
 
 pub fn make(site: &Site, at: Timestamp, days: i64) -> Report {
     let cal = &site.calendar;
-    let horizon = at.checked_add((days * 24).hours()).unwrap_or(at);
+    let horizon = horizon(at, days);
     let mut drafts = Vec::new();
     let mut review = Vec::new();
     let mut upcoming = Vec::new();
@@ -108,6 +108,19 @@ pub fn make(site: &Site, at: Timestamp, days: i64) -> Report {
     }
 }
 
+/// `days` after `at`, saturating at the ends of time: `(days * 24).hours()` panicked for
+/// `--days 7304485` and overflowed for larger values (issue #12). Any `i64` is fine here.
+fn horizon(at: Timestamp, days: i64) -> Timestamp {
+    let end = if days < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    };
+    days.checked_mul(86_400)
+        .and_then(|secs| at.checked_add(SignedDuration::from_secs(secs)).ok())
+        .unwrap_or(end)
+}
+
 /// The audiences whose restrictions admit the page (whatever its stage); empty for a site
 /// without audiences.
 fn audiences(site: &Site, page: &Page) -> Vec<String> {
@@ -164,5 +177,26 @@ fn bracketed(audiences: &[String]) -> String {
         String::new()
     } else {
         format!("  [{}]", audiences.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn horizon_never_panics() {
+        let at: Timestamp = "2026-11-22T00:00:00Z".parse().unwrap();
+        assert_eq!(
+            horizon(at, 1),
+            "2026-11-23T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        for days in [7_304_485, 99_999_999_999, i64::MAX, u32::MAX.into()] {
+            assert_eq!(horizon(at, days), Timestamp::MAX, "{days}");
+        }
+        for days in [-7_304_485, i64::MIN] {
+            assert_eq!(horizon(at, days), Timestamp::MIN, "{days}");
+        }
+        assert_eq!(horizon(at, 0), at);
     }
 }

@@ -2,14 +2,18 @@
 //! [`Staging`] writes to a temporary folder beside the output and swaps it in atomically
 //! at the end (a failed or interrupted build leaves the previous output untouched);
 //! [`NullSink`] discards (for `kanava check`). The dev server will add a memory sink.
+//! [`Output`] decides whether a folder may be an output at all, and locks it (issue #12).
 
+pub mod output;
 pub mod stamp;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 
 use crate::fs;
+pub use output::Output;
 
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
@@ -41,17 +45,27 @@ impl Sink for NullSink {
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
+    notice: Option<crate::Progress>,
 }
 
+/// Tells staging folders of concurrent builds in one process apart (`--out` is locked, but
+/// names that cannot collide do not depend on it).
+static STAGED: AtomicU64 = AtomicU64::new(0);
+
 impl Staging {
-    /// Starts a fresh staging folder next to `out` (same file system, so the swap is a
-    /// rename). Leftovers of an interrupted earlier build are removed first.
-    pub fn begin(out: &Path) -> Result<Staging> {
-        let out = absolute(out)?;
-        let tmp = sibling(&out, "tmp");
-        fs::remove_tree(&tmp)?;
+    /// Starts a fresh staging folder next to the output (same file system, so the swap is a
+    /// rename), named for this process and build: `.<out>.kanava-tmp-<pid>-<n>`. The output
+    /// is locked and earlier builds' leftovers are gone (see [`Output::open`]).
+    pub fn begin(output: &Output) -> Result<Staging> {
+        let out = output.path().to_owned();
+        let tmp = unique_sibling(&out, "tmp");
         fs::create_dir_all(&tmp)?;
-        Ok(Staging { out, tmp })
+        output::mark(&tmp)?;
+        Ok(Staging {
+            out,
+            tmp,
+            notice: output.notice(),
+        })
     }
 
     /// A sink writing into `<staging>/<prefix>` (prefix: the audience folder, or empty).
@@ -65,37 +79,113 @@ impl Staging {
         }
     }
 
-    /// Replaces the whole output folder with the staged one.
+    /// Replaces the whole output folder with the staged one: the old output is moved aside,
+    /// the new one moved in, then the old one deleted. If a move fails, the old output is
+    /// put back and the staged files removed, so the output is either all old or all new.
+    /// An old output that cannot be deleted (read-only files, say) does not fail the build
+    /// once the new one is in place: it is reported and the next build removes it (#12).
     pub fn commit(self) -> Result<()> {
-        let old = sibling(&self.out, "old");
-        fs::remove_tree(&old)?;
-        if self.out.exists() {
-            fs::rename(&self.out, &old)?;
+        let old = unique_sibling(&self.out, "old");
+        let had_output = std::fs::symlink_metadata(&self.out).is_ok();
+        if had_output && let Err(e) = fs::rename(&self.out, &old) {
+            self.discard();
+            return Err(e.context("the previous output was left as it was"));
         }
-        fs::rename(&self.tmp, &self.out)?;
-        fs::remove_tree(&old)
+        if let Err(e) = fs::rename(&self.tmp, &self.out) {
+            let restored = !had_output || fs::rename(&old, &self.out).is_ok();
+            self.discard();
+            return Err(if restored {
+                e.context("the previous output was left as it was")
+            } else {
+                e.context(format!(
+                    "the previous output could not be put back: it is in `{}`",
+                    old.display()
+                ))
+            });
+        }
+        if let Err(e) = fs::remove_tree(&old) {
+            self.tell_leftover(&old, &e);
+        }
+        Ok(())
     }
 
     /// Replaces only the given sub-folders of the output (`--audience` builds), keeping the
-    /// others as they are.
+    /// others as they are. Each old folder is moved into the staging folder (so whatever
+    /// cannot be deleted is a leftover the next build removes, never part of the output);
+    /// if a move fails, every folder already swapped is put back.
     pub fn commit_parts(self, parts: &[&str]) -> Result<()> {
-        fs::create_dir_all(&self.out)?;
-        for part in parts {
-            let target = self.out.join(part);
-            let old = sibling(&target, "old");
-            fs::remove_tree(&old)?;
-            if target.exists() {
-                fs::rename(&target, &old)?;
-            }
-            fs::rename(&self.tmp.join(part), &target)?;
-            fs::remove_tree(&old)?;
+        let aside = self.tmp.join(".kanava-old");
+        let swapped = fs::create_dir_all(&self.out)
+            .and_then(|()| output::mark(&self.out))
+            .and_then(|()| fs::create_dir_all(&aside))
+            .and_then(|()| self.swap_parts(parts, &aside));
+        if let Err(e) = swapped {
+            self.discard();
+            return Err(e);
         }
-        fs::remove_tree(&self.tmp)
+        if let Err(e) = fs::remove_tree(&self.tmp) {
+            self.tell_leftover(&self.tmp, &e);
+        }
+        Ok(())
     }
 
-    /// Throws the staged files away; the previous output is untouched.
-    pub fn abandon(self) -> Result<()> {
-        fs::remove_tree(&self.tmp)
+    fn swap_parts(&self, parts: &[&str], aside: &Path) -> Result<()> {
+        // (part, whether an old folder was moved aside)
+        let mut done: Vec<(&str, bool)> = Vec::new();
+        for &part in parts {
+            let target = self.out.join(part);
+            let had = std::fs::symlink_metadata(&target).is_ok();
+            let moved = (if had {
+                fs::rename(&target, &aside.join(part))
+            } else {
+                Ok(())
+            })
+            .and_then(|()| {
+                fs::rename(&self.tmp.join(part), &target).inspect_err(|_| {
+                    if had {
+                        let _ = fs::rename(&aside.join(part), &target);
+                    }
+                })
+            });
+            if let Err(e) = moved {
+                // Put back what was already swapped: the new folder back into staging, the
+                // old one back into the output.
+                for &(part, had) in done.iter().rev() {
+                    let target = self.out.join(part);
+                    let _ = fs::rename(&target, &self.tmp.join(part));
+                    if had {
+                        let _ = fs::rename(&aside.join(part), &target);
+                    }
+                }
+                return Err(e.context("the previous output was left as it was"));
+            }
+            done.push((part, had));
+        }
+        Ok(())
+    }
+
+    /// Throws the staged files away; the previous output is untouched. What cannot be
+    /// removed is reported; the next build removes it (a failed build must not fail twice).
+    pub fn abandon(self) {
+        if let Err(e) = fs::remove_tree(&self.tmp) {
+            self.tell_leftover(&self.tmp, &e);
+        }
+    }
+
+    /// Removes the staged files after a failure that is already being reported; what cannot
+    /// be removed now, the next build removes.
+    fn discard(&self) {
+        let _ = fs::remove_tree(&self.tmp);
+    }
+
+    fn tell_leftover(&self, path: &Path, e: &anyhow::Error) {
+        if let Some(notice) = &self.notice {
+            notice(&format!(
+                "warning: `{}` could not be removed ({e:#}); it is not part of the output, \
+                 and the next build tries again",
+                path.display()
+            ));
+        }
     }
 }
 
@@ -107,13 +197,22 @@ pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     })
 }
 
-/// `public` → `.public.kanava-tmp` in the same folder.
+/// `public` → `.public.kanava-<what>` in the same folder.
 pub(crate) fn sibling(path: &Path, what: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     path.with_file_name(format!(".{name}.kanava-{what}"))
+}
+
+/// `public` → `.public.kanava-<what>-<pid>-<n>`: a name no other build uses (issue #12: two
+/// builds into one output shared one staging folder and published a half-written site).
+fn unique_sibling(path: &Path, what: &str) -> PathBuf {
+    let n = STAGED.fetch_add(1, Ordering::Relaxed);
+    let mut name = sibling(path, what).into_os_string();
+    name.push(format!("-{}-{n}", std::process::id()));
+    PathBuf::from(name)
 }
 
 pub struct DirSink {
@@ -140,5 +239,79 @@ impl Sink for DirSink {
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
         fs::copy(from, &self.target(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site root and a previous output `out/` holding `files`.
+    fn setup(files: &[(&str, &str)]) -> (tempfile::TempDir, Output) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("site")).unwrap();
+        let out = dir.path().join("out");
+        for (path, text) in files {
+            fs::write(&out.join(path), text.as_bytes()).unwrap();
+        }
+        output::mark(&out).unwrap();
+        let output = Output::open(&out, &dir.path().join("site"), &[], false, None).unwrap();
+        (dir, output)
+    }
+
+    /// Everything beside the output but its lock: a failed swap leaves nothing behind.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "site" && n != ".out.kanava-lock")
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn read(path: PathBuf) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// Issue #12: when the new output cannot be moved in, the old one is put back.
+    #[test]
+    fn a_failed_swap_puts_the_old_output_back() {
+        let (dir, output) = setup(&[("index.html", "old")]);
+        let staging = Staging::begin(&output).unwrap();
+        staging.sink("").write("index.html", b"new").unwrap();
+        // The staged folder vanishes (a disk fault, another program) before the swap.
+        fs::remove_tree(&staging.tmp).unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(format!("{err:#}").contains("left as it was"), "{err:#}");
+        assert_eq!(read(dir.path().join("out/index.html")), "old");
+        assert_eq!(beside(dir.path()), ["out"]);
+    }
+
+    /// The same for `--audience` builds: folders already swapped are swapped back.
+    #[test]
+    fn a_failed_partial_swap_puts_every_folder_back() {
+        let (dir, output) = setup(&[("a/index.html", "old a"), ("b/index.html", "old b")]);
+        let staging = Staging::begin(&output).unwrap();
+        staging.sink("a").write("index.html", b"new a").unwrap();
+        // `b` was never staged: its move fails after `a` was swapped.
+        let err = staging.commit_parts(&["a", "b"]).unwrap_err();
+        assert!(format!("{err:#}").contains("left as it was"), "{err:#}");
+        assert_eq!(read(dir.path().join("out/a/index.html")), "old a");
+        assert_eq!(read(dir.path().join("out/b/index.html")), "old b");
+        assert_eq!(beside(dir.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_swap_replaces_the_whole_output_and_leaves_nothing_beside_it() {
+        let (dir, output) = setup(&[("index.html", "old"), ("gone.html", "old")]);
+        let staging = Staging::begin(&output).unwrap();
+        staging.sink("").write("index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(read(dir.path().join("out/index.html")), "new");
+        assert!(!dir.path().join("out/gone.html").exists());
+        assert!(dir.path().join("out").join(output::MARKER).is_file());
+        assert_eq!(beside(dir.path()), ["out"]);
     }
 }

@@ -9,5 +9,6 @@ mod catalog;
 mod cli;
 mod config_safety;
 mod isolation;
+mod output_safety;
 mod stages;
 mod tidy;
