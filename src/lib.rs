@@ -19,6 +19,7 @@ pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod paths;
 pub mod plan;
 pub mod post;
 pub mod render;
@@ -36,9 +37,10 @@ use jiff::Timestamp;
 use model::Site;
 use model::lifecycle::Stage;
 use plan::View;
+use post::ViewOutput;
 use render::Renderer;
 use write::stamp::Stamp;
-use write::{NullSink, Staging};
+use write::{Destination, Discard, Staging};
 
 /// Receives a short status line ("rendering gold (3/6)") as the build goes; the CLI shows
 /// it only on a terminal.
@@ -166,20 +168,30 @@ fn resolve_at(site: &Site, at: Option<&str>) -> Result<Timestamp> {
 /// Runs the whole pipeline. With `options.out == None` it renders into nothing (`check`).
 /// On any error the previous output is left untouched.
 pub fn build(options: &Options) -> Result<Outcome> {
+    run(options, None)
+}
+
+/// Runs the whole pipeline into `dest` (a dev server's memory, a test's): the same files
+/// `build` writes, without `options.out`, its lock, stamp or swap.
+pub fn build_into(options: &Options, dest: &dyn Destination) -> Result<Outcome> {
+    run(options, Some(dest))
+}
+
+fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     let started = Instant::now();
     let mut diags = Vec::new();
     let sources = load::read_site(&options.root, &mut diags)?;
     // Before anything is written (issue #12): refuse an output that is or holds the
     // sources, or a folder kanava did not write; then lock it for the whole build.
-    let output = match &options.out {
-        Some(out) => Some(write::Output::open(
+    let output = match (&options.out, into) {
+        (Some(out), None) => Some(write::Output::open(
             out,
             &options.root,
             &sources.source_dirs(),
             options.force,
             options.notice.clone(),
         )?),
-        None => None,
+        _ => None,
     };
     let theme_dir = sources.config.as_ref().and_then(|c| c.theme.clone());
     let theme = load::theme::read(&options.root, theme_dir.as_ref(), &mut diags);
@@ -240,7 +252,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
 
     let views = plan::views(&site, &selected, options.stage, at);
     // Code is highlighted once, where some view being built shows it (`check` shows none).
-    if options.out.is_some() {
+    if output.is_some() || into.is_some() {
         if let Some(progress) = &options.progress {
             progress("highlighting code");
         }
@@ -254,56 +266,25 @@ pub fn build(options: &Options) -> Result<Outcome> {
         Some(output) => Some(Staging::begin(output)?),
         None => None,
     };
-    let mut stats = Stats {
-        views: views.len(),
-        ..Stats::default()
+    let dest: &dyn Destination = match (&staging, into) {
+        (Some(staging), _) => staging,
+        (None, Some(dest)) => dest,
+        (None, None) => &Discard,
     };
-    let mut folders = Vec::new();
-    // Search indexes are built on threads of their own while pages render (post::search).
-    let rendered = std::thread::scope(|scope| -> Result<()> {
-        #[cfg(feature = "search")]
-        let indexer = staging
-            .as_ref()
-            .filter(|_| options.search())
-            .map(|_| post::search::Indexer::spawn(scope));
-        #[cfg(not(feature = "search"))]
-        let _ = scope;
-        for (n, &view) in views.iter().enumerate() {
-            if let Some(progress) = &options.progress {
-                let name = &site.audiences.audiences[view.audience].name;
-                progress(&format!("rendering {name} ({}/{})", n + 1, views.len()));
+    let search = options.search() && (staging.is_some() || into.is_some());
+    let rendered = write_views(&site, &views, &renderer, dest, search, &options.progress);
+    let (stats, folders) = match rendered {
+        Ok((view_diags, stats, folders)) => {
+            diags.extend(view_diags);
+            (stats, folders)
+        }
+        Err(e) => {
+            if let Some(staging) = staging {
+                staging.abandon();
             }
-            let plan = plan::make(&site, view);
-            stats.pages += plan.pages.len();
-            stats.assets += plan.assets.len();
-            let folder = view_folder(&site, view);
-            diags.extend(match &staging {
-                Some(staging) => {
-                    #[cfg(feature = "search")]
-                    if let Some(indexer) = &indexer {
-                        indexer.add(&plan, staging.sink(folder));
-                    }
-                    renderer.render(&plan, &staging.sink(folder))?
-                }
-                None => renderer.render(&plan, &NullSink)?,
-            });
-            folders.push(folder);
+            return Err(e);
         }
-        #[cfg(feature = "search")]
-        if let Some(indexer) = indexer {
-            if let Some(progress) = &options.progress {
-                progress("finishing the search indexes");
-            }
-            indexer.finish()?;
-        }
-        Ok(())
-    });
-    if let Err(e) = rendered {
-        if let Some(staging) = staging {
-            staging.abandon();
-        }
-        return Err(e);
-    }
+    };
     diag::normalize(&mut diags);
     let mut wrote = false;
     if let Some(staging) = staging {
@@ -329,14 +310,64 @@ pub fn build(options: &Options) -> Result<Outcome> {
     Ok(outcome(diags, sources, wrote, stats))
 }
 
-/// The folder of a view inside the output: the audience's name, or the output itself for
-/// a site without audiences.
-pub fn view_folder(site: &Site, view: View) -> &str {
-    if site.audiences.configured {
-        &site.audiences.audiences[view.audience].name
-    } else {
-        ""
-    }
+/// Plans every view and writes it through each [`ViewOutput`] into `dest`: the search
+/// index (on threads of its own, while pages render), the pages, the sitemap, robots.txt
+/// and the price list CSV. Returns their diagnostics, the figures, and the views' folders.
+fn write_views<'s>(
+    site: &'s Site,
+    views: &[View],
+    renderer: &Renderer,
+    dest: &dyn Destination,
+    search: bool,
+    progress: &Option<Progress>,
+) -> Result<(Vec<Diagnostic>, Stats, Vec<&'s str>)> {
+    let mut diags = Vec::new();
+    let mut stats = Stats {
+        views: views.len(),
+        ..Stats::default()
+    };
+    let mut folders = Vec::new();
+    std::thread::scope(|scope| -> Result<()> {
+        #[cfg(feature = "search")]
+        let indexer =
+            search.then(|| post::search::Indexer::<Box<dyn write::Sink + Send>>::spawn(scope));
+        #[cfg(not(feature = "search"))]
+        let _ = (scope, search);
+        let mut outputs: Vec<&dyn ViewOutput> = Vec::new();
+        #[cfg(feature = "search")]
+        if let Some(indexer) = &indexer {
+            outputs.push(indexer);
+        }
+        outputs.extend([
+            renderer as &dyn ViewOutput,
+            &post::Sitemap,
+            &post::Robots,
+            &post::PriceListCsv,
+        ]);
+        for (n, &view) in views.iter().enumerate() {
+            if let Some(progress) = progress {
+                let name = &site.audiences.audiences[view.audience].name;
+                progress(&format!("rendering {name} ({}/{})", n + 1, views.len()));
+            }
+            let plan = plan::make(site, view);
+            stats.pages += plan.pages.len();
+            stats.assets += plan.assets.len();
+            let folder = view.folder(site);
+            for output in &outputs {
+                diags.extend(output.write(&plan, dest, folder)?);
+            }
+            folders.push(folder);
+        }
+        #[cfg(feature = "search")]
+        if let Some(indexer) = indexer {
+            if let Some(progress) = progress {
+                progress("finishing the search indexes");
+            }
+            indexer.finish()?;
+        }
+        Ok(())
+    })?;
+    Ok((diags, stats, folders))
 }
 
 /// A build of some audiences replaces only their folders: anything else at the top of the

@@ -16,7 +16,7 @@ use crate::model::audience::{Audience, AudienceId};
 use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
 use crate::model::money::Money;
-use crate::model::{Asset, Page, PageData, PageId, PageKind, Site, TAGS_URL, relative_url};
+use crate::model::{Asset, Page, PageData, PageId, PageKind, Site, relative_url};
 use jiff::Timestamp;
 
 /// One output site: an audience, in a stage, at a moment (later also a language).
@@ -25,6 +25,13 @@ pub struct View {
     pub audience: AudienceId,
     pub stage: Stage,
     pub at: Timestamp,
+}
+
+impl View {
+    /// The view's folder in the output (see [`crate::paths`]).
+    pub fn folder(self, site: &Site) -> &str {
+        crate::paths::view_folder(site, self)
+    }
 }
 
 /// Which pages and fragments a view keeps.
@@ -424,12 +431,13 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
     let mut tags: BTreeMap<String, PlanTag> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
         for &name in &page.tags {
-            let slug = crate::html::slugify(name);
-            let tag = tags.entry(slug.clone()).or_insert_with(|| PlanTag {
-                name,
-                url: format!("{TAGS_URL}{slug}/"),
-                pages: Vec::new(),
-            });
+            let tag = tags
+                .entry(crate::html::slugify(name))
+                .or_insert_with(|| PlanTag {
+                    name,
+                    url: crate::paths::tag(name),
+                    pages: Vec::new(),
+                });
             if !tag.pages.contains(&i) {
                 tag.pages.push(i);
             }
@@ -538,6 +546,14 @@ impl Links<'_, '_> {
     }
 }
 
+impl Plan<'_> {
+    /// Where the view is served, when the site has a `base_url`.
+    pub fn site_url(&self) -> Option<String> {
+        let base = self.config.base_url.as_deref()?;
+        Some(crate::paths::view_url(base, self.audience.unwrap_or("")))
+    }
+}
+
 /// Fills in the products of a view and returns what it knows of the catalog.
 fn plan_catalog<'s>(
     site: &'s Site,
@@ -641,13 +657,7 @@ fn plan_catalog<'s>(
                 site.audiences.axes[axis].values[t as usize]
             )
         });
-    let price_list_url = has_prices.then(|| {
-        format!(
-            "{}{}/",
-            pages[catalog_page].url,
-            crate::model::catalog::PRICE_LIST_SEGMENT
-        )
-    });
+    let price_list_url = has_prices.then(|| crate::paths::price_list(pages[catalog_page].url));
     Some(PlanCatalog {
         price_list_url,
         page: catalog_page,

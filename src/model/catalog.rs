@@ -22,7 +22,6 @@ pub type CategoryId = usize;
 /// The URL segment of the catalog; reserved for it in content.
 pub const CATALOG_SEGMENT: &str = "catalog";
 /// The price list's URL segment inside the catalog; no category may use it.
-pub const PRICE_LIST_SEGMENT: &str = "price-list";
 
 #[derive(Debug)]
 pub struct Catalog {
@@ -313,11 +312,14 @@ fn read_category(
     let Value::Str(id) = &key.value else {
         return None;
     };
-    if !crate::model::frontmatter::is_url_segment(id) || id == PRICE_LIST_SEGMENT {
+    if !crate::model::frontmatter::is_url_segment(id) || id == crate::paths::PRICE_LIST_SEGMENT {
         diags.push(
             Diagnostic::error("bad-category", format!("`{id}` cannot be a category id"))
                 .at(CONFIG_FILE, pos(key, 0))
-                .help(format!("use lowercase letters, digits and `-` (and not `{PRICE_LIST_SEGMENT}`): it becomes a URL")),
+                .help(format!(
+                    "use lowercase letters, digits and `-` (and not `{}`): it becomes a URL",
+                    crate::paths::PRICE_LIST_SEGMENT
+                )),
         );
         return None;
     }

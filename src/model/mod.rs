@@ -138,12 +138,6 @@ pub struct Site {
     pub assets: Vec<Asset>,
 }
 
-/// Where the generated pages live; content may not use these URLs.
-pub const TAGS_URL: &str = "tags/";
-pub const THEME_URL: &str = "_kanava/";
-/// The list of every page of a view (what the search box links to without JavaScript).
-pub const ALL_URL: &str = "all/";
-
 /// The longest file or folder name most file systems allow, in bytes (`NAME_MAX`). Every URL
 /// segment becomes one: a longer tag, slug, SKU or file name passed `check` and failed the
 /// build with an I/O error (issue #12).
@@ -724,36 +718,9 @@ fn title_from_segment(segment: &str) -> String {
     }
 }
 
-/// What kanava writes into every view besides pages: folders (`/`-terminated) and files.
-/// Content may not use these paths: an asset there was silently replaced or won by chance,
-/// a page there failed the build (issue #12).
-fn generated_paths(has_catalog: bool) -> Vec<(String, &'static str)> {
-    let mut paths = vec![
-        (THEME_URL.to_owned(), "the theme's files"),
-        (TAGS_URL.to_owned(), "the tag pages"),
-        (ALL_URL.to_owned(), "the list of all pages"),
-        ("404.html".to_owned(), "the page-not-found page"),
-        ("sitemap.xml".to_owned(), "the sitemap"),
-        ("robots.txt".to_owned(), "the robots.txt file"),
-    ];
-    if has_catalog {
-        let catalog = catalog::CATALOG_SEGMENT;
-        paths.push((
-            format!("{catalog}/{}/", catalog::PRICE_LIST_SEGMENT),
-            "the price list",
-        ));
-        // The one output path `render` names (it writes the file); see issue #12's seams.
-        paths.push((
-            format!("{catalog}/{}", crate::render::PRICE_LIST_CSV),
-            "the price list",
-        ));
-    }
-    paths
-}
-
 fn check_urls(pages: &[Page], has_catalog: bool, diags: &mut Vec<Diagnostic>) {
     let catalog_url = format!("{}/", catalog::CATALOG_SEGMENT);
-    let generated = generated_paths(has_catalog);
+    let generated = crate::paths::generated(has_catalog.then_some(catalog_url.as_str()));
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     for page in pages {
         let catalog_taken = has_catalog && page.url == catalog_url && !page.kind.is_catalog();
@@ -826,9 +793,10 @@ fn check_asset_paths(
 ) {
     let page_files: HashMap<String, &Page> = pages
         .iter()
-        .map(|p| (format!("{}index.html", p.url), p))
+        .map(|p| (crate::paths::page_file(&p.url), p))
         .collect();
-    let generated = generated_paths(has_catalog);
+    let catalog_url = format!("{}/", catalog::CATALOG_SEGMENT);
+    let generated = crate::paths::generated(has_catalog.then_some(catalog_url.as_str()));
     for a in assets {
         let reserved = generated.iter().find(|(path, _)| {
             if path.ends_with('/') {

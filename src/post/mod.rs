@@ -1,18 +1,68 @@
-//! Post: files derived from a whole view rather than one page — sitemap, robots.txt and
-//! the search index (`search`, behind the default `search` feature; later: feeds). Like
-//! templates, they see only the plan.
+//! Post: files derived from a whole view rather than one page — sitemap, robots.txt, the
+//! price list CSV and the search index (`search`, behind the default `search` feature;
+//! next: feeds). Like templates, they see only the plan.
+//!
+//! [`ViewOutput`] is the seam: `lib.rs` writes every view through each output in turn (the
+//! renderer's pages first, then these), so a new kind of per-view file is one more
+//! implementation, not a change to the build.
 
 #[cfg(feature = "search")]
 pub mod search;
 
-/// Where a view's search index and pagefind's browser files go (site-relative), inside the
-/// theme folder, which content cannot use.
-pub const SEARCH_URL: &str = "_kanava/search/";
-
 use std::fmt::Write as _;
 
+use anyhow::Result;
+
+use crate::diag::Diagnostic;
 use crate::html::escape;
 use crate::plan::Plan;
+use crate::write::Destination;
+
+/// One kind of output made from a whole view.
+pub trait ViewOutput: Sync {
+    /// Writes what this output makes of `plan` into the view's `folder` of `dest`.
+    /// Problems with the site come back as diagnostics; I/O failures as `Err`.
+    fn write(&self, plan: &Plan, dest: &dyn Destination, folder: &str) -> Result<Vec<Diagnostic>>;
+}
+
+/// `sitemap.xml` (only with `base_url`).
+pub struct Sitemap;
+
+impl ViewOutput for Sitemap {
+    fn write(&self, plan: &Plan, dest: &dyn Destination, folder: &str) -> Result<Vec<Diagnostic>> {
+        if let Some(xml) = sitemap(plan, &plan.site_url()) {
+            dest.view(folder)
+                .write(crate::paths::SITEMAP, xml.as_bytes())?;
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// `robots.txt`.
+pub struct Robots;
+
+impl ViewOutput for Robots {
+    fn write(&self, plan: &Plan, dest: &dyn Destination, folder: &str) -> Result<Vec<Diagnostic>> {
+        let production = plan.view.stage == crate::model::lifecycle::Stage::Production;
+        dest.view(folder).write(
+            crate::paths::ROBOTS,
+            robots(&plan.site_url(), production).as_bytes(),
+        )?;
+        Ok(Vec::new())
+    }
+}
+
+/// The price list as CSV, for views that see prices.
+pub struct PriceListCsv;
+
+impl ViewOutput for PriceListCsv {
+    fn write(&self, plan: &Plan, dest: &dyn Destination, folder: &str) -> Result<Vec<Diagnostic>> {
+        if let Some((path, csv)) = price_list_csv(plan) {
+            dest.view(folder).write(&path, csv.as_bytes())?;
+        }
+        Ok(Vec::new())
+    }
+}
 
 /// `sitemap.xml` needs absolute URLs, so it exists only when `base_url` is set.
 pub fn sitemap(plan: &Plan, site_url: &Option<String>) -> Option<String> {
@@ -83,10 +133,6 @@ pub fn price_list_csv(plan: &Plan) -> Option<(String, String)> {
         let _ = w.write_record(&row);
     }
     let bytes = w.into_inner().ok()?;
-    let path = format!(
-        "{}{}",
-        plan.pages[catalog.page].url,
-        crate::render::PRICE_LIST_CSV
-    );
+    let path = crate::paths::price_list_csv(plan.pages[catalog.page].url);
     Some((path, String::from_utf8(bytes).ok()?))
 }

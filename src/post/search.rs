@@ -29,7 +29,6 @@ use rayon::prelude::*;
 
 use crate::html::{escape, strip_tags};
 use crate::plan::{Plan, PlanPage};
-use crate::post::SEARCH_URL;
 use crate::write::Sink;
 
 /// What a result is; shown in the result list ("guide", "product", …) and stored as the
@@ -272,7 +271,7 @@ impl Job {
     /// Indexes the records and writes the index (and pagefind's browser files) into `sink`.
     pub fn run(self, sink: &dyn Sink) -> Result<()> {
         for (name, bytes) in index(&self.records, &self.lang)? {
-            sink.write(&format!("{SEARCH_URL}{name}"), &bytes)?;
+            sink.write(&crate::paths::search_file(&name), &bytes)?;
         }
         Ok(())
     }
@@ -285,6 +284,19 @@ impl Job {
 pub struct Indexer<'scope, S: Sink + Send + 'scope> {
     jobs: Option<std::sync::mpsc::Sender<(Job, S)>>,
     threads: Vec<std::thread::ScopedJoinHandle<'scope, Result<()>>>,
+}
+
+impl crate::post::ViewOutput for Indexer<'_, Box<dyn Sink + Send>> {
+    /// Queues the view's index; [`Indexer::finish`] waits for it.
+    fn write(
+        &self,
+        plan: &Plan,
+        dest: &dyn crate::write::Destination,
+        folder: &str,
+    ) -> Result<Vec<crate::diag::Diagnostic>> {
+        self.add(plan, dest.view(folder));
+        Ok(Vec::new())
+    }
 }
 
 /// How many views are indexed at once: each holds its whole index in memory.

@@ -304,10 +304,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     /// `search`: the view has a search index.
     pub fn new(plan: &'p Plan<'s>, search: bool) -> Contexts<'p, 's> {
         let config = plan.config;
-        let site_url = config.base_url.as_ref().map(|base| match plan.audience {
-            Some(name) => format!("{base}{name}/"),
-            None => base.clone(),
-        });
+        let site_url = plan.site_url();
         let stage = plan.view.stage;
         Contexts {
             plan,
@@ -325,7 +322,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             sidebars: Default::default(),
             search: SearchCtx {
                 enabled: search,
-                bundle: crate::post::SEARCH_URL,
+                bundle: crate::paths::SEARCH,
             },
         }
     }
@@ -375,14 +372,14 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             root: key.root.clone(),
             lang: &self.plan.config.language,
             nav: self.nav(key.open),
-            tags_url: crate::model::TAGS_URL,
-            all_url: crate::model::ALL_URL,
+            tags_url: crate::paths::TAGS,
+            all_url: crate::paths::ALL,
             catalog_url,
         }))
     }
 
     pub fn output_path(&self, url: &str) -> String {
-        format!("{url}index.html")
+        crate::paths::page_file(url)
     }
 
     pub fn template_for(&self, i: usize) -> &'static str {
@@ -421,8 +418,8 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             lang: &self.plan.config.language,
             canonical: self.site_url.as_ref().map(|s| format!("{s}{url}")),
             kanava_version: env!("CARGO_PKG_VERSION"),
-            tags_url: crate::model::TAGS_URL,
-            all_url: crate::model::ALL_URL,
+            tags_url: crate::paths::TAGS,
+            all_url: crate::paths::ALL,
             search: self.search,
             page,
             breadcrumbs: Vec::new(),
@@ -504,9 +501,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     pub fn tags(&self) -> Value {
         let mut ctx = self.base(
             "tags",
-            crate::model::TAGS_URL,
+            crate::paths::TAGS,
             None,
-            self.synthetic_page("Tags", crate::model::TAGS_URL, "tags"),
+            self.synthetic_page("Tags", crate::paths::TAGS, "tags"),
         );
         ctx.tags = (0..self.plan.tags.len()).map(|t| self.tag_ctx(t)).collect();
         Value::from(minijinja::value::Serde(&ctx))
@@ -541,7 +538,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             products: self.all_products(),
             price_label: catalog.price_label.as_deref(),
             tier_columns: catalog.tier_columns.clone(),
-            csv_url: format!("{}{}", self.plan.pages[catalog.page].url, PRICE_LIST_CSV),
+            csv_url: crate::paths::price_list_csv(self.plan.pages[catalog.page].url),
             currency: catalog.currency,
         });
         Some(Value::from(minijinja::value::Serde(&ctx)))
@@ -724,9 +721,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     pub fn all(&self) -> Value {
         let mut ctx = self.base(
             "all",
-            crate::model::ALL_URL,
+            crate::paths::ALL,
             None,
-            self.synthetic_page("All pages", crate::model::ALL_URL, "all"),
+            self.synthetic_page("All pages", crate::paths::ALL, "all"),
         );
         let mut depth = vec![0; self.plan.pages.len()];
         ctx.pages = self
@@ -801,7 +798,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     }
 
     fn tag_url(&self, name: &str) -> String {
-        format!("{}{}/", crate::model::TAGS_URL, crate::html::slugify(name))
+        crate::paths::tag(name)
     }
 
     fn link(&self, i: usize) -> Link<'p> {
@@ -864,9 +861,6 @@ fn shape(kind: PageKind) -> &'static str {
         PageKind::Page | PageKind::Product => "page",
     }
 }
-
-/// The downloadable price list, next to the catalog page.
-pub const PRICE_LIST_CSV: &str = "price-list.csv";
 
 /// `sidebar` with ` aria-current="page"` added to its first link to `href` (written by the
 /// theme as `href="{{ root }}{{ item.url }}"`).

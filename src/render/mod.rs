@@ -4,8 +4,6 @@
 
 mod context;
 
-pub use context::PRICE_LIST_CSV;
-
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -156,7 +154,7 @@ impl Renderer {
                     },
                 };
                 let path = match job {
-                    Job::NotFound => "404.html".to_owned(),
+                    Job::NotFound => crate::paths::NOT_FOUND.to_owned(),
                     _ => ctx.output_path(url),
                 };
                 match self
@@ -175,26 +173,15 @@ impl Renderer {
             }
         }
         for (name, bytes) in &self.static_files {
-            sink.write(&format!("{}{name}", crate::model::THEME_URL), bytes)?;
+            sink.write(&crate::paths::theme_file(name), bytes)?;
         }
         sink.write(
-            &format!("{}highlight.css", crate::model::THEME_URL),
+            &crate::paths::theme_file("highlight.css"),
             self.highlight_css.as_bytes(),
         )?;
         for asset in &plan.assets {
             sink.copy(&asset.url, &asset.disk_path)?;
         }
-        if let Some(sitemap) = crate::post::sitemap(plan, &ctx.site_url) {
-            sink.write("sitemap.xml", sitemap.as_bytes())?;
-        }
-        if let Some((path, csv)) = crate::post::price_list_csv(plan) {
-            sink.write(&path, csv.as_bytes())?;
-        }
-        let production = plan.view.stage == crate::model::lifecycle::Stage::Production;
-        sink.write(
-            "robots.txt",
-            crate::post::robots(&ctx.site_url, production).as_bytes(),
-        )?;
         crate::diag::normalize(&mut diags);
         Ok(diags)
     }
@@ -253,9 +240,9 @@ impl Job {
     fn url<'p>(&self, plan: &'p Plan) -> Option<&'p str> {
         Some(match *self {
             Job::Page(i) => plan.pages[i].url,
-            Job::Tags => crate::model::TAGS_URL,
+            Job::Tags => crate::paths::TAGS,
             Job::Tag(t) => &plan.tags[t].url,
-            Job::All => crate::model::ALL_URL,
+            Job::All => crate::paths::ALL,
             Job::NotFound => "",
             Job::PriceList => plan.catalog.as_ref()?.price_list_url.as_deref()?,
         })
@@ -292,4 +279,16 @@ fn template_error(err: &minijinja::Error, origin: &str) -> Diagnostic {
         _ => format!("in template `{origin}`"),
     });
     d
+}
+
+/// The pages (and the theme's files and the view's assets) are the first output of a view.
+impl crate::post::ViewOutput for Renderer {
+    fn write(
+        &self,
+        plan: &Plan,
+        dest: &dyn crate::write::Destination,
+        folder: &str,
+    ) -> Result<Vec<Diagnostic>> {
+        self.render(plan, &dest.view(folder))
+    }
 }

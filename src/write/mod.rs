@@ -1,14 +1,17 @@
-//! Write: where rendered files go. A [`Sink`] takes files by site-relative path:
-//! [`Staging`] writes to a temporary folder beside the output and swaps it in atomically
-//! at the end (a failed or interrupted build leaves the previous output untouched);
-//! [`NullSink`] discards (for `kanava check`). The dev server will add a memory sink.
+//! Write: where rendered files go. A [`Destination`] gives each view a [`Sink`], which
+//! takes files by view-relative path: [`Staging`] writes to a temporary folder beside the
+//! output and swaps it in atomically at the end (a failed or interrupted build leaves the
+//! previous output untouched); [`Memory`] keeps files in memory (a dev server, tests);
+//! [`Discard`] throws them away (for `kanava check`).
 //! [`Output`] decides whether a folder may be an output at all, and locks it (issue #12).
 
 pub mod output;
 pub mod stamp;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
@@ -38,6 +41,85 @@ impl Sink for NullSink {
     }
     fn discards(&self) -> bool {
         true
+    }
+}
+
+/// Where a build's views go, each into a folder of its own (`""` for a site without
+/// audiences). `lib.rs::build_into` writes into any destination.
+pub trait Destination: Sync {
+    fn view(&self, folder: &str) -> Box<dyn Sink + Send>;
+}
+
+impl Sink for Box<dyn Sink + Send> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        (**self).write(path, bytes)
+    }
+    fn copy(&self, path: &str, from: &Path) -> Result<()> {
+        (**self).copy(path, from)
+    }
+    fn discards(&self) -> bool {
+        (**self).discards()
+    }
+}
+
+impl Destination for Staging {
+    fn view(&self, folder: &str) -> Box<dyn Sink + Send> {
+        Box::new(self.sink(folder))
+    }
+}
+
+/// Every view into [`NullSink`] (`check`).
+pub struct Discard;
+
+impl Destination for Discard {
+    fn view(&self, _: &str) -> Box<dyn Sink + Send> {
+        Box::new(NullSink)
+    }
+}
+
+/// Files in memory, by path inside the output (`gold/index.html`): what the dev server
+/// serves, and what tests compare with a build on disk.
+#[derive(Default, Clone)]
+pub struct Memory {
+    files: Arc<Mutex<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl Memory {
+    /// A copy of every file written so far.
+    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        self.files.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+}
+
+impl Destination for Memory {
+    fn view(&self, folder: &str) -> Box<dyn Sink + Send> {
+        Box::new(MemorySink {
+            prefix: if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            },
+            files: Arc::clone(&self.files),
+        })
+    }
+}
+
+struct MemorySink {
+    prefix: String,
+    files: Arc<Mutex<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a writer to memory panicked"))?;
+        files.insert(format!("{}{path}", self.prefix), bytes.to_vec());
+        Ok(())
+    }
+    fn copy(&self, path: &str, from: &Path) -> Result<()> {
+        self.write(path, &fs::read(from)?)
     }
 }
 

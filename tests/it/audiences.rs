@@ -311,7 +311,7 @@ fn planted_leak_is_caught_by_the_scan() {
         at: loaded.at,
     };
     for view in kanava::plan::views(&model, &[], staff.stage, loaded.at) {
-        let folder = kanava::view_folder(&model, view);
+        let folder = view.folder(&model);
         // The deliberately wrong step: public's site is rendered from staff's plan.
         let wrong = if folder == "public" { staff } else { view };
         renderer

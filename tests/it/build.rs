@@ -315,3 +315,46 @@ fn no_search_leaves_the_index_out() {
     assert!(site.exists("_kanava/search/pagefind-entry.json"));
     site.assert_file_contains("ordering/delivery/index.html", "data-bundle=");
 }
+
+/// `build_into` writes into any destination (issue #12's seam for the dev server): into
+/// memory, the same files with the same bytes as a build on disk (less the output marker).
+#[test]
+fn a_build_into_memory_has_the_bytes_of_a_build_on_disk() {
+    let site = TestSite::with_config(
+        "title: T\nbase_url: https://x.example/\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public }\n    gold: { tier: gold }\n",
+    );
+    site.page(
+        "content/guide.md",
+        "title: Guide\ntier: public\ntags: [setup]",
+        "# Guide\n\n```rust\nfn main() {}\n```\n\n::: only tier=gold\nGold [terms](terms.md).\n:::\n",
+    );
+    site.page("content/terms.md", "title: Terms\ntier: gold", "Terms.\n");
+    site.build_with(|o| o.at = Some("2026-11-28".into()))
+        .assert_clean();
+    let memory = kanava::write::Memory::default();
+    let options = kanava::Options {
+        root: site.root().to_owned(),
+        at: Some("2026-11-28".into()),
+        ..kanava::Options::default()
+    };
+    let outcome = kanava::build_into(&options, &memory).expect("builds");
+    assert_eq!(outcome.errors(), 0);
+    let on_disk: std::collections::BTreeMap<String, Vec<u8>> = site
+        .snapshot_tree("")
+        .into_iter()
+        .filter(|(path, _)| path != ".kanava-output")
+        .collect();
+    let in_memory = memory.files();
+    assert_eq!(
+        in_memory.keys().collect::<Vec<_>>(),
+        on_disk.keys().collect::<Vec<_>>()
+    );
+    assert!(in_memory == on_disk, "same paths, different bytes");
+    if cfg!(feature = "search") {
+        assert!(
+            in_memory
+                .keys()
+                .any(|k| k.starts_with("gold/_kanava/search/"))
+        );
+    }
+}

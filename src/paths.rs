@@ -1,0 +1,92 @@
+//! Output paths: where every file a view writes goes, relative to the view's folder, and
+//! which folder a view is. One module, so that the renderer, `post`, the model's check of
+//! reserved paths and the writer cannot disagree (issue #12); a language joins here when
+//! views get one.
+//!
+//! URLs are folder-style (`ordering/delivery/`, served as `…/index.html`); all are
+//! relative to the view's root.
+
+use crate::model::Site;
+use crate::plan::View;
+
+/// The theme's static files and the generated stylesheet.
+pub const THEME: &str = "_kanava/";
+/// The view's search index and pagefind's browser files (inside the theme's folder, which
+/// content cannot use).
+pub const SEARCH: &str = "_kanava/search/";
+pub const TAGS: &str = "tags/";
+pub const ALL: &str = "all/";
+pub const NOT_FOUND: &str = "404.html";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+/// The catalog's price list page, below the catalog (`catalog/price-list/`).
+pub const PRICE_LIST_SEGMENT: &str = "price-list";
+/// The price list as CSV, beside it (`catalog/price-list.csv`).
+pub const PRICE_LIST_CSV: &str = "price-list.csv";
+
+/// The view's folder inside the output: the audience's name, or the output itself for a
+/// site without audiences.
+pub fn view_folder(site: &Site, view: View) -> &str {
+    if site.audiences.configured {
+        &site.audiences.audiences[view.audience].name
+    } else {
+        ""
+    }
+}
+
+/// Where a view is served, from `base_url` (for absolute links: sitemap, canonical links).
+pub fn view_url(base_url: &str, folder: &str) -> String {
+    if folder.is_empty() {
+        base_url.to_owned()
+    } else {
+        format!("{base_url}{folder}/")
+    }
+}
+
+/// The file a page's URL is written to.
+pub fn page_file(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+/// The URL of a tag's page.
+pub fn tag(name: &str) -> String {
+    format!("{TAGS}{}/", crate::html::slugify(name))
+}
+
+/// A file of the theme (`name` relative to the theme's `static/`).
+pub fn theme_file(name: &str) -> String {
+    format!("{THEME}{name}")
+}
+
+/// A file of the search index.
+pub fn search_file(name: &str) -> String {
+    format!("{SEARCH}{name}")
+}
+
+/// The price list page of the catalog at `catalog_url`.
+pub fn price_list(catalog_url: &str) -> String {
+    format!("{catalog_url}{PRICE_LIST_SEGMENT}/")
+}
+
+/// The price list CSV of the catalog at `catalog_url`.
+pub fn price_list_csv(catalog_url: &str) -> String {
+    format!("{catalog_url}{PRICE_LIST_CSV}")
+}
+
+/// What a view holds besides pages and content files, folders `/`-terminated: content may
+/// not use these paths (an asset there was silently replaced, issue #12).
+pub fn generated(catalog_url: Option<&str>) -> Vec<(String, &'static str)> {
+    let mut paths = vec![
+        (THEME.to_owned(), "the theme's files"),
+        (TAGS.to_owned(), "the tag pages"),
+        (ALL.to_owned(), "the list of all pages"),
+        (NOT_FOUND.to_owned(), "the page-not-found page"),
+        (SITEMAP.to_owned(), "the sitemap"),
+        (ROBOTS.to_owned(), "the robots.txt file"),
+    ];
+    if let Some(catalog) = catalog_url {
+        paths.push((price_list(catalog), "the price list"));
+        paths.push((price_list_csv(catalog), "the price list"));
+    }
+    paths
+}
