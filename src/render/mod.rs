@@ -3,6 +3,7 @@
 //! template can show nothing the plan removed. Never decides visibility.
 
 mod context;
+mod contract;
 
 use std::collections::BTreeMap;
 

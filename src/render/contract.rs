@@ -1,0 +1,280 @@
+//! The template contract: exactly what templates receive, as serializable view structs
+//! (documented for theme authors in `docs/theme-contract.md`). Only `context.rs` builds
+//! them, from a plan alone; nothing here knows the site.
+
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::model::PageKind;
+use crate::model::catalog::ProductStatus;
+use crate::model::lifecycle::Note;
+
+/// What `partials/sidebar.html` receives (see `docs/theme-contract.md`).
+#[derive(Serialize)]
+pub(super) struct SidebarCtx<'s> {
+    pub(super) site: SiteCtx<'s>,
+    pub(super) audience: Option<AudienceCtx<'s>>,
+    pub(super) stage: StageCtx,
+    pub(super) root: String,
+    pub(super) lang: &'s str,
+    pub(super) nav: Vec<NavItem<'s>>,
+    pub(super) tags_url: &'static str,
+    pub(super) all_url: &'static str,
+    pub(super) catalog_url: Option<&'s str>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct SiteCtx<'s> {
+    pub(super) title: &'s str,
+    pub(super) description: Option<&'s str>,
+    pub(super) base_url: Option<&'s str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AudienceCtx<'s> {
+    pub(super) name: &'s str,
+}
+
+/// The stage being built; templates show a ribbon and `noindex` outside production.
+#[derive(Serialize, Clone)]
+pub(super) struct StageCtx {
+    pub(super) name: &'static str,
+    pub(super) production: bool,
+    /// The moment built for, e.g. `22 Nov 2026 09:00`; none in production, whose output
+    /// holds nothing time-dependent (issue #12: the price list printed the build clock, so
+    /// two builds of the same input differed).
+    pub(super) at: Option<String>,
+}
+
+/// Why a page is shown though not live in production: its banner.
+#[derive(Serialize)]
+pub(super) struct NoteCtx {
+    /// `draft`, `review`, `scheduled` or `expired`
+    pub(super) kind: Note,
+    /// `In review`, `Goes live 1 Dec 2026 09:00`…
+    pub(super) text: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Link<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct NavItem<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    /// `section` or `page` (see [`shape`]).
+    pub(super) kind: &'static str,
+    pub(super) active: bool,
+    pub(super) children: Vec<NavItem<'s>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TocEntry<'s> {
+    pub(super) level: u8,
+    pub(super) id: &'s str,
+    pub(super) title: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct TagLink<'s> {
+    pub(super) name: &'s str,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageCtx<'s> {
+    pub(super) title: &'s str,
+    pub(super) description: Option<&'s str>,
+    pub(super) url: &'s str,
+    pub(super) content: Value,
+    pub(super) toc: Vec<TocEntry<'s>>,
+    pub(super) tags: Vec<TagLink<'s>>,
+    pub(super) updated: Option<String>,
+    pub(super) kind: &'s str,
+    pub(super) note: Option<NoteCtx>,
+}
+
+/// A product in lists (catalog, category, related, price list).
+#[derive(Serialize)]
+pub(super) struct ProductSummary<'s> {
+    pub(super) sku: &'s str,
+    pub(super) name: &'s str,
+    pub(super) url: &'s str,
+    pub(super) summary: Option<&'s str>,
+    pub(super) status: ProductStatus,
+    pub(super) status_label: &'static str,
+    pub(super) category: &'s str,
+    pub(super) category_url: &'s str,
+    pub(super) list_price: Option<String>,
+    pub(super) your_price: Option<String>,
+    /// `all: true` audiences only: one per `tier_columns` of the catalog, in order.
+    pub(super) tier_prices: Vec<TierPrice<'s>>,
+}
+
+/// A tier's price of a product, for views that see every tier's (staff).
+#[derive(Serialize)]
+pub(super) struct TierPrice<'s> {
+    pub(super) tier: &'s str,
+    pub(super) price: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CategoryLink<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    pub(super) description: Option<&'s str>,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct CatalogCtx<'s> {
+    pub(super) categories: Vec<CategoryLink<'s>>,
+    pub(super) products: Vec<ProductSummary<'s>>,
+    pub(super) price_list_url: Option<String>,
+    pub(super) price_label: Option<&'s str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CompareRow<'s> {
+    pub(super) name: &'s str,
+    pub(super) values: Vec<&'s str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Compare<'s> {
+    pub(super) products: Vec<ProductSummary<'s>>,
+    pub(super) rows: Vec<CompareRow<'s>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CategoryCtx<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    pub(super) description: Option<&'s str>,
+    pub(super) products: Vec<ProductSummary<'s>>,
+    pub(super) compare: Compare<'s>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Spec<'s> {
+    pub(super) name: &'s str,
+    pub(super) value: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct FileLink<'s> {
+    pub(super) url: &'s str,
+    pub(super) name: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct ImageLink<'s> {
+    pub(super) url: &'s str,
+    pub(super) alt: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct SkuLink<'s> {
+    pub(super) sku: &'s str,
+    pub(super) name: &'s str,
+    pub(super) url: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct ProductCtx<'s> {
+    #[serde(flatten)]
+    pub(super) summary: ProductSummary<'s>,
+    pub(super) specs: Vec<Spec<'s>>,
+    pub(super) datasheet: Option<FileLink<'s>>,
+    pub(super) image: Option<ImageLink<'s>>,
+    pub(super) replaced_by: Option<SkuLink<'s>>,
+    pub(super) replaces: Vec<SkuLink<'s>>,
+    pub(super) price_label: Option<&'s str>,
+    pub(super) related: Vec<ProductSummary<'s>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PriceListCtx<'s> {
+    pub(super) products: Vec<ProductSummary<'s>>,
+    pub(super) price_label: Option<&'s str>,
+    /// The tiers whose prices have a column of their own (staff), else empty.
+    pub(super) tier_columns: Vec<&'s str>,
+    pub(super) csv_url: String,
+    pub(super) currency: &'s str,
+}
+
+#[derive(Serialize)]
+pub(super) struct Child<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    pub(super) description: Option<&'s str>,
+    /// `section` or `page` (see [`shape`]).
+    pub(super) kind: &'static str,
+}
+
+/// Whether this build has a search index (the `search` cargo feature, and no
+/// `--no-search`) and where it is.
+#[derive(Serialize, Clone, Copy)]
+pub(super) struct SearchCtx {
+    pub(super) enabled: bool,
+    /// pagefind's bundle (site-relative): `{{ root }}{{ search.bundle }}pagefind.js`.
+    pub(super) bundle: &'static str,
+}
+
+/// One line of the list of all pages (`all.html`): pages in navigation order, `depth` 0
+/// for the home page, 1 for top-level sections and pages…
+#[derive(Serialize)]
+pub(super) struct ListedPage<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    pub(super) description: Option<&'s str>,
+    pub(super) kind: PageKind,
+    pub(super) depth: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct TagCtx<'s> {
+    pub(super) name: &'s str,
+    pub(super) url: String,
+    pub(super) count: usize,
+    pub(super) pages: Vec<Child<'s>>,
+}
+
+/// Everything a template gets; fields not meaningful for a kind of page are empty/none, so
+/// every template can rely on every name existing.
+#[derive(Serialize)]
+pub(super) struct Ctx<'s> {
+    pub(super) site: SiteCtx<'s>,
+    pub(super) audience: Option<AudienceCtx<'s>>,
+    pub(super) stage: StageCtx,
+    pub(super) root: String,
+    pub(super) kind: &'static str,
+    pub(super) lang: &'s str,
+    pub(super) canonical: Option<String>,
+    /// The rendered sidebar, the link to this page marked.
+    pub(super) sidebar: Value,
+    pub(super) kanava_version: &'static str,
+    /// The list of all tags (site-relative).
+    pub(super) tags_url: &'static str,
+    /// The list of all pages (site-relative).
+    pub(super) all_url: &'static str,
+    pub(super) search: SearchCtx,
+    pub(super) page: PageCtx<'s>,
+    pub(super) breadcrumbs: Vec<Link<'s>>,
+    pub(super) prev: Option<Link<'s>>,
+    pub(super) next: Option<Link<'s>>,
+    pub(super) children: Vec<Child<'s>>,
+    pub(super) tags: Vec<TagCtx<'s>>,
+    pub(super) tag: Option<TagCtx<'s>>,
+    /// The catalog's URL, or none when the site (or this view) has no catalog.
+    pub(super) catalog_url: Option<&'s str>,
+    pub(super) catalog: Option<CatalogCtx<'s>>,
+    pub(super) category: Option<CategoryCtx<'s>>,
+    pub(super) product: Option<ProductCtx<'s>>,
+    pub(super) price_list: Option<PriceListCtx<'s>>,
+    /// All pages of the view: filled for `all.html` only.
+    pub(super) pages: Vec<ListedPage<'s>>,
+}
