@@ -243,8 +243,8 @@ pub struct PlanPage<'s> {
     pub description: Option<&'s str>,
     pub tags: Vec<&'s str>,
     pub updated: Option<jiff::civil::Date>,
-    /// The HTML of the visible fragments, in order, its links written for this view.
-    pub content: String,
+    /// The page in the site (its content is written on demand: [`Plan::content`]).
+    site_id: PageId,
     pub toc: Vec<TocItem<'s>>,
     /// Set when the page is shown in a non-production stage though not live (its banner).
     pub note: Option<Note>,
@@ -311,6 +311,7 @@ pub struct Plan<'s> {
     pub tags: Vec<PlanTag<'s>>,
     /// When the site has a catalog and the view sees some of it.
     pub catalog: Option<PlanCatalog<'s>>,
+    links: Links<'s>,
 }
 
 /// For each page of the site, for each of its fragments: does one of `views` show it?
@@ -362,20 +363,11 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             })
         })
         .collect();
-    let links = Links {
-        site,
-        slot: &slot,
-        within: &within,
-    };
     let mut pages = Vec::with_capacity(next);
     for (id, page) in site.pages.iter().enumerate() {
         let Some((page_view, ids)) = &within[id] else {
             continue;
         };
-        let mut content = String::new();
-        for fragment in page_view.fragments() {
-            links.write(id, ids, fragment, &mut content);
-        }
         for a in page_view.assets() {
             assets_seen[a] = true;
         }
@@ -401,7 +393,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             description: page.description.as_deref(),
             tags: page.tags.iter().map(String::as_str).collect(),
             updated: page.updated,
-            content,
+            site_id: id,
             toc,
             note: vis.note(page),
             lifecycle: page.lifecycle,
@@ -462,19 +454,33 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         assets,
         tags: tags.into_values().collect(),
         catalog,
+        links: Links { site, slot, within },
     }
 }
 
 /// Writes fragments' links for one view: a link's URL exists only when the view has its
 /// target (the plan's pages are the only URLs it knows), so a link to what the view cannot
 /// see cannot be written (`check` reports it as `hidden-link-target` before any build).
-struct Links<'a, 's> {
+struct Links<'s> {
     site: &'s Site,
-    slot: &'a [Option<usize>],
-    within: &'a [Option<Shown<'s>>],
+    /// Site page id → plan index.
+    slot: Vec<Option<usize>>,
+    /// What the view shows of each site page in it, with the page's heading ids.
+    within: Vec<Option<Shown<'s>>>,
 }
 
-impl Links<'_, '_> {
+impl Links<'_> {
+    /// The HTML of the fragments of page `id` the view shows, in order.
+    fn content(&self, id: PageId) -> String {
+        let mut out = String::new();
+        if let Some((page_view, ids)) = &self.within[id] {
+            for fragment in page_view.fragments() {
+                self.write(id, ids, fragment, &mut out);
+            }
+        }
+        out
+    }
+
     /// Appends `fragment` of page `from` (whose heading ids in the view are `ids`).
     fn write(&self, from: PageId, ids: &[Option<String>], fragment: &Fragment, out: &mut String) {
         fragment.write(out, &mut |hole, out| match hole {
@@ -547,6 +553,13 @@ impl Links<'_, '_> {
 }
 
 impl Plan<'_> {
+    /// The HTML of page `i`'s content in the view: the fragments it shows, their links,
+    /// heading ids and code written for the view. Written on demand (each page when it is
+    /// rendered, in parallel) rather than held for every page of the plan.
+    pub fn content(&self, i: usize) -> String {
+        self.links.content(self.pages[i].site_id)
+    }
+
     /// Where the view is served, when the site has a `base_url`.
     pub fn site_url(&self) -> Option<String> {
         let base = self.config.base_url.as_deref()?;

@@ -98,7 +98,7 @@ pub fn records(plan: &Plan) -> Vec<Record> {
 /// category and its specifications.
 fn page_record(plan: &Plan, i: usize) -> Record {
     let page: &PlanPage = &plan.pages[i];
-    let html = &page.content;
+    let html = &plan.content(i);
     let mut sections = Vec::new();
     let mut text = String::new();
     let mut at = 0;

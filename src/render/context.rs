@@ -186,7 +186,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             title: p.title,
             description: p.description,
             url: p.url,
-            content: Value::from_safe_string(p.content.clone()),
+            content: Value::from_safe_string(self.plan.content(i)),
             toc: p
                 .toc
                 .iter()

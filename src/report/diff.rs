@@ -77,10 +77,11 @@ fn compare(audience: &str, a: &Plan, b: &Plan) -> AudienceDiff {
     let pages = |p: &Plan| -> BTreeMap<String, (String, String)> {
         p.pages
             .iter()
-            .map(|pg| {
+            .enumerate()
+            .map(|(i, pg)| {
                 (
                     pg.source.unwrap_or(pg.url).to_owned(),
-                    (pg.title.to_owned(), strip_tags(&pg.content)),
+                    (pg.title.to_owned(), strip_tags(&p.content(i))),
                 )
             })
             .collect()
