@@ -7,4 +7,6 @@ mod bad_input;
 mod build;
 mod catalog;
 mod cli;
+mod determinism;
+mod fuzz;
 mod stages;
