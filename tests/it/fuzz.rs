@@ -59,7 +59,7 @@ fn fuzz<S>(
             // Failures are reported with their minimal input; nothing is written to disk.
             failure_persistence: None,
             max_shrink_iters: 1024,
-            max_shrink_time: 300_000,
+            max_shrink_time: 180_000,
             ..Config::default()
         };
         let mut runner = TestRunner::new(config);
@@ -92,7 +92,7 @@ fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), TestCaseError
 fn isolation_oracle() {
     let built = AtomicUsize::new(0);
     let refused: Mutex<BTreeMap<&'static str, usize>> = Mutex::new(BTreeMap::new());
-    fuzz("isolation_oracle", 24, sitegen::model(), |model| {
+    fuzz("isolation_oracle", 32, sitegen::model(), |model| {
         let generated = sitegen::write(&model);
         let outcome = isolation_case(&generated)?;
         match outcome {
@@ -441,7 +441,7 @@ fn front_matter_never_panics_and_errors_point_into_the_page() {
     let site = FuzzSite::new();
     fuzz(
         "front_matter",
-        96,
+        128,
         mutate::input(FRONT_MATTER_SEEDS),
         |input| site.check_with("content/guide/page.md", input.bytes()),
     );
@@ -490,7 +490,7 @@ fn generated_body() -> impl Strategy<Value = String> {
 #[test]
 fn pages_never_panic_and_errors_point_into_the_page() {
     let site = FuzzSite::new();
-    fuzz("pages", 96, mutate::mutated(page_text()), |input| {
+    fuzz("pages", 128, mutate::mutated(page_text()), |input| {
         site.check_with("content/guide/page.md", input.bytes())
     });
 }
@@ -500,7 +500,7 @@ fn catalog_yaml_never_panics_and_errors_point_into_the_data() {
     let site = FuzzSite::new();
     fuzz(
         "catalog_yaml",
-        64,
+        96,
         mutate::input(&[PRODUCTS_YAML]),
         |input| site.check_with("data/products.yaml", input.bytes()),
     );
@@ -511,7 +511,7 @@ fn catalog_csv_never_panics_and_errors_point_into_the_data() {
     let site = FuzzSite::new();
     fuzz(
         "catalog_csv",
-        64,
+        96,
         mutate::input(&[ERP_CSV, "sku,name,category,prices.list\nA-1,One,pumps,10\n"]),
         |input| site.check_with("data/erp.csv", input.bytes()),
     );
@@ -522,7 +522,7 @@ fn config_never_panics_and_errors_point_into_it() {
     let site = FuzzSite::new();
     fuzz(
         "config",
-        64,
+        128,
         mutate::input(&[
             FUZZ_CONFIG,
             "title: Minimal\n",
@@ -605,7 +605,7 @@ fn markdown_never_panics_and_errors_point_into_the_body() {
         ]),
         1 => any::<String>().prop_map(mutate::Input::Text),
     ];
-    fuzz("markdown", 768, body, |input| {
+    fuzz("markdown", 1024, body, |input| {
         let body = String::from_utf8_lossy(&input.bytes()).into_owned();
         let header = "---\ntitle: P\n---\n";
         let mut diags = Vec::new();

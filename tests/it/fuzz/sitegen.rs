@@ -302,9 +302,9 @@ fn leaf() -> impl Strategy<Value = Leaf> {
         1 => Just(Leaf::InlineHtml),
         1 => (0u8..3).prop_map(Leaf::FootnoteRef),
         1 => Just(Leaf::FootnoteDef),
-        2 => (0u8..3, proptest::bool::weighted(0.2))
+        3 => (0u8..2, proptest::bool::weighted(0.2))
             .prop_map(|(label, in_quote)| Leaf::RefDef { label, in_quote }),
-        2 => (0u8..3).prop_map(Leaf::RefUse),
+        3 => (0u8..2).prop_map(Leaf::RefUse),
         2 => (any::<u16>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.1))
             .prop_map(|(target, raw, strict)| Leaf::Link { target, raw, strict }),
         1 => any::<bool>().prop_map(|raw| Leaf::Image { raw }),
