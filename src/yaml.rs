@@ -8,7 +8,7 @@
 //! stands, so later checks (unknown key, wrong type, bad date, unknown tier) point at the exact
 //! line and column in the *file*. `line_offset` turns YAML-relative lines into file lines.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
 
 use crate::diag::{Diagnostic, Pos};
@@ -130,10 +130,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
         Ok(Value::Int(v))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v)
-            .map(Value::Int)
-            .map_err(|_| E::custom("number too large"))
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        // Beyond i64: kept as written, so that the key that gets it reports a wrong type at
+        // its place (a custom error here would have no position, issue #12's fuzzing).
+        Ok(i64::try_from(v).map_or_else(|_| Value::Str(v.to_string()), Value::Int))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Float(v))
@@ -192,6 +192,10 @@ pub fn error_to_diagnostic(err: &serde_saphyr::Error, file: &str, line_offset: u
         if line > 0 {
             diag.pos = Some(Pos::new(line + line_offset, column));
         }
+    }
+    // Every error points into the file: without a location, at the YAML's first line.
+    if diag.pos.is_none() {
+        diag.pos = Some(Pos::new(line_offset + 1, 1));
     }
     if message.contains("duplicate") {
         diag.help = Some("remove one of the two entries".into());

@@ -113,13 +113,17 @@ pub fn read(
             match std::fs::read(&disk).map(String::from_utf8) {
                 Ok(Ok(text)) => files.push(DataFile {
                     path,
-                    text: Arc::from(text.trim_start_matches('\u{feff}')),
+                    text: Arc::from(
+                        super::line_endings(text.trim_start_matches('\u{feff}')).as_ref(),
+                    ),
                 }),
-                Ok(Err(_)) => diags.push(
-                    Diagnostic::error("not-utf8", format!("`{path}` is not valid UTF-8"))
-                        .in_file(path.clone())
-                        .help("export the file as UTF-8 (with or without BOM)"),
-                ),
+                Ok(Err(e)) => {
+                    let at = e.utf8_error().valid_up_to();
+                    diags.push(
+                        super::not_utf8(path.clone(), e.as_bytes(), at)
+                            .help("export the file as UTF-8 (with or without BOM)"),
+                    )
+                }
                 Err(e) => diags.push(
                     Diagnostic::error("unreadable", format!("cannot read `{path}`: {}", e.kind()))
                         .in_file(path.clone()),

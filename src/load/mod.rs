@@ -144,8 +144,13 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
 
 fn read_config(root: &Path, texts: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(e)) => {
+            let at = e.utf8_error().valid_up_to();
+            diags.push(not_utf8(CONFIG_FILE.to_owned(), e.as_bytes(), at));
+            return None;
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(
                 Diagnostic::error(
@@ -164,6 +169,7 @@ fn read_config(root: &Path, texts: &mut SourceMap, diags: &mut Vec<Diagnostic>) 
             return None;
         }
     };
+    let text = line_endings(&text).into_owned();
     texts.insert(CONFIG_FILE.to_owned(), Arc::from(text.as_str()));
     match Config::parse(&text) {
         Ok(config) => Some(config),
@@ -278,7 +284,7 @@ fn read_markdown(rel: String, path: &Path) -> Result<MarkdownFile, Diagnostic> {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(MarkdownFile {
                 path: rel,
-                text: Arc::from(text.trim_start_matches('\u{feff}')),
+                text: Arc::from(line_endings(text.trim_start_matches('\u{feff}')).as_ref()),
             }),
             Err(e) => Err(not_utf8(rel, e.as_bytes(), e.utf8_error().valid_up_to())),
         },
@@ -320,13 +326,32 @@ fn is_ignored(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
 }
 
-fn not_utf8(path: String, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+/// Text with every line ending as `\n`: CommonMark, YAML and CSV also end lines at `\r\n`
+/// and a lone `\r`, so a file with those would otherwise count its lines one way in the
+/// parsers and another in front matter offsets and diagnostics (issue #12: a page with
+/// classic-Mac line endings hid its `::: only` fences). Line and column numbers stay those
+/// an editor shows.
+pub(crate) fn line_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    }
+}
+
+/// `not-utf8` at the first byte that is not UTF-8 (lines end at `\n`, `\r\n` or a lone
+/// `\r`, as CommonMark and YAML read them).
+pub(crate) fn not_utf8(path: String, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     let before = &bytes[..valid_up_to];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, &b) in before.iter().enumerate() {
+        let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
     let column = String::from_utf8_lossy(&before[line_start..])
         .chars()
         .count()

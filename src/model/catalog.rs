@@ -872,10 +872,8 @@ fn no_products(path: &str, at: Option<Pos>, what: &str) -> Diagnostic {
         "no-products",
         format!("data file `{path}` {what}: it holds no products"),
     );
-    let d = match at {
-        Some(at) => d.at(path, at),
-        None => d.in_file(path),
-    };
+    // An empty file's problem is the whole file: point at its start.
+    let d = d.at(path, at.unwrap_or(Pos::new(1, 1)));
     d.help("an empty export would remove its products from every catalog; re-export it, or remove the file (or its pattern in `catalog.files`) if it is meant to be empty")
 }
 

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -194,6 +195,85 @@ impl TestSite {
             })
             .collect()
     }
+}
+
+/// What [`TestSite::scan_markers`] found.
+pub struct MarkerScan {
+    /// For each marker, the top-level output folders (audiences) it occurs in: in a file's
+    /// bytes (decoded when compressed) or in its path.
+    pub found: BTreeMap<String, BTreeSet<String>>,
+    /// The same, counting only decoded search index files.
+    pub in_search: BTreeMap<String, BTreeSet<String>>,
+    /// How many search index files of each folder were decoded and scanned.
+    pub decoded: BTreeMap<String, usize>,
+}
+
+impl TestSite {
+    /// Scans every output file for every marker (case-insensitive: tags and folders become
+    /// lowercase URLs, search indexes lowercase words). Every file is read as bytes,
+    /// compressed ones decompressed ([`decode`]); nothing is skipped. This is the one marker
+    /// scan of the test suite, so that no scan can forget the search index (issue #12).
+    pub fn scan_markers<S: AsRef<str>>(&self, markers: &[S]) -> MarkerScan {
+        let needles: Vec<(String, String)> = markers
+            .iter()
+            .map(|m| (m.as_ref().to_owned(), m.as_ref().to_ascii_lowercase()))
+            .collect();
+        let mut scan = MarkerScan {
+            found: needles
+                .iter()
+                .map(|(m, _)| (m.clone(), BTreeSet::new()))
+                .collect(),
+            in_search: needles
+                .iter()
+                .map(|(m, _)| (m.clone(), BTreeSet::new()))
+                .collect(),
+            decoded: BTreeMap::new(),
+        };
+        for path in self.listing() {
+            let folder = path.split_once('/').map_or("", |(f, _)| f).to_owned();
+            let bytes = std::fs::read(self.out_dir().join(&path)).expect("read output");
+            let (bytes, index) = decode(&path, bytes);
+            if index {
+                *scan.decoded.entry(folder.clone()).or_default() += 1;
+            }
+            // Markers are ASCII, so a lossy conversion cannot split or forge one.
+            let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+            let lower_path = path.to_ascii_lowercase();
+            for (marker, needle) in &needles {
+                if text.contains(needle.as_str()) || lower_path.contains(needle.as_str()) {
+                    scan.found
+                        .get_mut(marker)
+                        .expect("known marker")
+                        .insert(folder.clone());
+                    if index && text.contains(needle.as_str()) {
+                        scan.in_search
+                            .get_mut(marker)
+                            .expect("known marker")
+                            .insert(folder.clone());
+                    }
+                }
+            }
+        }
+        scan
+    }
+}
+
+/// Compressed or encoded output must be decoded before scanning, so a leak cannot hide
+/// inside it. pagefind's index files (`_kanava/search/`: `*.pf_meta`, `fragment/*.pf_fragment`,
+/// `index/*.pf_index`, `filter/*.pf_filter`) are gzip streams that decompress to the marker
+/// `pagefind_dcd` followed by JSON (fragments) or CBOR (word and filter indexes, metadata),
+/// whose strings are stored as plain UTF-8. Returns the bytes to scan, and whether they were
+/// such a decoded index file.
+pub fn decode(path: &str, bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return (bytes, false);
+    }
+    let mut out = Vec::new();
+    let mut gz = flate2::read::MultiGzDecoder::new(bytes.as_slice());
+    std::io::Read::read_to_end(&mut gz, &mut out)
+        .unwrap_or_else(|e| panic!("`{path}` looks gzipped but does not decompress: {e}"));
+    let index = out.starts_with(b"pagefind_dcd");
+    (out, index)
 }
 
 impl Run {

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::audiences::scan;
 use crate::harness::TestSite;
 
 /// Builds and scans a fixture with its `manifest.json` (marker → audiences that may see
@@ -15,15 +14,12 @@ fn assert_manifest(site: &TestSite) {
         &std::fs::read_to_string(site.root().join("manifest.json")).expect("manifest"),
     )
     .expect("manifest is JSON");
-    let markers: Vec<&'static str> = manifest
-        .keys()
-        .map(|m| &*Box::leak(m.clone().into_boxed_str()))
-        .collect();
-    let found = scan(site, &markers).found;
+    let markers: Vec<&str> = manifest.keys().map(String::as_str).collect();
+    let found = site.scan_markers(&markers).found;
     let mut problems = Vec::new();
     for (marker, want) in &manifest {
         let want: BTreeSet<&str> = want.iter().map(String::as_str).collect();
-        let got: BTreeSet<&str> = found[marker.as_str()].iter().map(String::as_str).collect();
+        let got: BTreeSet<&str> = found[marker].iter().map(String::as_str).collect();
         for leak in got.difference(&want) {
             problems.push(format!("LEAK: {marker} reached `{leak}`"));
         }

@@ -8,6 +8,8 @@ mod build;
 mod catalog;
 mod cli;
 mod config_safety;
+mod determinism;
+mod fuzz;
 mod isolation;
 mod output_safety;
 mod stages;

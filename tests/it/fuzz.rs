@@ -1,0 +1,653 @@
+//! Fuzzing on stable Rust (issue #12): an isolation oracle over generated sites, and
+//! bounded fuzz targets for every parser of user input.
+//!
+//! - [`isolation_oracle`]: random sites ([`sitegen`]) — axes, audiences, sections with
+//!   cascading `_index.md` restrictions, pages with lifecycles, bodies of random Markdown
+//!   constructs with nested and hostile `::: only` blocks — built for a fixed `--at`. Every
+//!   marker must reach exactly the audiences the oracle computes, in every output file
+//!   (search index decoded); a build may be refused only for what kanava documents as an
+//!   error, and must be refused for those.
+//! - Parser targets: front matter, fences + Markdown (directly and through a site),
+//!   catalog YAML and CSV, and `kanava.yaml`, fed mutations of valid documents and raw
+//!   input ([`mutate`]). No input may panic, and every error must be a diagnostic with a
+//!   file of the site and a position inside it.
+//!
+//! cargo-fuzz needs nightly; these run on stable under proptest, so CI runs them on every
+//! push. Each target's default case count keeps this module well under two minutes on two
+//! cores. `KANAVA_FUZZ_CASES=N` sets the cases of every batch; `KANAVA_FUZZ_SECONDS=S`
+//! turns on the long-run mode: each target runs fresh batches (new random seeds) until it
+//! has run for `S` seconds. Counts are printed (`--nocapture` shows them).
+
+mod mutate;
+mod sitegen;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use kanava::diag::Diagnostic;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+use crate::harness::TestSite;
+
+// ---- the runner ----------------------------------------------------------------------
+
+/// Runs `test` on values of `strategy`: `default_cases` of them, or `KANAVA_FUZZ_CASES`;
+/// with `KANAVA_FUZZ_SECONDS`, batch after batch until that many seconds have passed.
+/// Panics with the minimal failing input when a case fails (a panic inside kanava is
+/// caught and shrunk like any failure).
+fn fuzz<S>(
+    name: &str,
+    default_cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
+    S: Strategy,
+    S::Value: Debug,
+{
+    let env = |key: &str| std::env::var(key).ok().and_then(|v| v.parse::<u64>().ok());
+    let cases = env("KANAVA_FUZZ_CASES").map_or(default_cases, |n| n as u32);
+    let budget = env("KANAVA_FUZZ_SECONDS").map(Duration::from_secs);
+    let started = Instant::now();
+    let mut total = 0u64;
+    loop {
+        let config = Config {
+            cases,
+            // Failures are reported with their minimal input; nothing is written to disk.
+            failure_persistence: None,
+            max_shrink_iters: 1024,
+            max_shrink_time: 180_000,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
+        if let Err(e) = runner.run(&strategy, &test) {
+            panic!("fuzz target `{name}` failed after {total} earlier cases: {e}");
+        }
+        total += u64::from(cases);
+        if budget.is_none_or(|b| started.elapsed() >= b) {
+            break;
+        }
+    }
+    println!(
+        "fuzz {name}: {total} cases in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// `prop_assert!` with a message built only on failure.
+fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), TestCaseError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(TestCaseError::fail(message()))
+    }
+}
+
+// ---- the isolation oracle ------------------------------------------------------------
+
+#[test]
+fn isolation_oracle() {
+    let built = AtomicUsize::new(0);
+    let refused: Mutex<BTreeMap<&'static str, usize>> = Mutex::new(BTreeMap::new());
+    fuzz("isolation_oracle", 32, sitegen::model(), |model| {
+        let generated = sitegen::write(&model);
+        let outcome = isolation_case(&generated)?;
+        match outcome {
+            None => {
+                built.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(code) => {
+                *refused
+                    .lock()
+                    .expect("not poisoned")
+                    .entry(code)
+                    .or_default() += 1
+            }
+        }
+        Ok(())
+    });
+    let refused = refused.into_inner().expect("not poisoned");
+    println!(
+        "isolation_oracle: {} built, {} refused {refused:?}",
+        built.into_inner(),
+        refused.values().sum::<usize>()
+    );
+}
+
+/// Builds one generated site and holds it to its oracle. `Ok(None)`: built and isolated;
+/// `Ok(Some(code))`: refused as the oracle allows (the first error's code).
+fn isolation_case(generated: &sitegen::Generated) -> Result<Option<&'static str>, TestCaseError> {
+    let site = TestSite::new();
+    for (path, bytes) in &generated.files {
+        site.write_bytes(path, bytes);
+    }
+    let run = site.build_with(|o| {
+        o.at = Some(sitegen::AT.to_owned());
+        o.stage = generated.stage;
+    });
+    let oracle = &generated.oracle;
+    let sources = || {
+        generated
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".md") || p.ends_with(".yaml"))
+            .map(|(p, b)| format!("==> {p}\n{}", String::from_utf8_lossy(b)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let errors: Vec<&Diagnostic> = run.diagnostics().iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() {
+        let unexpected: Vec<&&Diagnostic> = errors
+            .iter()
+            .filter(|d| !oracle.may_fail.contains(d.code))
+            .collect();
+        check(unexpected.is_empty(), || {
+            format!(
+                "kanava refused the site for what the oracle does not know as an error \
+                 (documented errors in it: {:?}):\n{}\n{}",
+                oracle.must_fail,
+                run.short(),
+                sources()
+            )
+        })?;
+        return Ok(Some(errors[0].code));
+    }
+    check(oracle.must_fail.is_empty(), || {
+        format!(
+            "kanava built a site with documented errors: {:?}\n{}",
+            oracle.must_fail,
+            sources()
+        )
+    })?;
+    let markers: Vec<&str> = oracle.markers.keys().map(String::as_str).collect();
+    let scan = site.scan_markers(&markers);
+    let mut problems = Vec::new();
+    for (marker, want) in &oracle.markers {
+        let want: BTreeSet<String> = want.iter().map(|a| sitegen::audience_name(*a)).collect();
+        let got = &scan.found[marker];
+        for leak in got.difference(&want) {
+            problems.push(format!("LEAK: {marker} reached `{leak}`"));
+        }
+        for missing in want.difference(got) {
+            problems.push(format!("MISSING: {marker} should reach `{missing}`"));
+        }
+    }
+    // Heading ids are made unique among the headings a view shows, so they never count
+    // hidden ones (issue #12's heading-id side channel).
+    for (file, counts) in &oracle.dup_headings {
+        for (audience, n) in counts {
+            let path = format!("{}/{file}", sitegen::audience_name(*audience));
+            let html = match std::fs::read_to_string(site.out_dir().join(&path)) {
+                Ok(html) => html,
+                Err(e) => {
+                    problems.push(format!("MISSING: {path}: {e}"));
+                    continue;
+                }
+            };
+            let ids = dup_ids(&html);
+            let want: BTreeSet<String> = (0..*n)
+                .map(|i| match i {
+                    0 => "overview-dup".to_owned(),
+                    i => format!("overview-dup-{i}"),
+                })
+                .collect();
+            if ids != want {
+                problems.push(format!("HEADING IDS of {path}: {ids:?}, expected {want:?}"));
+            }
+        }
+    }
+    check(problems.is_empty(), || {
+        format!(
+            "{}\n\nwarnings: {}\n{}",
+            problems.join("\n"),
+            run.short(),
+            sources()
+        )
+    })?;
+    Ok(None)
+}
+
+/// The ids of "Overview dup" headings in a page.
+fn dup_ids(html: &str) -> BTreeSet<String> {
+    html.match_indices("id=\"overview-dup")
+        .map(|(i, _)| {
+            let rest = &html[i + 4..];
+            rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
+        })
+        .collect()
+}
+
+// ---- diagnostics must point into the site ----------------------------------------------
+
+/// Errors that name a file but no position in it: `(code, file)`. Each is a finding of
+/// these targets with an ignored regression test below; the position check skips them
+/// until they are fixed (then remove the entry: the test beside it will say so).
+const WITHOUT_POSITION: &[(&str, &str)] = &[
+    // A catalog data file that is not UTF-8: a Markdown file gets the line and column of
+    // the first bad byte, a data file nothing.
+    ("not-utf8", "data/products.yaml"),
+    ("not-utf8", "data/erp.csv"),
+    // kanava.yaml that is not UTF-8: `unreadable` with the decoder's message, no position.
+    ("unreadable", "kanava.yaml"),
+];
+
+/// Every error names a file of `files` and a position inside it (line 1 to the last
+/// line, column 1 to one past the line's last character); so does every warning that has
+/// a position. Lines end at `\n`, `\r\n` or a lone `\r`, as CommonMark and YAML read them.
+fn located(diags: &[Diagnostic], files: &BTreeMap<String, Vec<u8>>) -> Result<(), TestCaseError> {
+    for d in diags {
+        let Some(file) = &d.file else {
+            check(!d.is_error(), || format!("an error names no file: {d:?}"))?;
+            continue;
+        };
+        let Some(bytes) = files.get(file) else {
+            return Err(TestCaseError::fail(format!(
+                "a diagnostic names `{file}`, which the site does not have: {d:?}"
+            )));
+        };
+        let Some(pos) = d.pos else {
+            check(
+                !d.is_error() || WITHOUT_POSITION.contains(&(d.code, file.as_str())),
+                || format!("an error names no position in `{file}`: {d:?}"),
+            )?;
+            continue;
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let lines: Vec<&str> = split_lines(&text);
+        check(pos.line >= 1 && pos.line as usize <= lines.len(), || {
+            format!(
+                "line {} is outside `{file}` ({} lines): {d:?}",
+                pos.line,
+                lines.len()
+            )
+        })?;
+        let width = lines[pos.line as usize - 1].chars().count();
+        check(pos.column >= 1 && pos.column as usize <= width + 1, || {
+            format!(
+                "column {} is outside line {} of `{file}` ({width} characters): {d:?}",
+                pos.column, pos.line
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    loop {
+        match rest.find(['\n', '\r']) {
+            None => {
+                lines.push(rest);
+                return lines;
+            }
+            Some(i) => {
+                lines.push(&rest[..i]);
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+        }
+    }
+}
+
+// ---- parser targets through a site ------------------------------------------------------
+
+/// The configuration of the parser targets' sites: the canary's axes plus the generator's,
+/// so that generated bodies and hand-written front matter both mean something.
+const FUZZ_CONFIG: &str = "title: Fuzz
+base_url: https://fuzz.example/
+audience:
+  axes:
+    tier: { values: [public, registered, silver, gold], ordered: true, default: registered }
+    role: { values: [sales, technical] }
+    ax0: { values: [a0v0, a0v1, a0v2], ordered: true }
+    ax1: { values: [a1v0, a1v1, a1v2] }
+    ax2: { values: [a2v0, a2v1] }
+  audiences:
+    public: { tier: public }
+    silver: { tier: silver, role: [sales], ax0: a0v1, ax1: [a1v0] }
+    gold: { tier: gold, role: [sales, technical], ax0: a0v2, ax1: [a1v1, a1v2], ax2: [a2v0] }
+    staff: { all: true }
+catalog:
+  files: [data/products.yaml, data/erp.csv]
+  currency: EUR
+  categories:
+    pumps: { title: Heat pumps, description: Air-to-water units. }
+    parts: { title: Spare parts, role: [technical] }
+";
+
+const PRODUCTS_YAML: &str = "- sku: HP-12
+  name: Ilma HP-12
+  category: pumps
+  summary: The 12 kW unit.
+  description: |
+    Replaces an oil boiler. See [delivery](../content/other.md).
+
+    ::: only tier=gold
+    Gold note.
+    :::
+  status: active
+  datasheet: ../content/files/hp-12.pdf
+  image: ../content/img/a.svg
+  specs:
+    Output: 12.1 kW
+    SCOP: \"4.80\"
+  prices: { list: 999.99, silver: 927.31, gold: 913.57 }
+- sku: HP-8
+  name: Ilma HP-8
+  category: pumps
+  status: new
+  prices: { list: 750, gold: 700.01 }
+- sku: HP-7
+  name: Ilma HP-7
+  category: pumps
+  status: eol
+  replaced_by: HP-8
+  tier: silver
+  role: [sales]
+  prices: { list: 650 }
+";
+
+const ERP_CSV: &str = "\u{feff}sku;name;category;summary;role;prices.list;prices.gold;specs.Weight\nSP-1;\"Fan; outdoor\";parts;\"Fan motor; 230 V\";technical;1 234,50;1 111,11;2 kg\nSP-2;Valve;parts;;technical|sales;12,00;;\n";
+
+/// The files every parser target's site starts from.
+fn base_files() -> BTreeMap<String, Vec<u8>> {
+    [
+        ("kanava.yaml", FUZZ_CONFIG.as_bytes()),
+        (
+            "content/_index.md",
+            b"---\ntitle: Home\n---\nWelcome. [Product](sku:HP-12).\n".as_slice(),
+        ),
+        (
+            "content/other.md",
+            b"---\ntitle: Other\ntier: public\n---\n## Part\n\nText.\n".as_slice(),
+        ),
+        (
+            "content/x.md",
+            b"---\ntitle: X\ntier: public\n---\nX.\n".as_slice(),
+        ),
+        (
+            "content/img/a.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".as_slice(),
+        ),
+        ("content/files/hp-12.pdf", b"%PDF-1.4\n".as_slice()),
+        ("data/products.yaml", PRODUCTS_YAML.as_bytes()),
+        ("data/erp.csv", ERP_CSV.as_bytes()),
+    ]
+    .into_iter()
+    .map(|(p, b)| (p.to_owned(), b.to_vec()))
+    .collect()
+}
+
+/// A site for one parser target: the base files, rewritten per case.
+struct FuzzSite {
+    site: TestSite,
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl FuzzSite {
+    fn new() -> FuzzSite {
+        let site = TestSite::new();
+        let files = base_files();
+        for (p, b) in &files {
+            site.write_bytes(p, b);
+        }
+        FuzzSite {
+            site,
+            files: Mutex::new(files),
+        }
+    }
+
+    /// Replaces `path` with `bytes` (the base version back for every other file), checks
+    /// the site — load, model, check and one page of each kind rendered per view, the
+    /// way `kanava check` does — and holds its diagnostics to [`located`].
+    fn check_with(&self, path: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
+        let mut files = self.files.lock().expect("not poisoned");
+        for (p, b) in base_files() {
+            if files.get(&p) != Some(&b) {
+                self.site.write_bytes(&p, &b);
+                files.insert(p, b);
+            }
+        }
+        self.site.write_bytes(path, &bytes);
+        files.insert(path.to_owned(), bytes);
+        let options = kanava::Options {
+            root: self.site.root().to_owned(),
+            out: None,
+            at: Some(sitegen::AT.to_owned()),
+            ..kanava::Options::default()
+        };
+        let outcome = kanava::build(&options).map_err(|e| {
+            TestCaseError::fail(format!("an operational failure from user input: {e:#}"))
+        })?;
+        located(&outcome.diagnostics, &files)
+    }
+}
+
+const FRONT_MATTER_SEEDS: &[&str] = &[
+    "---\ntitle: Delivery terms\ndescription: When things ship\nweight: 3\nslug: delivery\ntags: [orders, shipping]\nupdated: 2026-10-01\nstatus: review\npublish: 2026-11-01\nexpires: 2027-01-01T09:00\ntier: silver\nrole: [sales, technical]\n---\n# Delivery\n\nShips in 3 days.\n",
+    "---\ntitle: \"Quoted: title\"\ntags:\n  - a\n  - b\nax1: [a1v0, a1v2]\nax0: a0v1\n---\nBody [x](x.md).\n",
+    "---\ntitle: Gold\ntier: gold\nrole: technical\n---\n::: only role=sales\nx\n:::\n",
+    "---\ntitle: >\n  folded\n  title\npublish: 2026-11-28 09:00\n...\nbody\n",
+    "---\ntitle: Draft\nstatus: draft\nexpires: 2026-12-01\n---\n",
+    "---\n---\nNo title.\n",
+];
+
+#[test]
+fn front_matter_never_panics_and_errors_point_into_the_page() {
+    let site = FuzzSite::new();
+    fuzz(
+        "front_matter",
+        128,
+        mutate::input(FRONT_MATTER_SEEDS),
+        |input| site.check_with("content/guide/page.md", input.bytes()),
+    );
+}
+
+/// Page bodies: hand-written shapes of the `only-fence-ignored` report and the
+/// generator's random bodies, under a valid front matter.
+const BODY_SEEDS: &[&str] = &[
+    "# Top\n\nintro\n\n::: only tier=silver\n## Silver\nS [x](x.md)\n::: only role=technical\nT\n:::\n:::\nend\n",
+    "```kanava build``` writes\n::: only tier=gold\nsecret\n:::\n",
+    "- a\n\n  ```\n  code\n- b\n\n::: only tier=gold\nsecret\n:::\n",
+    "1. step\n\n    ::: only tier=gold\n    secret\n    :::\n",
+    "> ::: only tier=gold\n> secret\n> :::\n",
+    "```\nunclosed\n\n::: only tier=gold\nsecret\n:::\n",
+    "\u{200B}::: only tier=gold\nsecret\n:::\n",
+    "<div>\n::: only tier=gold\nsecret\n:::\n</div>\n",
+    "see [the site][x]\n\n::: only tier=gold\n[x]: https://gold.example\n:::\n",
+    "## Terms\n::: only tier=gold\n## Terms\n:::\n## Terms {#own}\n[t](#terms) [o](other.md#part) ![i](img/a.svg)\n",
+    "Text[^1].\n\n[^1]: Note.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> [!NOTE]\n> n\n",
+    "<a href=\"x.md\">x</a> <img src=\"img/a.svg\"> [p](sku:HP-12) [](sku:hp-8)\n",
+    "::: only from=2026-11-01 until=2026-12-31 ax0=a0v1 ax1=a1v0,a1v2\nx\n:::\n",
+];
+
+fn page_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => proptest::sample::select(BODY_SEEDS)
+            .prop_map(|b| format!("---\ntitle: Fuzzed\ntier: public\n---\n{b}")),
+        1 => generated_body().prop_map(|b| format!("---\ntitle: Fuzzed\n---\n{b}")),
+    ]
+}
+
+/// A body from the isolation oracle's generator (markers, nested and hostile blocks).
+fn generated_body() -> impl Strategy<Value = String> {
+    sitegen::body().prop_map(|model| {
+        let generated = sitegen::write(&model);
+        let (_, home) = generated
+            .files
+            .iter()
+            .find(|(p, _)| p == "content/_index.md")
+            .expect("a home page");
+        let text = String::from_utf8_lossy(home).into_owned();
+        text.splitn(3, "---\n").nth(2).unwrap_or("").to_owned()
+    })
+}
+
+#[test]
+fn pages_never_panic_and_errors_point_into_the_page() {
+    let site = FuzzSite::new();
+    fuzz("pages", 128, mutate::mutated(page_text()), |input| {
+        site.check_with("content/guide/page.md", input.bytes())
+    });
+}
+
+#[test]
+fn catalog_yaml_never_panics_and_errors_point_into_the_data() {
+    let site = FuzzSite::new();
+    fuzz(
+        "catalog_yaml",
+        96,
+        mutate::input(&[PRODUCTS_YAML]),
+        |input| site.check_with("data/products.yaml", input.bytes()),
+    );
+}
+
+#[test]
+fn catalog_csv_never_panics_and_errors_point_into_the_data() {
+    let site = FuzzSite::new();
+    fuzz(
+        "catalog_csv",
+        96,
+        mutate::input(&[ERP_CSV, "sku,name,category,prices.list\nA-1,One,pumps,10\n"]),
+        |input| site.check_with("data/erp.csv", input.bytes()),
+    );
+}
+
+#[test]
+fn config_never_panics_and_errors_point_into_it() {
+    let site = FuzzSite::new();
+    fuzz(
+        "config",
+        128,
+        mutate::input(&[
+            FUZZ_CONFIG,
+            "title: Minimal\n",
+            "title: T\ntimezone: Europe/Helsinki\ndefault_status: review\nlanguage: fi\ndescription: d\n",
+        ]),
+        |input| site.check_with("kanava.yaml", input.bytes()),
+    );
+}
+
+// ---- Markdown directly --------------------------------------------------------------------
+
+/// The fuzz site's audience model, built by hand (the library's YAML types are private).
+fn audience_model() -> kanava::model::audience::AudienceModel {
+    use kanava::model::audience::{Audience, AudienceModel, Axis, Has};
+    let axis = |name: &str, values: &[&str], ordered| Axis {
+        name: name.into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+        ordered,
+        default: None,
+    };
+    AudienceModel {
+        axes: vec![
+            axis("tier", &["public", "registered", "silver", "gold"], true),
+            axis("role", &["sales", "technical"], false),
+            axis("ax0", &["a0v0", "a0v1", "a0v2"], true),
+            axis("ax1", &["a1v0", "a1v1", "a1v2"], false),
+            axis("ax2", &["a2v0", "a2v1"], false),
+        ],
+        audiences: vec![Audience {
+            name: "gold".into(),
+            all: false,
+            has: vec![
+                Some(Has::Level(3)),
+                Some(Has::Set(0b11)),
+                Some(Has::Level(2)),
+                Some(Has::Set(0b110)),
+                Some(Has::Set(0b1)),
+            ],
+        }],
+        configured: true,
+    }
+}
+
+/// `*.md` links are pages, `img/…` files, `#…` anchors; the rest is external.
+struct Links;
+
+impl kanava::markdown::LinkResolver for Links {
+    fn resolve(
+        &self,
+        dest: &str,
+    ) -> Result<Option<kanava::markdown::Resolved>, kanava::markdown::LinkError> {
+        use kanava::markdown::{LinkTarget, Resolved};
+        let target = if let Some(anchor) = dest.strip_prefix('#') {
+            LinkTarget::SelfAnchor(anchor.to_owned())
+        } else if dest.starts_with("img/") {
+            LinkTarget::Asset(0)
+        } else if dest.split('#').next().is_some_and(|p| p.ends_with(".md")) {
+            LinkTarget::Page {
+                page: 0,
+                anchor: dest.split_once('#').map(|(_, a)| a.to_owned()),
+            }
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(Resolved {
+            target,
+            labelled: false,
+        }))
+    }
+}
+
+#[test]
+fn markdown_never_panics_and_errors_point_into_the_body() {
+    let model = audience_model();
+    let calendar = kanava::model::lifecycle::Calendar::utc();
+    let body = prop_oneof![
+        4 => mutate::mutated(prop_oneof![
+            proptest::sample::select(BODY_SEEDS).prop_map(str::to_owned),
+            generated_body()
+        ]),
+        1 => any::<String>().prop_map(mutate::Input::Text),
+    ];
+    fuzz("markdown", 1024, body, |input| {
+        let body = String::from_utf8_lossy(&input.bytes()).into_owned();
+        let header = "---\ntitle: P\n---\n";
+        let mut diags = Vec::new();
+        let doc = kanava::markdown::parse(
+            &kanava::markdown::Input {
+                file: "content/p.md",
+                body: &body,
+                line_offset: 3,
+                column_offset: 0,
+            },
+            &model,
+            &calendar,
+            &Links,
+            &mut diags,
+        );
+        let files = BTreeMap::from([(
+            "content/p.md".to_owned(),
+            format!("{header}{body}").into_bytes(),
+        )]);
+        located(&diags, &files)?;
+        // The document is well formed: blocks nest in order, fragments and headings name
+        // blocks and fragments that exist, and no hole marker is left in the HTML.
+        for (i, b) in doc.blocks.iter().enumerate() {
+            check(b.parent.is_none_or(|p| p < i), || {
+                format!("block {i} has a later parent")
+            })?;
+        }
+        for (i, f) in doc.fragments.iter().enumerate() {
+            check(f.block.is_none_or(|b| b < doc.blocks.len()), || {
+                format!("fragment {i} names no block")
+            })?;
+            let mut html = String::new();
+            f.write(&mut html, &mut |_, _| {});
+            check(!html.contains('\u{FFFF}'), || {
+                format!("a hole marker is left in fragment {i}: {html:?}")
+            })?;
+        }
+        for h in &doc.headings {
+            check(h.fragment < doc.fragments.len(), || {
+                format!("heading {h:?} names no fragment")
+            })?;
+        }
+        Ok(())
+    });
+}

@@ -1,0 +1,1454 @@
+//! Random sites for the isolation oracle (issue #12), and the oracle itself.
+//!
+//! A [`Model`] is a site in the abstract: axes, audiences, a stage, a tree of folders
+//! (with or without `_index.md`) and pages, and page bodies made of Markdown constructs and
+//! nested `::: only` blocks, some of them written in hostile ways. [`write`] turns a model
+//! into files, giving every leaf text a unique marker word, and computes — from the model
+//! and the rules as documented, never by calling kanava — which audiences must see each
+//! marker, and whether kanava must, may or must not refuse the site.
+//!
+//! The rules restated here (README, ARCHITECTURE.md, `markdown/fences.rs`):
+//! - an audience sees a page when it satisfies every axis of the page's restriction:
+//!   `_index.md` restrictions cascade down, a page may narrow them (widening is an error),
+//!   and an axis nobody in the chain names requires its default, if it has one; an
+//!   audience that does not name an axis satisfies no restriction on it; `all: true` sees
+//!   every restriction;
+//! - and the page's lifecycle shows it in the stage at `--at`: production shows published
+//!   pages between `publish` and `expires`, staging also review and scheduled ones,
+//!   preview everything; status and windows cascade (a page may not widen its section's);
+//! - a folder without `_index.md` is in a view when one of its children is; the home page
+//!   is in every view;
+//! - an `only` block is shown when its parent is, the audience satisfies its conditions
+//!   (no defaults) and its dates (`from` 00:00 to the end of the `until` day) hold in the
+//!   stage;
+//! - a link seen by an audience must lead to a page it sees (`hidden-link-target`); a
+//!   reference definition inside a block is usable only inside that block
+//!   (`hidden-reference`);
+//! - a fence is a line starting with `:::` after at most 3 spaces, outside the body of a
+//!   fenced code block; any other fence-like line is an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+
+/// The moment every generated site is built for.
+pub const AT: &str = "2026-11-28";
+
+#[derive(Debug, Clone)]
+pub struct Axis {
+    pub ordered: bool,
+    pub values: usize,
+    pub default: Option<usize>,
+}
+
+/// What an audience has: everything, or per axis nothing or some values (ordered axes:
+/// one level).
+#[derive(Debug, Clone)]
+pub enum Has {
+    All,
+    Axes(Vec<Option<Vec<usize>>>),
+}
+
+/// Per axis: no requirement, or the values required (ordered: one value, the minimum).
+pub type Restrict = Vec<Option<Vec<usize>>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Production,
+    Staging,
+    Preview,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Draft,
+    Review,
+    Published,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endings {
+    Lf,
+    /// The whole file with `\r\n`.
+    CrLf,
+    /// The body with lone `\r` (the front matter keeps `\n`).
+    Cr,
+}
+
+/// Front matter and body of a page or `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub restrict: Restrict,
+    pub status: Option<Status>,
+    /// `publish` / `expires` as days after [`AT`].
+    pub publish: Option<i64>,
+    pub expires: Option<i64>,
+    /// Indexes into the site's tag pool.
+    pub tags: Vec<usize>,
+    /// A title without a marker (titles repeat on purpose); the description carries it.
+    pub plain_title: bool,
+    /// Write what the generator drew even when it widens the section's restriction or
+    /// window, or ends before it starts: a documented error.
+    pub invalid: bool,
+    pub endings: Endings,
+    pub body: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Folder {
+        index: Option<Meta>,
+        children: Vec<Node>,
+    },
+    Page(Meta),
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub axes: Vec<Axis>,
+    pub audiences: Vec<Has>,
+    pub stage: Stage,
+    pub home: Vec<Item>,
+    pub root: Vec<Node>,
+    pub tags: usize,
+    /// Does this site keep the documented errors the generator draws (fence-like lines
+    /// that are not fences, hidden link targets and references, widened restrictions and
+    /// windows)? Most sites do not, so that most sites build.
+    pub errors: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Leaf(Leaf),
+    Block(Block),
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub restrict: Restrict,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub hostile: Option<Hostile>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Leaf {
+    Paragraph,
+    Heading {
+        level: u8,
+        setext: bool,
+    },
+    /// "Overview dup", the same title every time: heading ids must not reveal hidden ones.
+    DupHeading {
+        setext: bool,
+    },
+    List {
+        ordered: bool,
+        nested: bool,
+    },
+    Quote {
+        nested: bool,
+    },
+    Alert(u8),
+    Code {
+        tilde: bool,
+        lang: u8,
+    },
+    /// A fenced code block showing `::: only` syntax as documentation.
+    DocCode(DocCode),
+    IndentedCode,
+    Table,
+    HtmlBlock {
+        details: bool,
+    },
+    InlineHtml,
+    FootnoteRef(u8),
+    FootnoteDef,
+    RefDef {
+        label: u8,
+        in_quote: bool,
+    },
+    RefUse(u8),
+    /// A link to another page (`target` picks it); `strict`: keep the target even when
+    /// some audience that sees the link cannot see it (a documented error).
+    Link {
+        target: u16,
+        raw: bool,
+        strict: bool,
+    },
+    Image {
+        raw: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum DocCode {
+    Backtick,
+    Tilde,
+    InList,
+    InQuote,
+}
+
+/// A block whose fences are written somewhere a reader would not expect them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hostile {
+    /// Right after a list item, indented 2 spaces: a fence (it cuts the list).
+    ListIndent2,
+    /// In a list item after a blank line, indented 4 spaces: an error.
+    ListIndent4,
+    /// `- ::: only …`: an error.
+    ListMarker,
+    /// `> ::: only …`: an error.
+    Quote,
+    /// Inside `<div>` … `</div>`: a fence.
+    HtmlDiv,
+    /// Inside `<pre>` … `</pre>`: a fence.
+    HtmlPre,
+    /// Inside `<!--` … `-->`: a fence.
+    HtmlComment,
+    /// After a code fence that is never closed: an error.
+    AfterUnclosedCode,
+    /// Zero-width space before `:::`: an error.
+    ZeroWidth,
+    /// No-break space before `:::`: an error.
+    Nbsp,
+    /// Tab before `:::`: an error.
+    Tab,
+    /// Indented 4 spaces after a paragraph (indented code): an error.
+    Indent4,
+    /// Indented 3 spaces: a fence.
+    Indent3,
+    /// After a paragraph starting with inline code in triple backticks: a fence.
+    AfterInlineCode,
+    /// Right after a table row: a fence.
+    AfterTable,
+    /// After a list item whose code block is closed by the end of the list: a fence.
+    AfterListCode,
+}
+
+impl Hostile {
+    /// Is a fence written this way an error by the fence rule?
+    fn is_error(self) -> bool {
+        matches!(
+            self,
+            Hostile::ListIndent4
+                | Hostile::ListMarker
+                | Hostile::Quote
+                | Hostile::AfterUnclosedCode
+                | Hostile::ZeroWidth
+                | Hostile::Nbsp
+                | Hostile::Tab
+                | Hostile::Indent4
+        )
+    }
+}
+
+// ---- strategies ----------------------------------------------------------------------
+
+fn axis() -> impl Strategy<Value = Axis> {
+    (any::<bool>(), 2usize..5).prop_flat_map(|(ordered, values)| {
+        proptest::option::of(0..values).prop_map(move |default| Axis {
+            ordered,
+            values,
+            default,
+        })
+    })
+}
+
+fn values(a: &Axis) -> BoxedStrategy<Vec<usize>> {
+    let n = a.values;
+    if a.ordered {
+        (0..n).prop_map(|v| vec![v]).boxed()
+    } else {
+        proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=n).boxed()
+    }
+}
+
+fn restrict(axes: &[Axis]) -> BoxedStrategy<Restrict> {
+    let per_axis: Vec<BoxedStrategy<Option<Vec<usize>>>> = axes
+        .iter()
+        .map(|a| prop_oneof![2 => Just(None), 1 => values(a).prop_map(Some)].boxed())
+        .collect();
+    per_axis.boxed()
+}
+
+fn day() -> impl Strategy<Value = Option<i64>> {
+    prop_oneof![4 => Just(None), 1 => (-2i64..=2).prop_map(Some)]
+}
+
+fn leaf() -> impl Strategy<Value = Leaf> {
+    prop_oneof![
+        3 => Just(Leaf::Paragraph),
+        2 => (1u8..=6, any::<bool>()).prop_map(|(level, setext)| Leaf::Heading {
+            level: if setext { level.min(2) } else { level },
+            setext
+        }),
+        2 => any::<bool>().prop_map(|setext| Leaf::DupHeading { setext }),
+        2 => (any::<bool>(), any::<bool>()).prop_map(|(ordered, nested)| Leaf::List { ordered, nested }),
+        1 => any::<bool>().prop_map(|nested| Leaf::Quote { nested }),
+        1 => (0u8..5).prop_map(Leaf::Alert),
+        1 => (any::<bool>(), 0u8..4).prop_map(|(tilde, lang)| Leaf::Code { tilde, lang }),
+        2 => prop_oneof![
+            Just(DocCode::Backtick),
+            Just(DocCode::Tilde),
+            Just(DocCode::InList),
+            Just(DocCode::InQuote)
+        ]
+        .prop_map(Leaf::DocCode),
+        1 => Just(Leaf::IndentedCode),
+        1 => Just(Leaf::Table),
+        1 => any::<bool>().prop_map(|details| Leaf::HtmlBlock { details }),
+        1 => Just(Leaf::InlineHtml),
+        1 => (0u8..3).prop_map(Leaf::FootnoteRef),
+        1 => Just(Leaf::FootnoteDef),
+        3 => (0u8..2, proptest::bool::weighted(0.2))
+            .prop_map(|(label, in_quote)| Leaf::RefDef { label, in_quote }),
+        3 => (0u8..2).prop_map(Leaf::RefUse),
+        2 => (any::<u16>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.1))
+            .prop_map(|(target, raw, strict)| Leaf::Link { target, raw, strict }),
+        1 => any::<bool>().prop_map(|raw| Leaf::Image { raw }),
+    ]
+}
+
+fn hostile() -> impl Strategy<Value = Option<Hostile>> {
+    use Hostile::*;
+    let kinds = proptest::sample::select(vec![
+        ListIndent2,
+        ListIndent4,
+        ListMarker,
+        Quote,
+        HtmlDiv,
+        HtmlPre,
+        HtmlComment,
+        AfterUnclosedCode,
+        ZeroWidth,
+        Nbsp,
+        Tab,
+        Indent4,
+        Indent3,
+        AfterInlineCode,
+        AfterTable,
+        AfterListCode,
+    ]);
+    prop_oneof![12 => Just(None), 1 => kinds.prop_map(Some)]
+}
+
+fn items(axes: Vec<Axis>, depth: u32) -> BoxedStrategy<Vec<Item>> {
+    let leaf_item = leaf().prop_map(Item::Leaf);
+    if depth == 0 {
+        return proptest::collection::vec(leaf_item, 0..4).boxed();
+    }
+    let block = (
+        restrict(&axes),
+        day(),
+        day(),
+        hostile(),
+        items(axes.clone(), depth - 1),
+    )
+        .prop_map(|(restrict, from, until, hostile, items)| {
+            // `until` before `from` is an error of its own, left to the parser targets.
+            let (from, until) = match (from, until) {
+                (Some(f), Some(u)) if u < f => (Some(u), Some(f)),
+                other => other,
+            };
+            Item::Block(Block {
+                restrict,
+                from,
+                until,
+                hostile,
+                items,
+            })
+        });
+    proptest::collection::vec(prop_oneof![3 => leaf_item, 1 => block], 1..5).boxed()
+}
+
+fn meta(axes: Vec<Axis>, tags: usize) -> impl Strategy<Value = Meta> {
+    let status = prop_oneof![
+        6 => Just(None),
+        1 => Just(Some(Status::Draft)),
+        1 => Just(Some(Status::Review)),
+        1 => Just(Some(Status::Published)),
+    ];
+    let endings =
+        prop_oneof![8 => Just(Endings::Lf), 1 => Just(Endings::CrLf), 1 => Just(Endings::Cr)];
+    (
+        (restrict(&axes), status, day(), day()),
+        proptest::collection::vec(0..tags, 0..3),
+        proptest::bool::weighted(0.15),
+        proptest::bool::weighted(0.08),
+        endings,
+        items(axes, 3),
+    )
+        .prop_map(
+            |((restrict, status, publish, expires), tags, plain_title, invalid, endings, body)| {
+                Meta {
+                    restrict,
+                    status,
+                    publish,
+                    expires,
+                    tags,
+                    plain_title,
+                    invalid,
+                    endings,
+                    body,
+                }
+            },
+        )
+}
+
+fn node(axes: Vec<Axis>, tags: usize, depth: u32) -> BoxedStrategy<Node> {
+    let page = meta(axes.clone(), tags).prop_map(Node::Page);
+    if depth == 0 {
+        return page.boxed();
+    }
+    let folder = (
+        proptest::option::weighted(0.7, meta(axes.clone(), tags)),
+        proptest::collection::vec(node(axes, tags, depth - 1), 0..4),
+    )
+        .prop_map(|(index, children)| Node::Folder { index, children });
+    prop_oneof![2 => page, 1 => folder].boxed()
+}
+
+pub fn model() -> impl Strategy<Value = Model> {
+    proptest::collection::vec(axis(), 2..4).prop_flat_map(|axes| {
+        let has = axes
+            .iter()
+            .map(|a| proptest::option::weighted(0.8, values(a)))
+            .collect::<Vec<_>>();
+        let audience = prop_oneof![1 => Just(Has::All), 5 => has.prop_map(Has::Axes)];
+        let stage = prop_oneof![
+            4 => Just(Stage::Production),
+            1 => Just(Stage::Staging),
+            1 => Just(Stage::Preview)
+        ];
+        let tags = 3;
+        (
+            Just(axes.clone()),
+            proptest::collection::vec(audience, 2..6),
+            stage,
+            items(axes.clone(), 2),
+            proptest::collection::vec(node(axes, tags, 2), 1..5),
+            proptest::bool::weighted(0.4),
+        )
+            .prop_map(move |(axes, audiences, stage, home, root, errors)| Model {
+                axes,
+                audiences,
+                stage,
+                home,
+                root,
+                tags,
+                errors,
+            })
+    })
+}
+
+/// A model whose home page is a random body, on the parser targets' axes (`ax0` ordered
+/// with 3 values, `ax1` with 3, `ax2` with 2): the fuzz targets take its Markdown.
+pub fn body() -> impl Strategy<Value = Model> {
+    let axes = vec![
+        Axis {
+            ordered: true,
+            values: 3,
+            default: None,
+        },
+        Axis {
+            ordered: false,
+            values: 3,
+            default: None,
+        },
+        Axis {
+            ordered: false,
+            values: 2,
+            default: None,
+        },
+    ];
+    items(axes.clone(), 3).prop_map(move |home| Model {
+        axes: axes.clone(),
+        audiences: vec![Has::All],
+        stage: Stage::Production,
+        home,
+        root: Vec::new(),
+        tags: 0,
+        errors: true,
+    })
+}
+
+// ---- the oracle ----------------------------------------------------------------------
+
+/// What a generated site must do.
+#[derive(Debug, Default)]
+pub struct Oracle {
+    /// Every marker and the audiences (by index) that must see it, none more, none fewer.
+    pub markers: BTreeMap<String, BTreeSet<usize>>,
+    /// Documented errors the site contains: the build must fail.
+    pub must_fail: Vec<String>,
+    /// The diagnostic codes a failed build may report.
+    pub may_fail: BTreeSet<&'static str>,
+    /// Pages with "Overview dup" headings: the page's output file (under the audience's
+    /// folder) and, per audience that sees the page, how many of them it shows.
+    pub dup_headings: Vec<(String, BTreeMap<usize, usize>)>,
+}
+
+/// A generated site, ready to be written.
+pub struct Generated {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub oracle: Oracle,
+    pub stage: kanava::model::lifecycle::Stage,
+}
+
+pub fn audience_name(a: usize) -> String {
+    format!("aud{a}")
+}
+
+fn value_name(axis: usize, v: usize) -> String {
+    format!("a{axis}v{v}")
+}
+
+fn date(days: i64) -> String {
+    let at: jiff::civil::Date = AT.parse().expect("AT is a date");
+    at.checked_add(jiff::Span::new().days(days))
+        .expect("in range")
+        .to_string()
+}
+
+type Set = BTreeSet<usize>;
+
+/// Does `have` satisfy `req` on axis `a`?
+fn satisfies(a: &Axis, have: &[usize], req: &[usize]) -> bool {
+    if a.ordered {
+        have[0] >= req[0]
+    } else {
+        req.iter().any(|r| have.contains(r))
+    }
+}
+
+/// Does `own` admit someone `parent` does not (a widening)?
+fn wider(a: &Axis, own: &[usize], parent: &[usize]) -> bool {
+    if a.ordered {
+        own[0] < parent[0]
+    } else {
+        own.iter().any(|v| !parent.contains(v))
+    }
+}
+
+/// The lifecycle of a node after cascading: status and `[from, until)` in days after AT.
+#[derive(Debug, Clone, Copy)]
+struct Life {
+    status: Status,
+    from: Option<i64>,
+    until: Option<i64>,
+}
+
+impl Life {
+    fn open() -> Life {
+        Life {
+            status: Status::Published,
+            from: None,
+            until: None,
+        }
+    }
+
+    /// Is it in `stage` at AT? (`from`: the day's 00:00 ≤ AT; `until`: AT before it.)
+    fn shown(&self, stage: Stage) -> bool {
+        let started = self.from.is_none_or(|d| d <= 0);
+        let ended = self.until.is_some_and(|d| d <= 0);
+        match stage {
+            Stage::Production => self.status == Status::Published && started && !ended,
+            Stage::Staging => self.status != Status::Draft && !ended,
+            Stage::Preview => true,
+        }
+    }
+}
+
+/// A page or `_index.md` placed in the tree, before its body is written.
+struct Placed<'m> {
+    /// `content/…/p3.md`, `content/…/_index.md`.
+    source: String,
+    /// The folder its links and images are relative to (`content/…`).
+    dir: String,
+    meta: Option<&'m Meta>,
+    /// Front matter keys to write for the restriction (after narrowing, unless invalid).
+    own: Restrict,
+    /// `publish` / `expires` to write.
+    dates: (Option<i64>, Option<i64>),
+    seen: Set,
+}
+
+struct Writer<'m> {
+    model: &'m Model,
+    next: usize,
+    oracle: Oracle,
+    files: Vec<(String, Vec<u8>)>,
+    placed: Vec<Placed<'m>>,
+    tag_markers: Vec<String>,
+    tag_seen: Vec<Set>,
+}
+
+/// Writes the model's files and computes its oracle.
+pub fn write(model: &Model) -> Generated {
+    let mut w = Writer {
+        model,
+        next: 0,
+        oracle: Oracle::default(),
+        files: Vec::new(),
+        placed: Vec::new(),
+        tag_markers: Vec::new(),
+        tag_seen: vec![Set::new(); model.tags],
+    };
+    w.files
+        .push(("kanava.yaml".into(), w.config().into_bytes()));
+    for _ in 0..model.tags {
+        let m = w.fresh();
+        w.tag_markers.push(m);
+    }
+    // Pass 1: where every page is, and who sees it.
+    let all: Set = (0..model.audiences.len()).collect();
+    w.placed.push(Placed {
+        source: "content/_index.md".into(),
+        dir: "content".into(),
+        meta: None,
+        own: vec![None; model.axes.len()],
+        dates: (None, None),
+        seen: all,
+    });
+    let none = vec![None; model.axes.len()];
+    w.place_children(&model.root, "content", &none, Life::open());
+    // Pass 2: the pages' files, with their markers.
+    for p in 0..w.placed.len() {
+        w.write_page(p);
+    }
+    for (t, m) in w.tag_markers.clone().into_iter().enumerate() {
+        let seen = w.tag_seen[t].clone();
+        w.oracle.markers.insert(m, seen);
+    }
+    if !w.oracle.must_fail.is_empty() || !w.oracle.may_fail.is_empty() {
+        // A site refused for one reason may be reported with the consequences of another.
+        w.oracle
+            .may_fail
+            .extend(["hidden-link-target", "hidden-reference"]);
+    }
+    let stage = match model.stage {
+        Stage::Production => kanava::model::lifecycle::Stage::Production,
+        Stage::Staging => kanava::model::lifecycle::Stage::Staging,
+        Stage::Preview => kanava::model::lifecycle::Stage::Preview,
+    };
+    Generated {
+        files: w.files,
+        oracle: w.oracle,
+        stage,
+    }
+}
+
+impl<'m> Writer<'m> {
+    fn fresh(&mut self) -> String {
+        self.next += 1;
+        format!("mk{:05}z", self.next)
+    }
+
+    /// A new marker that exactly `seen` must see.
+    fn marker(&mut self, seen: &Set) -> String {
+        let m = self.fresh();
+        self.oracle.markers.insert(m.clone(), seen.clone());
+        m
+    }
+
+    fn must_fail(&mut self, code: &'static str, why: String) {
+        self.oracle.must_fail.push(format!("{code}: {why}"));
+        self.oracle.may_fail.insert(code);
+    }
+
+    fn config(&self) -> String {
+        let mut c =
+            String::from("title: Fuzz\nbase_url: https://fuzz.example/site/\naudience:\n  axes:\n");
+        for (i, a) in self.model.axes.iter().enumerate() {
+            let values: Vec<String> = (0..a.values).map(|v| value_name(i, v)).collect();
+            c += &format!(
+                "    ax{i}: {{ values: [{}], ordered: {}",
+                values.join(", "),
+                a.ordered
+            );
+            if let Some(d) = a.default {
+                c += &format!(", default: {}", value_name(i, d));
+            }
+            c += " }\n";
+        }
+        c += "  audiences:\n";
+        for (n, aud) in self.model.audiences.iter().enumerate() {
+            match aud {
+                Has::All => c += &format!("    {}: {{ all: true }}\n", audience_name(n)),
+                Has::Axes(has) => {
+                    let parts: Vec<String> = has
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, h)| {
+                            h.as_ref()
+                                .map(|v| format!("ax{i}: {}", self.yaml_values(i, v)))
+                        })
+                        .collect();
+                    c += &format!("    {}: {{ {} }}\n", audience_name(n), parts.join(", "));
+                }
+            }
+        }
+        c
+    }
+
+    fn yaml_values(&self, axis: usize, values: &[usize]) -> String {
+        if self.model.axes[axis].ordered {
+            value_name(axis, values[0])
+        } else {
+            let names: Vec<String> = values.iter().map(|v| value_name(axis, *v)).collect();
+            format!("[{}]", names.join(", "))
+        }
+    }
+
+    /// The audiences that satisfy `r` (with the axes' defaults where `defaults`).
+    fn admitted(&self, r: &Restrict, defaults: bool) -> Set {
+        let model = self.model;
+        (0..model.audiences.len())
+            .filter(|&n| {
+                let Has::Axes(has) = &model.audiences[n] else {
+                    return true;
+                };
+                model.axes.iter().enumerate().all(|(i, a)| {
+                    let req = r[i]
+                        .clone()
+                        .or_else(|| a.default.filter(|_| defaults).map(|d| vec![d]));
+                    match (req, &has[i]) {
+                        (None, _) => true,
+                        (Some(_), None) => false,
+                        (Some(req), Some(have)) => satisfies(a, have, &req),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Places the children of a folder; returns who sees anything in it (for the URL
+    /// segments of folders without `_index.md`) and who sees one of its direct children.
+    fn place_children(
+        &mut self,
+        nodes: &'m [Node],
+        dir: &str,
+        chain: &Restrict,
+        life: Life,
+    ) -> (Set, Set) {
+        let mut below = Set::new();
+        let mut direct = Set::new();
+        for node in nodes {
+            match node {
+                Node::Page(meta) => {
+                    let n = self.placed.len();
+                    let source = format!("{dir}/p{n}.md");
+                    let seen = self.place(source, dir.to_owned(), meta, chain, life).0;
+                    below.extend(&seen);
+                    direct.extend(&seen);
+                }
+                Node::Folder {
+                    index: Some(meta),
+                    children,
+                } => {
+                    let sub = format!("{dir}/f{}", self.placed.len());
+                    let (seen, chain, life) =
+                        self.place(format!("{sub}/_index.md"), sub.clone(), meta, chain, life);
+                    below.extend(&seen);
+                    direct.extend(&seen);
+                    let (inner, _) = self.place_children(children, &sub, &chain, life);
+                    below.extend(inner);
+                }
+                Node::Folder {
+                    index: None,
+                    children,
+                } => {
+                    // The folder's name is a marker: its derived title is shown where one
+                    // of its children is, and its URL segment wherever anything below it is.
+                    let name = self.fresh();
+                    let sub = format!("{dir}/{name}");
+                    let (inner, shown) = self.place_children(children, &sub, chain, life);
+                    self.oracle.markers.insert(name, inner.clone());
+                    below.extend(&inner);
+                    direct.extend(shown);
+                }
+            }
+        }
+        (below, direct)
+    }
+
+    /// Places one page or `_index.md`: cascades its restriction and lifecycle, decides who
+    /// sees it. Returns who sees it, and the chain and lifecycle it passes down.
+    fn place(
+        &mut self,
+        source: String,
+        dir: String,
+        meta: &'m Meta,
+        inherited: &Restrict,
+        outer: Life,
+    ) -> (Set, Restrict, Life) {
+        let axes = &self.model.axes;
+        let invalid = meta.invalid && self.model.errors;
+        let mut own = meta.restrict.clone();
+        let mut chain = inherited.clone();
+        for (i, a) in axes.iter().enumerate() {
+            let (Some(o), Some(p)) = (&meta.restrict[i], &inherited[i]) else {
+                if let Some(o) = &meta.restrict[i] {
+                    chain[i] = Some(o.clone());
+                }
+                continue;
+            };
+            if !wider(a, o, p) {
+                chain[i] = Some(o.clone());
+            } else if invalid {
+                // Written as drawn: an error, and the section's restriction stays.
+                self.must_fail(
+                    "widened-restriction",
+                    format!("{source} widens ax{i} to {o:?} from {p:?}"),
+                );
+            } else {
+                // Narrowed to what the section allows.
+                let narrowed: Vec<usize> = if a.ordered {
+                    p.clone()
+                } else {
+                    o.iter().copied().filter(|v| p.contains(v)).collect()
+                };
+                let narrowed = if narrowed.is_empty() {
+                    p.clone()
+                } else {
+                    narrowed
+                };
+                own[i] = Some(narrowed.clone());
+                chain[i] = Some(narrowed);
+            }
+        }
+        // Dates: unless the page is drawn invalid, fitted into the section's window and
+        // ordered; then kanava's checks in its order (an `expires` not after `publish` is
+        // dropped, then a date reaching outside the section's window is dropped).
+        let (mut publish, mut expires) = (meta.publish, meta.expires);
+        if !invalid {
+            if let (Some(p), Some(f)) = (publish, outer.from) {
+                publish = Some(p.max(f));
+            }
+            if let (Some(e), Some(u)) = (expires, outer.until) {
+                expires = Some(e.min(u));
+            }
+            if let (Some(p), Some(e)) = (publish, expires)
+                && e <= p
+            {
+                expires = None;
+            }
+        }
+        let written = (publish, expires);
+        if let (Some(p), Some(e)) = (publish, expires)
+            && e <= p
+        {
+            self.must_fail(
+                "expires-before-publish",
+                format!("{source}: expires {e} <= publish {p}"),
+            );
+            expires = None;
+        }
+        if let (Some(p), Some(f)) = (publish, outer.from)
+            && p < f
+        {
+            self.must_fail("widened-window", format!("{source}: publish {p} < {f}"));
+            publish = None;
+        }
+        if let (Some(e), Some(u)) = (expires, outer.until)
+            && e > u
+        {
+            self.must_fail("widened-window", format!("{source}: expires {e} > {u}"));
+            expires = None;
+        }
+        let life = Life {
+            status: outer.status.min(meta.status.unwrap_or(Status::Published)),
+            from: max_opt(outer.from, publish),
+            until: min_opt(outer.until, expires),
+        };
+        let seen = if life.shown(self.model.stage) {
+            self.admitted(&chain, true)
+        } else {
+            Set::new()
+        };
+        self.placed.push(Placed {
+            source,
+            dir,
+            meta: Some(meta),
+            own,
+            dates: written,
+            seen: seen.clone(),
+        });
+        (seen, chain, life)
+    }
+
+    fn write_page(&mut self, p: usize) {
+        let seen = self.placed[p].seen.clone();
+        let meta = self.placed[p].meta;
+        let mut fm = String::new();
+        let endings = meta.map_or(Endings::Lf, |m| m.endings);
+        match meta {
+            None => fm.push_str("title: Home\n"),
+            Some(meta) => {
+                let title = self.marker(&seen);
+                if meta.plain_title {
+                    fm.push_str("title: Guide\n");
+                    fm.push_str(&format!("description: About {title}\n"));
+                } else {
+                    fm.push_str(&format!("title: Page {title}\n"));
+                }
+                for (i, r) in self.placed[p].own.clone().iter().enumerate() {
+                    if let Some(v) = r {
+                        fm.push_str(&format!("ax{i}: {}\n", self.yaml_values(i, v)));
+                    }
+                }
+                if let Some(s) = meta.status {
+                    let name = match s {
+                        Status::Draft => "draft",
+                        Status::Review => "review",
+                        Status::Published => "published",
+                    };
+                    fm.push_str(&format!("status: {name}\n"));
+                }
+                let (publish, expires) = self.placed[p].dates;
+                if let Some(d) = publish {
+                    fm.push_str(&format!("publish: {}\n", date(d)));
+                }
+                if let Some(d) = expires {
+                    fm.push_str(&format!("expires: {}\n", date(d)));
+                }
+                if !meta.tags.is_empty() {
+                    let tags: BTreeSet<usize> = meta.tags.iter().copied().collect();
+                    let names: Vec<&str> =
+                        tags.iter().map(|&t| self.tag_markers[t].as_str()).collect();
+                    fm.push_str(&format!("tags: [{}]\n", names.join(", ")));
+                    for t in tags {
+                        self.tag_seen[t].extend(&seen);
+                    }
+                }
+            }
+        }
+        let items: &'m [Item] = match meta {
+            None => &self.model.home,
+            Some(m) => &m.body,
+        };
+        let mut page = PageWriter {
+            w: self,
+            page: p,
+            out: String::new(),
+            defs: BTreeMap::new(),
+            footnotes: 0,
+            dups: BTreeMap::new(),
+            uses: Vec::new(),
+            blocks: 0,
+            hostile: false,
+            def_count: 0,
+            has_dups: false,
+        };
+        page.find_defs(items, &mut Vec::new(), &mut 0, &mut 0);
+        let mut path = Vec::new();
+        page.items(items, &seen, &mut path, "");
+        page.finish_refs();
+        let PageWriter {
+            out,
+            dups,
+            has_dups,
+            ..
+        } = page;
+        if has_dups {
+            // Every audience that sees the page, with how many it shows (maybe none).
+            let counts = seen
+                .iter()
+                .map(|a| (*a, dups.get(a).copied().unwrap_or(0)))
+                .collect();
+            let url = url_of(&self.placed[p].source);
+            self.oracle
+                .dup_headings
+                .push((format!("{url}index.html"), counts));
+        }
+        let body = match endings {
+            Endings::Cr => out.replace('\n', "\r"),
+            _ => out,
+        };
+        let mut text = format!("---\n{fm}---\n{body}");
+        if endings == Endings::CrLf {
+            text = text.replace('\n', "\r\n");
+        }
+        let source = self.placed[p].source.clone();
+        self.files.push((source, text.into_bytes()));
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `content/a/p3.md` → `a/p3/`; `content/a/_index.md` → `a/`; the home page → ``.
+pub fn url_of(source: &str) -> String {
+    let rel = source.strip_prefix("content/").unwrap_or(source);
+    match rel.strip_suffix("_index.md") {
+        Some(dir) => dir.to_owned(),
+        None => format!("{}/", rel.trim_end_matches(".md")),
+    }
+}
+
+/// The path from the folder `from` to the file `to`, both under `content/`.
+fn relative(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').collect();
+    let to: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len() - 1);
+    let mut out = "../".repeat(from.len() - common);
+    out.push_str(&to[common..].join("/"));
+    out
+}
+
+/// Writes one page's body.
+struct PageWriter<'w, 'm> {
+    w: &'w mut Writer<'m>,
+    page: usize,
+    out: String,
+    /// Reference label → the block path of its first definition, which definition (in
+    /// document order) that is, and its URL's marker.
+    defs: BTreeMap<u8, (Vec<usize>, usize, Option<String>)>,
+    /// Definitions written so far.
+    def_count: usize,
+    /// Does the page have "Overview dup" headings?
+    has_dups: bool,
+    footnotes: usize,
+    /// Per audience that sees the page: how many "Overview dup" headings it sees.
+    dups: BTreeMap<usize, usize>,
+    /// Uses of reference labels: the label and who sees the use.
+    uses: Vec<(u8, Set)>,
+    blocks: usize,
+    /// Inside a hostile block (its fences may be errors).
+    hostile: bool,
+}
+
+impl<'m> PageWriter<'_, 'm> {
+    /// Finds the first definition of each reference label: its block path and number.
+    /// Blocks are numbered in document order, as [`Self::block`] numbers them.
+    fn find_defs(
+        &mut self,
+        items: &'m [Item],
+        path: &mut Vec<usize>,
+        blocks: &mut usize,
+        defs: &mut usize,
+    ) {
+        for item in items {
+            match item {
+                Item::Leaf(Leaf::RefDef { label, .. }) => {
+                    self.defs
+                        .entry(*label)
+                        .or_insert((path.clone(), *defs, None));
+                    *defs += 1;
+                }
+                Item::Leaf(_) => {}
+                Item::Block(b) => {
+                    path.push(*blocks);
+                    *blocks += 1;
+                    self.find_defs(&b.items, path, blocks, defs);
+                    path.pop();
+                }
+            }
+        }
+    }
+
+    fn finish_refs(&mut self) {
+        for (label, (_, _, marker)) in &self.defs {
+            let Some(marker) = marker else { continue };
+            let seen: Set = self
+                .uses
+                .iter()
+                .filter(|(l, _)| l == label)
+                .flat_map(|(_, s)| s.iter().copied())
+                .collect();
+            self.w.oracle.markers.insert(marker.clone(), seen);
+        }
+    }
+
+    fn dir(&self) -> String {
+        self.w.placed[self.page].dir.clone()
+    }
+
+    /// Writes items seen by `seen`, inside the blocks `path`, every line prefixed.
+    fn items(&mut self, items: &'m [Item], seen: &Set, path: &mut Vec<usize>, prefix: &str) {
+        for item in items {
+            match item {
+                Item::Leaf(leaf) => {
+                    let text = self.leaf(*leaf, seen, path);
+                    self.push(&text, prefix);
+                    self.push("\n", prefix);
+                }
+                Item::Block(b) => self.block(b, seen, path, prefix),
+            }
+        }
+    }
+
+    /// Appends `text`, each line prefixed.
+    fn push(&mut self, text: &str, prefix: &str) {
+        for line in text.split_inclusive('\n') {
+            if line == "\n" {
+                self.out.push_str(prefix.trim_end());
+                self.out.push('\n');
+            } else {
+                self.out.push_str(prefix);
+                self.out.push_str(line);
+            }
+        }
+    }
+
+    fn block(&mut self, b: &'m Block, seen: &Set, path: &mut Vec<usize>, prefix: &str) {
+        let id = self.blocks;
+        self.blocks += 1;
+        let mut conds: Vec<String> = b
+            .restrict
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.as_ref().map(|v| {
+                    let names: Vec<String> = v.iter().map(|x| value_name(i, *x)).collect();
+                    format!("ax{i}={}", names.join(","))
+                })
+            })
+            .collect();
+        conds.extend(b.from.map(|d| format!("from={}", date(d))));
+        conds.extend(b.until.map(|d| format!("until={}", date(d))));
+        if conds.is_empty() {
+            // A block needs a condition; an open date keeps its meaning.
+            conds.push(format!("from={}", date(-30)));
+        }
+        let live = Life {
+            status: Status::Published,
+            from: b.from,
+            until: b.until.map(|d| d + 1),
+        }
+        .shown(self.w.model.stage);
+        let admitted = self.w.admitted(&b.restrict, false);
+        let inner: Set = if live {
+            seen.intersection(&admitted).copied().collect()
+        } else {
+            Set::new()
+        };
+        let open = format!("::: only {}\n", conds.join(" "));
+        let close = ":::\n";
+        let was_hostile = self.hostile;
+        // Without errors, a fence-like line that is not a fence is written as a fence.
+        let hostile = b.hostile.filter(|h| self.w.model.errors || !h.is_error());
+        let (open, close, inner_prefix) = match hostile {
+            None => (open, close.to_owned(), String::new()),
+            Some(h) => {
+                self.hostile = true;
+                if h.is_error() && !was_hostile {
+                    self.w.must_fail(
+                        "ambiguous-fence",
+                        format!("{h:?} fence in {}", self.w.placed[self.page].source),
+                    );
+                }
+                self.w.oracle.may_fail.extend([
+                    "ambiguous-fence",
+                    "fence-in-open-code",
+                    "unmatched-block-end",
+                    "unclosed-block",
+                ]);
+                self.hostile_lead(h, seen, prefix, &open, close)
+            }
+        };
+        self.push(&open, prefix);
+        path.push(id);
+        let inner_prefix = format!("{prefix}{inner_prefix}");
+        self.items(&b.items, &inner, path, &inner_prefix);
+        path.pop();
+        self.push(&close, prefix);
+        if let Some(h) = hostile {
+            let tail = match h {
+                Hostile::HtmlDiv => "</div>\n",
+                Hostile::HtmlPre => "</pre>\n",
+                Hostile::HtmlComment => "-->\n",
+                _ => "",
+            };
+            self.push(tail, prefix);
+        }
+        self.push("\n", prefix);
+        self.hostile = was_hostile;
+    }
+
+    /// Writes what comes before a hostile block's fence, and returns its fence lines and
+    /// the prefix of its content.
+    fn hostile_lead(
+        &mut self,
+        h: Hostile,
+        seen: &Set,
+        prefix: &str,
+        open: &str,
+        close: &str,
+    ) -> (String, String, String) {
+        let m = self.w.marker(seen);
+        let deco = |p: &str| (format!("{p}{open}"), format!("{p}{close}"), String::new());
+        match h {
+            Hostile::ListIndent2 => {
+                self.push(&format!("- lead {m}\n"), prefix);
+                (format!("  {open}"), format!("  {close}"), "  ".into())
+            }
+            Hostile::ListIndent4 => {
+                self.push(&format!("1. step {m}\n\n"), prefix);
+                (format!("    {open}"), format!("    {close}"), "    ".into())
+            }
+            Hostile::ListMarker => (format!("- {open}"), format!("- {close}"), "- ".into()),
+            Hostile::Quote => {
+                self.push(&format!("> quoted {m}\n>\n"), prefix);
+                (format!("> {open}"), format!("> {close}"), "> ".into())
+            }
+            Hostile::HtmlDiv => {
+                self.push(&format!("<div class=\"x\">\n<p>{m}</p>\n"), prefix);
+                deco("")
+            }
+            Hostile::HtmlPre => {
+                self.push(&format!("<pre>\n{m}\n"), prefix);
+                deco("")
+            }
+            Hostile::HtmlComment => {
+                self.push(&format!("<!-- {m}\n"), prefix);
+                deco("")
+            }
+            Hostile::AfterUnclosedCode => {
+                self.push(&format!("```\nunclosed {m}\n\n"), prefix);
+                deco("")
+            }
+            Hostile::ZeroWidth => {
+                self.push(&format!("Before {m}.\n\n"), prefix);
+                deco("\u{200B}")
+            }
+            Hostile::Nbsp => {
+                self.push(&format!("Before {m}.\n\n"), prefix);
+                deco("\u{A0}")
+            }
+            Hostile::Tab => {
+                self.push(&format!("Before {m}.\n\n"), prefix);
+                deco("\t")
+            }
+            Hostile::Indent4 => {
+                self.push(&format!("Before {m}.\n\n"), prefix);
+                (format!("    {open}"), format!("    {close}"), "    ".into())
+            }
+            Hostile::Indent3 => {
+                self.push(&format!("Before {m}.\n\n"), prefix);
+                deco("   ")
+            }
+            Hostile::AfterInlineCode => {
+                self.push(&format!("```kanava build``` writes {m}\n"), prefix);
+                deco("")
+            }
+            Hostile::AfterTable => {
+                self.push(&format!("| head |\n| --- |\n| {m} |\n"), prefix);
+                deco("")
+            }
+            Hostile::AfterListCode => {
+                let m2 = self.w.marker(seen);
+                self.push(&format!("- a {m}\n\n  ```\n  code {m2}\n- b\n\n"), prefix);
+                deco("")
+            }
+        }
+    }
+
+    /// One leaf construct's Markdown, with fresh markers seen by `seen`.
+    fn leaf(&mut self, leaf: Leaf, seen: &Set, path: &[usize]) -> String {
+        let mut m = || self.w.marker(seen);
+        match leaf {
+            Leaf::Paragraph => format!("Some text {} and *more {}*.\n", m(), m()),
+            Leaf::Heading {
+                level,
+                setext: false,
+            } => {
+                format!("{} Heading {}\n", "#".repeat(level as usize), m())
+            }
+            Leaf::Heading {
+                level,
+                setext: true,
+            } => {
+                let underline = if level == 1 { "=====" } else { "-----" };
+                format!("Heading {}\n{underline}\n", m())
+            }
+            Leaf::DupHeading { setext } => {
+                self.has_dups = true;
+                for a in seen {
+                    *self.dups.entry(*a).or_default() += 1;
+                }
+                if setext {
+                    "Overview dup\n------------\n".into()
+                } else {
+                    "## Overview dup\n".into()
+                }
+            }
+            Leaf::List { ordered, nested } => {
+                let (a, b, c) = (m(), m(), m());
+                match (ordered, nested) {
+                    (false, false) => format!("- item {a}\n- item {b}\n- item {c}\n"),
+                    (false, true) => format!("- item {a}\n  - nested {b}\n    * deep {c}\n"),
+                    (true, false) => format!("1. one {a}\n2. two {b}\n3. three {c}\n"),
+                    (true, true) => format!("1. one {a}\n   1. sub {b}\n   - mixed {c}\n"),
+                }
+            }
+            Leaf::Quote { nested: false } => format!("> Quoted {}\n> more {}\n", m(), m()),
+            Leaf::Quote { nested: true } => format!("> Quoted {}\n>\n> > inner {}\n", m(), m()),
+            Leaf::Alert(kind) => {
+                let kind = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"][kind as usize % 5];
+                format!("> [!{kind}]\n> Alert {}\n", m())
+            }
+            Leaf::Code { tilde, lang } => {
+                let fence = if tilde { "~~~" } else { "```" };
+                let lang = ["", "rust", "yaml", "text"][lang as usize % 4];
+                format!("{fence}{lang}\nlet {} = 1;\n{fence}\n", m())
+            }
+            Leaf::DocCode(kind) => {
+                let cond = format!("::: only ax0={}", value_name(0, 0));
+                let a = m();
+                match kind {
+                    DocCode::Backtick => {
+                        format!("```markdown\n{cond}\nExample {a}\n:::\n```\n")
+                    }
+                    DocCode::Tilde => {
+                        format!("~~~~\n```\n{cond}\n```\nExample {a}\n:::\n~~~~\n")
+                    }
+                    DocCode::InList => format!(
+                        "- Example {a}\n\n  ```markdown\n  {cond}\n  shown {}\n  :::\n  ```\n",
+                        m()
+                    ),
+                    DocCode::InQuote => format!(
+                        "> Example {a}\n>\n> ```\n> {cond}\n> shown {}\n> :::\n> ```\n",
+                        m()
+                    ),
+                }
+            }
+            Leaf::IndentedCode => format!("    indented {}\n    code\n", m()),
+            Leaf::Table => format!(
+                "| Name | Value |\n| --- | ---: |\n| {} | 1 |\n| two | {} |\n",
+                m(),
+                m()
+            ),
+            Leaf::HtmlBlock { details: false } => {
+                format!("<div class=\"note\">\n<p>Html {}</p>\n</div>\n", m())
+            }
+            Leaf::HtmlBlock { details: true } => format!(
+                "<details>\n<summary>Summary {}</summary>\n\nInside {}\n\n</details>\n",
+                m(),
+                m()
+            ),
+            Leaf::InlineHtml => {
+                format!("Text <span class=\"x\">{}</span> <em>{}</em>.\n", m(), m())
+            }
+            Leaf::FootnoteRef(k) => format!("Noted {}[^f{k}].\n", m()),
+            Leaf::FootnoteDef => {
+                let n = self.footnotes;
+                self.footnotes += 1;
+                format!("[^f{n}]: The note {}.\n", m())
+            }
+            Leaf::RefDef { label, in_quote } => {
+                let n = self.def_count;
+                self.def_count += 1;
+                let url = m();
+                // The URL's marker is seen where the definition is used (computed at the
+                // end). Labels are unique in a page, so that which of two definitions
+                // counts is never in question: a later one gets a label nothing uses.
+                self.w.oracle.markers.insert(url.clone(), Set::new());
+                let first = self.defs.get_mut(&label).filter(|d| d.1 == n);
+                let name = match first {
+                    Some(def) => {
+                        def.2 = Some(url.clone());
+                        format!("r{label}")
+                    }
+                    None => format!("unused{n}"),
+                };
+                let q = if in_quote { "> " } else { "" };
+                format!("{q}[{name}]: https://ref.example/{url}\n")
+            }
+            Leaf::RefUse(label) => {
+                let text = m();
+                match self.defs.get(&label).map(|(p, _, _)| p.clone()) {
+                    Some(def) if path.starts_with(&def) => self.uses.push((label, seen.clone())),
+                    Some(_) if !self.w.model.errors => {
+                        return format!("See [the ref {text}](https://ref.example/inline).\n");
+                    }
+                    Some(_) => self.w.must_fail(
+                        "hidden-reference",
+                        format!(
+                            "[r{label}] used outside its block in {}",
+                            self.w.placed[self.page].source
+                        ),
+                    ),
+                    None => {}
+                }
+                format!("See [the ref {text}][r{label}].\n")
+            }
+            Leaf::Link {
+                target,
+                raw,
+                strict,
+            } => {
+                let text = m();
+                let strict = strict && self.w.model.errors;
+                let n = self.w.placed.len();
+                let start = target as usize % n;
+                let pick = (0..n)
+                    .map(|i| (start + i) % n)
+                    .find(|&t| strict || seen.is_subset(&self.w.placed[t].seen))
+                    .unwrap_or(0);
+                if !seen.is_subset(&self.w.placed[pick].seen) {
+                    self.w.must_fail(
+                        "hidden-link-target",
+                        format!(
+                            "link from {} to {}",
+                            self.w.placed[self.page].source, self.w.placed[pick].source
+                        ),
+                    );
+                }
+                let href = relative(&self.dir(), &self.w.placed[pick].source);
+                if raw {
+                    format!("Go <a href=\"{href}\">there {text}</a>.\n")
+                } else {
+                    format!("Go [there {text}]({href}).\n")
+                }
+            }
+            Leaf::Image { raw } => {
+                let (alt, file) = (m(), m());
+                let asset = format!("{}/img/{file}.svg", self.dir());
+                self.w.files.push((
+                    asset,
+                    format!("<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- {file} --></svg>")
+                        .into_bytes(),
+                ));
+                if raw {
+                    format!("<img src=\"img/{file}.svg\" alt=\"Raw {alt}\">\n")
+                } else {
+                    format!("![Alt {alt}](img/{file}.svg)\n")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative("content", "content/p1.md"), "p1.md");
+        assert_eq!(relative("content/f1", "content/p1.md"), "../p1.md");
+        assert_eq!(relative("content/f1/g", "content/f1/p2.md"), "../p2.md");
+        assert_eq!(relative("content", "content/_index.md"), "_index.md");
+        assert_eq!(relative("content/a", "content/a/_index.md"), "_index.md");
+        assert_eq!(relative("content/a", "content/b/c/p.md"), "../b/c/p.md");
+    }
+}
