@@ -222,17 +222,70 @@ fn dup_ids(html: &str) -> BTreeSet<String> {
 
 // ---- diagnostics must point into the site ----------------------------------------------
 
-/// Errors that name a file but no position in it: `(code, file)`. Each is a finding of
-/// these targets with an ignored regression test below; the position check skips them
-/// until they are fixed (then remove the entry: the test beside it will say so).
-const WITHOUT_POSITION: &[(&str, &str)] = &[
-    // A catalog data file that is not UTF-8: a Markdown file gets the line and column of
-    // the first bad byte, a data file nothing.
-    ("not-utf8", "data/products.yaml"),
-    ("not-utf8", "data/erp.csv"),
-    // kanava.yaml that is not UTF-8: `unreadable` with the decoder's message, no position.
-    ("unreadable", "kanava.yaml"),
-];
+/// Diagnostics whose place is wrong in a way these targets found, and the regression test
+/// (below, ignored while it fails) that pins each. The position check skips exactly these
+/// shapes until they are fixed; whoever fixes one deletes its arm here.
+fn known_gap(d: &Diagnostic, file: &str, bytes: &[u8]) -> Option<&'static str> {
+    let is_data = file.starts_with("data/");
+    let text = String::from_utf8_lossy(bytes);
+    match (d.code, d.pos) {
+        // A data file that is not UTF-8 gets no position (a page gets the bad byte's).
+        ("not-utf8", None) if is_data => {
+            Some("a_data_file_that_is_not_utf8_is_reported_at_the_bad_byte")
+        }
+        // kanava.yaml that is not UTF-8 is `unreadable`, without a position.
+        ("unreadable", None) if file == "kanava.yaml" => {
+            Some("a_config_that_is_not_utf8_is_reported_at_the_bad_byte")
+        }
+        // A CSV whose header record is not its first line (a blank line before it, or a
+        // quoted field running over lines): the header is taken from the first line.
+        (_, Some(p)) if file.ends_with(".csv") && p.line == 1 && header_not_first_line(&text) => {
+            Some("a_csv_with_a_blank_first_line_is_read_from_its_header")
+        }
+        // A description block scalar starting with blank lines: lines are off by as many.
+        (_, Some(_)) if file.ends_with(".yaml") && block_scalar_opens_blank(&text) => {
+            Some("a_description_starting_with_a_blank_line_is_located")
+        }
+        _ => None,
+    }
+}
+
+fn header_not_first_line(text: &str) -> bool {
+    split_lines(text.trim_start_matches('\u{feff}'))
+        .first()
+        .is_some_and(|l| l.trim().is_empty() || l.matches('"').count() % 2 == 1)
+}
+
+/// Does the input hold an HTML entity that decodes to U+FFFF, kanava's hole marker? Such
+/// an entity forges a hole (a crash, see `an_entity_cannot_forge_a_hole`); inputs with one
+/// are skipped until that is fixed.
+fn forges_hole(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes).to_ascii_lowercase();
+    text.match_indices("&#").any(|(i, _)| {
+        let rest = &text[i + 2..];
+        let (digits, radix) = match rest.strip_prefix('x') {
+            Some(hex) => (hex, 16),
+            None => (rest, 10),
+        };
+        let end = digits.find(';').unwrap_or(0);
+        end > 0 && u32::from_str_radix(&digits[..end], radix).ok() == Some(0xFFFF)
+    })
+}
+
+/// Does a YAML block scalar (`|`, `>`…) start with a blank line?
+fn block_scalar_opens_blank(text: &str) -> bool {
+    let lines = split_lines(text);
+    lines.windows(2).any(|w| {
+        let head = w[0].trim_end();
+        let indicator = head.rsplit([' ', ':']).next().unwrap_or("");
+        !indicator.is_empty()
+            && indicator.starts_with(['|', '>'])
+            && indicator[1..]
+                .chars()
+                .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+            && w[1].trim().is_empty()
+    })
+}
 
 /// Every error names a file of `files` and a position inside it (line 1 to the last
 /// line, column 1 to one past the line's last character); so does every warning that has
@@ -248,31 +301,54 @@ fn located(diags: &[Diagnostic], files: &BTreeMap<String, Vec<u8>>) -> Result<()
                 "a diagnostic names `{file}`, which the site does not have: {d:?}"
             )));
         };
+        if known_gap(d, file, bytes).is_some() {
+            continue;
+        }
         let Some(pos) = d.pos else {
-            check(
-                !d.is_error() || WITHOUT_POSITION.contains(&(d.code, file.as_str())),
-                || format!("an error names no position in `{file}`: {d:?}"),
-            )?;
+            check(!d.is_error(), || {
+                format!("an error names no position in `{file}`: {d:?}")
+            })?;
             continue;
         };
         let text = String::from_utf8_lossy(bytes);
-        let lines: Vec<&str> = split_lines(&text);
-        check(pos.line >= 1 && pos.line as usize <= lines.len(), || {
-            format!(
-                "line {} is outside `{file}` ({} lines): {d:?}",
-                pos.line,
-                lines.len()
-            )
-        })?;
-        let width = lines[pos.line as usize - 1].chars().count();
-        check(pos.column >= 1 && pos.column as usize <= width + 1, || {
-            format!(
-                "column {} is outside line {} of `{file}` ({width} characters): {d:?}",
-                pos.column, pos.line
-            )
-        })?;
+        let inside = |lines: &[&str]| {
+            pos.line >= 1
+                && (pos.line as usize) <= lines.len()
+                && pos.column >= 1
+                && pos.column as usize <= lines[pos.line as usize - 1].chars().count() + 1
+        };
+        let lines = split_lines(&text);
+        // Known gap: a lone `\r` is a line break in a page's body, but not where the front
+        // matter is split nor for `not-utf8` (see `a_page_with_cr_line_endings_is_read`),
+        // so in such a file a position may count lines at `\n` only.
+        let lf_lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        check(
+            inside(&lines) || (has_lone_cr(bytes) && inside(&lf_lines)),
+            || {
+                let width = lines
+                    .get((pos.line as usize).wrapping_sub(1))
+                    .map(|l| l.chars().count());
+                format!(
+                    "{}:{} is outside `{file}` ({} lines; that line: {width:?} characters): {d:?}",
+                    pos.line,
+                    pos.column,
+                    lines.len()
+                )
+            },
+        )?;
     }
     Ok(())
+}
+
+/// Is there a `\r` not followed by `\n`?
+fn has_lone_cr(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 fn split_lines(text: &str) -> Vec<&str> {
@@ -405,6 +481,9 @@ impl FuzzSite {
     /// the site — load, model, check and one page of each kind rendered per view, the
     /// way `kanava check` does — and holds its diagnostics to [`located`].
     fn check_with(&self, path: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
+        if forges_hole(&bytes) {
+            return Ok(());
+        }
         let mut files = self.files.lock().expect("not poisoned");
         for (p, b) in base_files() {
             if files.get(&p) != Some(&b) {
@@ -607,6 +686,9 @@ fn markdown_never_panics_and_errors_point_into_the_body() {
     ];
     fuzz("markdown", 1024, body, |input| {
         let body = String::from_utf8_lossy(&input.bytes()).into_owned();
+        if forges_hole(body.as_bytes()) {
+            return Ok(());
+        }
         let header = "---\ntitle: P\n---\n";
         let mut diags = Vec::new();
         let doc = kanava::markdown::parse(
@@ -650,4 +732,161 @@ fn markdown_never_panics_and_errors_point_into_the_body() {
         }
         Ok(())
     });
+}
+
+// ---- findings ----------------------------------------------------------------------------
+//
+// What the targets found, minimal inputs, as regression tests. They are ignored while they
+// fail; whoever fixes one removes its `#[ignore]` and its arm in `known_gap`.
+
+/// Found by `catalog_yaml` and `catalog_csv`: a data file that is not UTF-8 is reported
+/// without a position, while a Markdown file gets the line and column of the bad byte.
+#[test]
+#[ignore = "issue #12: a catalog data file that is not UTF-8 is reported without a position"]
+fn a_data_file_that_is_not_utf8_is_reported_at_the_bad_byte() {
+    let site = TestSite::with_config(FUZZ_CONFIG);
+    for (path, bytes) in base_files() {
+        if path != "kanava.yaml" {
+            site.write_bytes(&path, &bytes);
+        }
+    }
+    site.write_bytes(
+        "data/erp.csv",
+        b"sku;name;category;prices.list\nSP-9;Fan \xff;parts;10\n",
+    );
+    site.write_bytes("data/products.yaml", b"- sku: HP-1\n  name: caf\xe9\n");
+    let run = site.check();
+    let d = run.expect_error("not-utf8", "data/erp.csv", 2);
+    assert_eq!(d.pos.map(|p| p.column), Some(10), "{}", run.short());
+    let d = run.expect_error("not-utf8", "data/products.yaml", 2);
+    assert_eq!(d.pos.map(|p| p.column), Some(12), "{}", run.short());
+}
+
+/// Found by `config`: a kanava.yaml that is not UTF-8 is `unreadable` ("stream did not
+/// contain valid UTF-8"), without a position, where a page would be `not-utf8` at the byte.
+#[test]
+#[ignore = "issue #12: a kanava.yaml that is not UTF-8 is `unreadable`, without a position"]
+fn a_config_that_is_not_utf8_is_reported_at_the_bad_byte() {
+    let site = TestSite::new();
+    site.write_bytes("kanava.yaml", b"title: T\ndescription: caf\xe9\n");
+    let run = site.check();
+    let d = run.expect_error("not-utf8", "kanava.yaml", 2);
+    assert_eq!(d.pos.map(|p| p.column), Some(17), "{}", run.short());
+}
+
+/// Found by `front_matter` and `pages`: in a file with lone `\r` line endings, `not-utf8`
+/// counts lines at `\n` only (here line 1, column 21), while Markdown positions — and
+/// CommonMark and YAML — take a lone `\r` as a line break (line 4, column 4).
+#[test]
+#[ignore = "issue #12: `not-utf8` counts lines at `\\n` only, unlike every other position"]
+fn not_utf8_counts_lines_as_the_rest_of_kanava_does() {
+    let site = TestSite::new();
+    site.write_bytes("content/cr.md", b"---\rtitle: T\r---\rcaf\xe9\r");
+    let run = site.check();
+    let d = run.expect_error("not-utf8", "content/cr.md", 4);
+    assert_eq!(d.pos.map(|p| p.column), Some(4), "{}", run.short());
+}
+
+/// Found by `catalog_csv`: the csv reader skips a blank first line, but kanava takes the
+/// header line (for the delimiter and for positions) from the first line of the file. A
+/// `;` file is then read as `,` — one unknown field `sku;name;category;prices.list` — and
+/// header problems are reported on line 1 (`unknown product field \`bogus\`` at 1:2,
+/// not 2:19).
+#[test]
+#[ignore = "issue #12: a CSV with a blank first line is read with the wrong delimiter"]
+fn a_csv_with_a_blank_first_line_is_read_from_its_header() {
+    let site = TestSite::with_config(
+        "title: T\ncatalog:\n  files: [data/p.csv]\n  categories:\n    pumps: { title: Pumps }\n",
+    );
+    site.write(
+        "data/p.csv",
+        "\nsku;name;category;prices.list\nSP-1;Fan;pumps;10\n",
+    );
+    site.check().assert_clean();
+    site.write(
+        "data/p.csv",
+        "\nsku,name,category,bogus\nSP-1,Fan,pumps,10\n",
+    );
+    let run = site.check();
+    let d = run.expect_error("unknown-key", "data/p.csv", 2);
+    assert_eq!(d.pos.map(|p| p.column), Some(19), "{}", run.short());
+}
+
+/// Found by `catalog_yaml`: a product `description: |` whose first line is blank reports
+/// what is inside it as many lines too low as there are blank lines (here line 7, not 6).
+#[test]
+#[ignore = "issue #12: diagnostics in a description starting with a blank line are lines too low"]
+fn a_description_starting_with_a_blank_line_is_located() {
+    let site = TestSite::with_config(
+        "title: T\ncatalog:\n  files: [data/p.yaml]\n  categories:\n    pumps: { title: Pumps }\n",
+    );
+    site.write(
+        "data/p.yaml",
+        "- sku: HP-1\n  name: One\n  category: pumps\n  description: |\n\n    ::: only Gold\n    :::\n",
+    );
+    let run = site.check();
+    let d = run.expect_error("bad-condition", "data/p.yaml", 6);
+    assert_eq!(d.pos.map(|p| p.column), Some(14), "{}", run.short());
+}
+
+/// Found while writing the `Cr` endings of the isolation oracle, and by `front_matter`:
+/// a lone `\r` is a line break in a page's body (`markdown::normalize`) but not where the
+/// front matter is split, which looks for `\n`. A page saved with `\r` line endings is
+/// refused as having no front matter; a lone `\r` inside the front matter moves every
+/// position in the body up a line (here the broken link is reported on line 4, which is
+/// the closing `---`; it is on line 5).
+#[test]
+#[ignore = "issue #12: a lone `\\r` is a line break in the body, not in the front matter"]
+fn a_page_with_cr_line_endings_is_read() {
+    let site = TestSite::new();
+    site.write("content/_index.md", "---\rtitle: Old Mac\r---\rText.\r");
+    site.check().assert_clean();
+    site.write(
+        "content/_index.md",
+        "---\ntitle: T\rdescription: D\n---\n[x](nope.md)\n",
+    );
+    site.check()
+        .expect_error("broken-link", "content/_index.md", 5);
+}
+
+/// Found by `markdown`: `normalize` replaces U+FFFF, the hole marker, in the text, but an
+/// HTML entity for it is decoded by pulldown-cmark afterwards, so a page can forge holes:
+/// `&#xFFFF;a0&#xFFFF;` (a link hole) panics in `plan::Links::write` (index out of
+/// bounds), `&#65535;c0&#65535;` (a code hole) in `Fragment::write`, and one in a code
+/// block's info string leaves the marker in the HTML (`data-lang="\u{FFFF}markdown"`). A
+/// forged heading hole is filled with the view's id of that heading (nothing where it is
+/// hidden), so no leak was found — but any page can crash the build.
+#[test]
+#[ignore = "issue #12: an HTML entity for U+FFFF forges a hole; `&#xFFFF;a0&#xFFFF;` panics"]
+fn an_entity_cannot_forge_a_hole() {
+    let site = TestSite::new();
+    site.page(
+        "content/forged.md",
+        "title: Forged",
+        "Link &#xFFFF;a0&#xFFFF;, code &#65535;c0&#65535;.\n\n```&#xFFFF;rust\nx\n```\n",
+    );
+    site.build().assert_clean();
+    let html = site.read("forged/index.html");
+    assert!(!html.contains('\u{FFFF}'), "{html}");
+    assert!(html.contains("Link"), "{html}");
+}
+
+/// The skips above recognise exactly the shapes they name.
+#[test]
+fn known_gap_shapes_are_recognised() {
+    assert!(forges_hole(b"a &#xFFFF;a0&#xffff; b"));
+    assert!(forges_hole(b"&#65535;"));
+    assert!(forges_hole(b"&#x0FFFF;"));
+    assert!(!forges_hole(b"&#xFFFE; &#65534; &#xFFFF &amp;"));
+    assert!(header_not_first_line("\nsku;name\n"));
+    assert!(header_not_first_line("\u{feff}\"\nsku\n"));
+    assert!(!header_not_first_line("sku;\"a;b\"\n"));
+    assert!(block_scalar_opens_blank("  description: |\n\n    x\n"));
+    assert!(block_scalar_opens_blank("a: >-\n   \n"));
+    assert!(!block_scalar_opens_blank(
+        "  description: |\n    x\n\n    y\n"
+    ));
+    assert!(!block_scalar_opens_blank("title: a|\n\n"));
+    assert_eq!(split_lines("a\r\nb\rc\n"), vec!["a", "b", "c", ""]);
+    assert!(has_lone_cr(b"a\rb") && has_lone_cr(b"a\r") && !has_lone_cr(b"a\r\nb"));
 }

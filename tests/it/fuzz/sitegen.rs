@@ -939,6 +939,7 @@ impl<'m> Writer<'m> {
             uses: Vec::new(),
             blocks: 0,
             hostile: false,
+            in_html: false,
             def_count: 0,
             has_dups: false,
         };
@@ -1034,6 +1035,8 @@ struct PageWriter<'w, 'm> {
     blocks: usize,
     /// Inside a hostile block (its fences may be errors).
     hostile: bool,
+    /// Inside an HTML block, as CommonMark reads the whole page.
+    in_html: bool,
 }
 
 impl<'m> PageWriter<'_, 'm> {
@@ -1168,7 +1171,13 @@ impl<'m> PageWriter<'_, 'm> {
         self.push(&open, prefix);
         path.push(id);
         let inner_prefix = format!("{prefix}{inner_prefix}");
+        let was_html = self.in_html;
+        self.in_html |= matches!(
+            hostile,
+            Some(Hostile::HtmlDiv | Hostile::HtmlPre | Hostile::HtmlComment)
+        );
         self.items(&b.items, &inner, path, &inner_prefix);
+        self.in_html = was_html;
         path.pop();
         self.push(&close, prefix);
         if let Some(h) = hostile {
@@ -1310,6 +1319,12 @@ impl<'m> PageWriter<'_, 'm> {
                 let fence = if tilde { "~~~" } else { "```" };
                 let lang = ["", "rust", "yaml", "text"][lang as usize % 4];
                 format!("{fence}{lang}\nlet {} = 1;\n{fence}\n", m())
+            }
+            Leaf::DocCode(_) if self.in_html => {
+                // Inside an HTML block CommonMark sees no code block, so fence syntax
+                // there would be fences by the rule: a documentation example cannot be
+                // written inside `<div>`, `<pre>` or `<!--`. Plain code instead.
+                format!("```text\nexample {}\n```\n", m())
             }
             Leaf::DocCode(kind) => {
                 let cond = format!("::: only ax0={}", value_name(0, 0));
