@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::html::escape_into;
 use crate::load::Config;
-use crate::markdown::{BlockId, Fragment, Heading, Hole, LinkTarget};
+use crate::markdown::{BlockId, Fragment, Heading, Hole, Link, LinkTarget};
 use crate::model::audience::Has;
 use crate::model::audience::{Audience, AudienceId};
 use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
@@ -483,38 +483,47 @@ impl Links<'_> {
 
     /// Appends `fragment` of page `from` (whose heading ids in the view are `ids`).
     fn write(&self, from: PageId, ids: &[Option<String>], fragment: &Fragment, out: &mut String) {
-        fragment.write(out, &mut |hole, out| match hole {
-            Hole::LinkStart(n) => {
-                let link = &fragment.links[n];
-                out.push_str("<a");
-                if let Some(href) = self.href(from, &link.target) {
-                    out.push_str(" href=\"");
-                    escape_into(out, &href);
-                    out.push('"');
+        fragment.write(out, &mut |hole, out| {
+            // Holes are made by `markdown` with valid indexes; a missing one writes nothing.
+            let link = |n: usize| fragment.links.get(n);
+            match hole {
+                Hole::LinkStart(n) => {
+                    let Some(link) = link(n) else { return };
+                    out.push_str("<a");
+                    if let Some(href) = self.href(from, &link.target) {
+                        out.push_str(" href=\"");
+                        escape_into(out, &href);
+                        out.push('"');
+                    }
+                    if !link.title.is_empty() {
+                        out.push_str(" title=\"");
+                        escape_into(out, &link.title);
+                        out.push('"');
+                    }
+                    out.push('>');
                 }
-                if !link.title.is_empty() {
-                    out.push_str(" title=\"");
-                    escape_into(out, &link.title);
-                    out.push('"');
+                Hole::Url(n) => {
+                    let Some(link) = link(n) else { return };
+                    let href = self.href(from, &link.target);
+                    escape_into(out, href.as_deref().unwrap_or("#"));
                 }
-                out.push('>');
+                Hole::Label(n) => match link(n) {
+                    Some(Link {
+                        target: LinkTarget::Page { page, .. },
+                        ..
+                    }) if self.slot[*page].is_some() => {
+                        escape_into(out, &self.site.pages[*page].title)
+                    }
+                    Some(link) => escape_into(out, &link.dest),
+                    None => {}
+                },
+                Hole::HeadingId(h) => {
+                    if let Some(Some(id)) = ids.get(h) {
+                        escape_into(out, id);
+                    }
+                }
+                Hole::Code(_) => {}
             }
-            Hole::Url(n) => {
-                let href = self.href(from, &fragment.links[n].target);
-                escape_into(out, href.as_deref().unwrap_or("#"));
-            }
-            Hole::Label(n) => match &fragment.links[n].target {
-                LinkTarget::Page { page, .. } if self.slot[*page].is_some() => {
-                    escape_into(out, &self.site.pages[*page].title)
-                }
-                _ => escape_into(out, &fragment.links[n].dest),
-            },
-            Hole::HeadingId(h) => {
-                if let Some(Some(id)) = ids.get(h) {
-                    escape_into(out, id);
-                }
-            }
-            Hole::Code(_) => {}
         });
     }
 

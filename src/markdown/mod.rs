@@ -104,7 +104,11 @@ impl Fragment {
         for part in &self.parts {
             match part {
                 Part::Html(html) => out.push_str(html),
-                Part::Hole(Hole::Code(n)) => out.push_str(&self.code[*n].html),
+                Part::Hole(Hole::Code(n)) => {
+                    if let Some(code) = self.code.get(*n) {
+                        out.push_str(&code.html);
+                    }
+                }
                 Part::Hole(hole) => fill(*hole, out),
             }
         }

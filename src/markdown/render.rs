@@ -164,6 +164,7 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         // The link just opened, when it may need its target's name as its text.
         let mut label: Option<usize> = None;
         for (event, range) in events {
+            let event = unforgeable(event);
             if matches!(event, Event::Html(_) | Event::InlineHtml(_))
                 && code.is_none()
                 && image.is_none()
@@ -465,6 +466,71 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         }
         out.push_str(&html[last..]);
         out
+    }
+}
+
+/// The event with the hole marker replaced wherever pulldown-cmark may have made one of
+/// the page's text: an entity (`&#xFFFF;`) decodes to it after [`super::normalize`] ran
+/// (issue #12's fuzzing: `&#xFFFF;a0&#xFFFF;` forged a hole and crashed the build).
+fn unforgeable(event: Event<'_>) -> Event<'_> {
+    fn clean(s: CowStr<'_>) -> CowStr<'_> {
+        if s.contains(HOLE) {
+            s.replace(HOLE, "\u{FFFD}").into()
+        } else {
+            s
+        }
+    }
+    match event {
+        Event::Text(t) => Event::Text(clean(t)),
+        Event::Code(t) => Event::Code(clean(t)),
+        Event::Html(t) => Event::Html(clean(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(clean(t)),
+        Event::InlineMath(t) => Event::InlineMath(clean(t)),
+        Event::DisplayMath(t) => Event::DisplayMath(clean(t)),
+        Event::FootnoteReference(t) => Event::FootnoteReference(clean(t)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: clean(dest_url),
+            title: clean(title),
+            id: clean(id),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: clean(dest_url),
+            title: clean(title),
+            id: clean(id),
+        }),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level,
+            id: id.map(clean),
+            classes: classes.into_iter().map(clean).collect(),
+            attrs: attrs
+                .into_iter()
+                .map(|(k, v)| (clean(k), v.map(clean)))
+                .collect(),
+        }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(clean(info))))
+        }
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(clean(label)))
+        }
+        other => other,
     }
 }
 
