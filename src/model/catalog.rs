@@ -624,13 +624,32 @@ fn read_yaml(
                     // A block scalar (`|`) starts on the next line. Positions are where the
                     // text is written (for an alias, at its anchor).
                     let (line, column) = v.defined;
-                    let (first_line, indent) =
-                        if raw_at(&file.text, line, column).starts_with(['|', '>']) {
-                            let next = file.text.lines().nth(line as usize).unwrap_or("");
+                    // The indicator is where the value is written (`description: |`), or
+                    // on the key's line; the parser's mark for a block scalar that opens
+                    // with blank lines is past them (issue #12's fuzzing).
+                    let indicator =
+                        [(line, column), (k.line, k.column)]
+                            .into_iter()
+                            .find_map(|(l, c)| {
+                                let raw = raw_at(&file.text, l, c);
+                                let after_key = raw.split_once(':').map_or("", |(_, v)| v);
+                                [raw, after_key.trim_start()]
+                                    .iter()
+                                    .any(|t| t.starts_with(['|', '>']))
+                                    .then_some(l)
+                            });
+                    let (first_line, indent) = match indicator {
+                        Some(line) => {
+                            let next = file
+                                .text
+                                .lines()
+                                .skip(line as usize)
+                                .find(|l| !l.trim().is_empty())
+                                .unwrap_or("");
                             (line, (next.len() - next.trim_start().len()) as u32)
-                        } else {
-                            (line.saturating_sub(1), column.saturating_sub(1))
-                        };
+                        }
+                        None => (line.saturating_sub(1), column.saturating_sub(1)),
+                    };
                     sink.draft.product.description = Some((s.clone(), first_line, indent));
                 }
                 ("specs", Value::Map(specs)) => {
@@ -694,7 +713,16 @@ fn read_csv(
         diags.push(no_products(&file.path, None, "is empty"));
         return;
     }
-    let header_line = file.text.lines().next().unwrap_or("");
+    // The header is the first line that is not blank: the csv reader skips blank lines, so
+    // positions of header problems and the delimiter come from that line (issue #12's
+    // fuzzing: a blank first line made a `;` file be read with `,`).
+    let (header_index, header_line) = file
+        .text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty())
+        .unwrap_or((0, ""));
+    let header_no = header_index as u32 + 1;
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
         b';'
     } else {
@@ -709,7 +737,7 @@ fn read_csv(
         Err(e) => {
             diags.push(
                 Diagnostic::error("bad-csv", format!("cannot read the header row: {e}"))
-                    .at(&file.path, Pos::new(1, 1)),
+                    .at(&file.path, Pos::new(header_no, 1)),
             );
             return;
         }
@@ -741,7 +769,7 @@ fn read_csv(
                         header_col(first)
                     ),
                 )
-                .at(&file.path, Pos::new(1, header_col(i)))
+                .at(&file.path, Pos::new(header_no, header_col(i)))
                 .len(h.chars().count().max(1))
                 .help("remove one of them: kanava cannot tell which value is meant"),
             );
@@ -752,7 +780,7 @@ fn read_csv(
         if let Some(tier) = h.strip_prefix("prices.")
             && tier != LIST_PRICE
         {
-            let at = Pos::new(1, header_col(i));
+            let at = Pos::new(header_no, header_col(i));
             let bad = match catalog.price_axis {
                 _ if catalog.price_axis_failed => None,
                 Some(axis) => audiences.value_index(axis, tier, &file.path, at).err(),
@@ -780,7 +808,7 @@ fn read_csv(
                 draft: new_draft(&file.path, Pos::new(1, 1)),
                 diags: &mut d,
             };
-            sink.unknown(h, Pos::new(1, header_col(i)));
+            sink.unknown(h, Pos::new(header_no, header_col(i)));
             diags.extend(d);
             skip[i] = true;
         }
