@@ -42,38 +42,45 @@ fn chromium() -> Result<PathBuf, String> {
 /// when asked for (a benchmark helper).
 type BrowserTest = (&'static str, fn(PathBuf), bool);
 
+mod review;
+mod search;
+
 const TESTS: &[BrowserTest] = &[
     (
         "search_finds_a_known_page",
-        search_finds_a_known_page,
+        search::search_finds_a_known_page,
         false,
     ),
     (
         "a_gold_only_page_is_found_by_gold_and_not_by_silver",
-        a_gold_only_page_is_found_by_gold_and_not_by_silver,
+        search::a_gold_only_page_is_found_by_gold_and_not_by_silver,
         false,
     ),
     (
         "keyboard_navigation_opens_a_result",
-        keyboard_navigation_opens_a_result,
+        search::keyboard_navigation_opens_a_result,
         false,
     ),
     (
         "without_http_the_search_box_stays_a_link_to_all_pages",
-        without_http_the_search_box_stays_a_link_to_all_pages,
+        search::without_http_the_search_box_stays_a_link_to_all_pages,
         false,
     ),
     (
         "a_product_code_puts_that_product_first",
-        a_product_code_puts_that_product_first,
+        search::a_product_code_puts_that_product_first,
         false,
     ),
     (
         "the_catalog_quick_find_opens_a_product_by_its_code",
-        the_catalog_quick_find_opens_a_product_by_its_code,
+        search::the_catalog_quick_find_opens_a_product_by_its_code,
         false,
     ),
-    ("screenshots_for_review", screenshots_for_review, false),
+    (
+        "screenshots_for_review",
+        review::screenshots_for_review,
+        false,
+    ),
     // Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
     ("first_query_bytes", first_query_bytes, true),
 ];
@@ -461,261 +468,6 @@ fn screenshot(tab: &Tab, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshots dir");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
-}
-
-// ---- the tests ----------------------------------------------------------------------------
-
-fn search_finds_a_known_page(path: PathBuf) {
-    let site = fixture();
-    let base = serve(&site.out());
-    let chrome = launch(path);
-    let tab = chrome.open(&format!("{base}gold/"), 1366, 900);
-    search(&tab, "warranty");
-    let found = results(&tab);
-    assert!(
-        found
-            .first()
-            .is_some_and(|r| r.contains("Warranty registration")),
-        "{found:?}"
-    );
-    assert!(found[0].to_lowercase().contains("guide"), "{found:?}");
-    // The matched word is highlighted, and the box is a working combobox.
-    assert_eq!(
-        eval(
-            &tab,
-            "document.querySelector('.search-result mark').textContent.toLowerCase()"
-        ),
-        "warranty"
-    );
-    assert_eq!(
-        eval(
-            &tab,
-            "document.querySelector('.search-input').getAttribute('aria-expanded')"
-        ),
-        "true"
-    );
-    // The exact product-code look-up finds nothing where nothing has that code (so it can
-    // never push unrelated pages first).
-    let exact = eval(
-        &tab,
-        "import(new URL('_kanava/search/pagefind.js', location.href).href).then(async pf => (await pf.search(null, {filters: {sku: 'WARRANTY'}})).results.length)",
-    );
-    assert_eq!(exact, 0);
-    // A heading inside a page is found and linked to.
-    tab.press_key("Escape").expect("Esc");
-    eval(
-        &tab,
-        "(() => { const i = document.querySelector('.search-input'); i.value = ''; i.dispatchEvent(new Event('input')); })()",
-    );
-    tab.type_str("cut-off").expect("type");
-    wait_for(
-        &tab,
-        "[...document.querySelectorAll('.search-result a')].some(a => a.href.endsWith('/gold/ordering/delivery/#cut-off-times'))",
-        10,
-    );
-}
-
-fn a_gold_only_page_is_found_by_gold_and_not_by_silver(path: PathBuf) {
-    let site = fixture();
-    let base = serve(&site.out());
-    let chrome = launch(path);
-
-    let silver = chrome.open(&format!("{base}silver/"), 1366, 900);
-    search(&silver, "zebrawood");
-    assert_eq!(results(&silver), Vec::<String>::new());
-    assert!(
-        eval(
-            &silver,
-            "document.querySelector('[data-search-message]').textContent"
-        )
-        .as_str()
-        .is_some_and(|m| m.contains("No results")),
-    );
-    // Not through the UI either: silver's index does not know the word at all.
-    let direct = eval(
-        &silver,
-        "import(new URL('_kanava/search/pagefind.js', location.href).href).then(async pf => (await pf.search('zebrawood')).results.length)",
-    );
-    assert_eq!(direct, 0);
-
-    let gold = chrome.open(&format!("{base}gold/"), 1366, 900);
-    search(&gold, "zebrawood");
-    let found = results(&gold);
-    assert!(
-        found
-            .first()
-            .is_some_and(|r| r.contains("Gold rebate programme")),
-        "{found:?}"
-    );
-}
-
-fn keyboard_navigation_opens_a_result(path: PathBuf) {
-    let site = fixture();
-    let base = serve(&site.out());
-    let chrome = launch(path);
-    let tab = chrome.open(&format!("{base}silver/support/"), 1366, 900);
-    search(&tab, "delivery");
-    let found = results(&tab);
-    let target = found
-        .iter()
-        .position(|r| r.contains("Delivery terms"))
-        .unwrap_or_else(|| panic!("{found:?}"));
-    for _ in 0..=target {
-        tab.press_key("ArrowDown").expect("↓");
-    }
-    assert_eq!(
-        eval(
-            &tab,
-            "document.querySelector('.search-input').getAttribute('aria-activedescendant')"
-        ),
-        format!("kanava-search-option-{target}")
-    );
-    tab.press_key("Enter").expect("Enter");
-    wait_for(
-        &tab,
-        "location.pathname.startsWith('/silver/ordering/delivery/') && document.readyState === 'complete'",
-        10,
-    );
-    assert_eq!(
-        eval(&tab, "document.querySelector('h1').textContent"),
-        "Delivery terms"
-    );
-    // Esc closes the results, and the box keeps working on the new page.
-    search(&tab, "returns");
-    tab.press_key("Escape").expect("Esc");
-    assert_eq!(
-        eval(
-            &tab,
-            "document.querySelector('.search-panel').hidden && document.querySelector('.search-input').getAttribute('aria-expanded') === 'false'"
-        ),
-        true
-    );
-}
-
-fn without_http_the_search_box_stays_a_link_to_all_pages(path: PathBuf) {
-    let site = fixture();
-    let chrome = launch(path);
-    let home = site.out().join("gold/index.html");
-    let tab = chrome.open(&format!("file://{}", home.display()), 1366, 900);
-    // The claim in the README: from file:// the browser cannot fetch the index files.
-    let fetched = eval(
-        &tab,
-        "fetch('_kanava/search/pagefind-entry.json').then(() => 'fetched', () => 'blocked')",
-    );
-    assert_eq!(fetched, "blocked");
-    assert_eq!(
-        eval(
-            &tab,
-            "document.querySelector('.search.is-ready') === null && getComputedStyle(document.querySelector('.search-link')).display !== 'none'"
-        ),
-        true
-    );
-    // …and the link leads to the list of every page of this audience's site.
-    let all = site.out().join("gold/all/index.html");
-    let listed = std::fs::read_to_string(all).expect("all pages");
-    for title in [
-        "Delivery terms",
-        "Warranty registration",
-        "Gold rebate programme",
-    ] {
-        assert!(listed.contains(title), "{title} missing from all/");
-    }
-}
-
-fn a_product_code_puts_that_product_first(path: PathBuf) {
-    let site = demo();
-    let base = serve(&site.out());
-    let chrome = launch(path);
-    let tab = chrome.open(&format!("{base}gold/"), 1366, 900);
-    // Typed in lower case; other products mention "HP-12" too (bundles, replacements).
-    search(&tab, "hp-12");
-    let first = eval(
-        &tab,
-        "JSON.stringify([document.querySelector('.search-result .search-kind').textContent, document.querySelector('.search-result .search-sku').textContent, new URL(document.querySelector('.search-result a').href).pathname])",
-    );
-    let first: Vec<String> = serde_json::from_str(first.as_str().unwrap()).unwrap();
-    assert_eq!(first[0], "Product", "{first:?} in {:?}", results(&tab));
-    assert_eq!(first[1], "HP-12", "{first:?} in {:?}", results(&tab));
-    assert!(first[2].starts_with("/gold/catalog/"), "{first:?}");
-}
-
-/// Issue #6: the catalog's quick-find by product code, in the demo's gold site.
-fn the_catalog_quick_find_opens_a_product_by_its_code(path: PathBuf) {
-    let site = demo();
-    let base = serve(&site.out());
-    let chrome = launch(path);
-    let tab = chrome.open(&format!("{base}gold/catalog/"), 1366, 900);
-    wait_for(
-        &tab,
-        "document.querySelector('[data-quickfind]') !== null && !document.querySelector('.quickfind').closest('[hidden]')",
-        10,
-    );
-    eval(
-        &tab,
-        "document.querySelector('[data-quickfind]').focus(), true",
-    );
-    tab.type_str("hp-12").expect("type");
-    wait_for(
-        &tab,
-        "document.querySelectorAll('[data-quickfind-list] [role=option]').length > 0",
-        10,
-    );
-    let first = eval(
-        &tab,
-        "document.querySelector('[data-quickfind-list] [role=option]').innerText",
-    );
-    assert!(
-        first.as_str().unwrap_or("").starts_with("HP-12"),
-        "exact code first: {first}"
-    );
-    tab.press_key("Enter").expect("Enter");
-    wait_for(
-        &tab,
-        "location.pathname.endsWith('/catalog/air-to-water/hp-12/')",
-        10,
-    );
-}
-
-/// Home, a guide, a product and search results at phone and desktop widths, for review.
-fn screenshots_for_review(path: PathBuf) {
-    let site = demo();
-    let base = serve(&site.out());
-    let chrome = launch(path);
-    for (device, width, height) in [("phone", 390, 844), ("desktop", 1366, 900)] {
-        let home = chrome.open(&format!("{base}gold/"), width, height);
-        screenshot(&home, &format!("home-{device}"));
-        let product = chrome.open(
-            &format!("{base}gold/catalog/air-to-water/hp-12/"),
-            width,
-            height,
-        );
-        screenshot(&product, &format!("product-{device}"));
-        let guide = chrome.open(&format!("{base}gold/ordering/delivery/"), width, height);
-        screenshot(&guide, &format!("guide-{device}"));
-        if width < 600 {
-            // Phones: the search icon opens the box over the header.
-            guide
-                .find_element(".search-link")
-                .expect("search icon")
-                .click()
-                .expect("tap");
-            wait_for(
-                &guide,
-                "document.activeElement === document.querySelector('.search-input')",
-                5,
-            );
-            guide.type_str("warranty").expect("type");
-            wait_for(
-                &guide,
-                "document.querySelectorAll('.search-result').length > 0",
-                15,
-            );
-        } else {
-            search(&guide, "warranty");
-        }
-        guide.press_key("ArrowDown").expect("↓");
-        screenshot(&guide, &format!("search-{device}"));
-    }
 }
 
 /// Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
