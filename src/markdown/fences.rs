@@ -22,7 +22,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
 use super::{BlockId, OnlyBlock, options};
-use crate::diag::{Diagnostic, Pos, suggest_help};
+use crate::diag::{Diagnostic, Pos, did_you_mean, suggest_help};
 use crate::model::audience::{AudienceModel, Restriction};
 use crate::model::lifecycle::{CONDITION_KEYS, Calendar, Window};
 
@@ -60,24 +60,22 @@ pub(super) fn split(
     calendar: &Calendar,
     blocks: &mut Vec<OnlyBlock>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Segment> {
+) -> Split {
     // Most pages have no line that could look like a fence: one segment, nothing to scan.
     if !may_have_fence(body) {
-        return vec![Segment {
+        let segments = vec![Segment {
             start: 0,
             end: body.len(),
             line: line_offset + 1,
             block: None,
         }];
+        return units(segments, Vec::new());
     }
     let starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .filter(|&s| s < body.len() || s == 0)
         .collect();
-    let line = |i: usize| {
-        let end = starts.get(i + 1).copied().unwrap_or(body.len());
-        body[starts[i]..end].trim_end_matches('\n')
-    };
+    let line = |i: usize| line(body, &starts, i);
     let shapes: Vec<(usize, Shape)> = (0..starts.len())
         .filter_map(|i| fence_shape(line(i)).map(|s| (i, s)))
         .collect();
@@ -88,6 +86,7 @@ pub(super) fn split(
         code_lines(body, &starts)
     };
     let mut segments = Vec::new();
+    let mut fences = Vec::new();
     let mut stack: Vec<BlockId> = Vec::new();
     let mut seg_start = 0;
     let mut seg_line = line_offset + 1;
@@ -168,6 +167,7 @@ pub(super) fn split(
                     });
                     stack.push(blocks.len() - 1);
                 }
+                fences.push((i, stack.last().copied()));
             }
         }
     }
@@ -177,6 +177,18 @@ pub(super) fn split(
         line: seg_line,
         block: stack.last().copied(),
     });
+    let joined = join_containers(
+        &Lines {
+            body,
+            starts: &starts,
+            file,
+            line_offset,
+            column_offset,
+        },
+        &fences,
+        blocks,
+        diags,
+    );
     for open in stack {
         diags.push(
             Diagnostic::error("unclosed-block", "this `::: only` block is never closed")
@@ -185,7 +197,405 @@ pub(super) fn split(
                 .help("add a line with `:::` where the restricted part ends"),
         );
     }
-    segments
+    units(segments, joined)
+}
+
+/// Line `i` of `body` (lines start at `starts`), without its newline.
+fn line<'b>(body: &'b str, starts: &[usize], i: usize) -> &'b str {
+    let end = starts.get(i + 1).copied().unwrap_or(body.len());
+    body[starts[i]..end].trim_end_matches('\n')
+}
+
+/// The body's lines, and where they are in their file.
+struct Lines<'b> {
+    body: &'b str,
+    starts: &'b [usize],
+    file: &'b str,
+    line_offset: u32,
+    column_offset: u32,
+}
+
+impl Lines<'_> {
+    fn pos(&self, line: usize) -> Pos {
+        Pos::new(self.line_offset + 1 + line as u32, 1 + self.column_offset)
+    }
+    fn end(&self, line: usize) -> usize {
+        self.starts.get(line + 1).copied().unwrap_or(self.body.len())
+    }
+}
+
+/// A table or list whose rows or items are restricted one by one: rendered as one
+/// container from its text without the fence lines, and cut into pieces between rows or
+/// items ([`Unit::Joined`]).
+pub(super) struct Joined {
+    /// Body offsets of the container's first and last lines, fence lines included.
+    pub start: usize,
+    pub end: usize,
+    /// The container's text without its fence lines.
+    pub text: String,
+    /// File line of each line of `text`.
+    pub lines: Vec<u32>,
+    /// Offsets in `text` where the pieces after the first begin (a row or an item).
+    pub cuts: Vec<usize>,
+    /// The block of each piece: the opening piece (`<ul>`, or the table and its header),
+    /// one per cut, then the closing piece (`</ul>`, `</tbody></table>`).
+    pub blocks: Vec<Option<BlockId>>,
+}
+
+/// What the body is rendered as, in order.
+pub(super) enum Unit {
+    /// A stretch of body text inside one segment, rendered alone.
+    Text {
+        segment: usize,
+        start: usize,
+        end: usize,
+        /// File line of its first line.
+        line: u32,
+    },
+    Joined(Joined),
+}
+
+/// The segments and the units to render, in body order.
+pub(super) struct Split {
+    pub segments: Vec<Segment>,
+    pub units: Vec<Unit>,
+}
+
+/// Segments as units, with the joined containers cut out of them.
+fn units(segments: Vec<Segment>, joined: Vec<Joined>) -> Split {
+    let mut units = Vec::new();
+    let mut joined = joined.into_iter().peekable();
+    for (k, seg) in segments.iter().enumerate() {
+        let mut at = seg.start;
+        let mut line = seg.line;
+        while at < seg.end {
+            match joined.peek() {
+                Some(j) if j.start < seg.end => {
+                    if j.start > at {
+                        units.push(Unit::Text {
+                            segment: k,
+                            start: at,
+                            end: j.start,
+                            line,
+                        });
+                    }
+                    if j.end > seg.end {
+                        // Goes on in a later segment.
+                        break;
+                    }
+                    at = j.end;
+                    line = *j.lines.last().unwrap_or(&line) + 1;
+                    if let Some(j) = joined.next() {
+                        units.push(Unit::Joined(j));
+                    }
+                }
+                _ => {
+                    units.push(Unit::Text {
+                        segment: k,
+                        start: at,
+                        end: seg.end,
+                        line,
+                    });
+                    at = seg.end;
+                }
+            }
+        }
+    }
+    Split { segments, units }
+}
+
+/// The lowest block enclosing both (`None`: no block).
+fn common(blocks: &[OnlyBlock], a: Option<BlockId>, b: Option<BlockId>) -> Option<BlockId> {
+    let ancestors = |mut at: Option<BlockId>| {
+        let mut out = Vec::new();
+        while let Some(x) = at {
+            out.push(x);
+            at = blocks[x].parent;
+        }
+        out
+    };
+    let b = ancestors(b);
+    ancestors(a).into_iter().find(|x| b.contains(x))
+}
+
+/// Is `inner` `outer` or inside it?
+fn inside(blocks: &[OnlyBlock], outer: Option<BlockId>, inner: Option<BlockId>) -> bool {
+    common(blocks, outer, inner) == outer
+}
+
+/// Finds the tables and lists that fences cut between rows or items, and the fences that
+/// cut anything else a reader would take for one piece (an item, a block quote).
+///
+/// Segments are rendered apart, so a fence between two rows of a table would leave the
+/// rows after it as literal text, and one between two list items would make two lists.
+/// The author meant one table or list with some rows or items restricted, which is what
+/// CommonMark reads when the fence lines are taken out. So the body is parsed once more
+/// without them; a top-level table or list with a fence right before one of its own rows
+/// or items (blank lines aside) is *joined*: rendered whole and cut into pieces there.
+/// Every other fence inside a joined container is an error (it would cut an item), as is
+/// a fence before a quoted line of a block quote that began above it. A fence CommonMark
+/// would only attach to a list item as a lazy continuation line is no cut: the list ends
+/// there, as it reads, and the segments are rendered apart as always.
+fn join_containers(
+    lines: &Lines,
+    fences: &[(usize, Option<BlockId>)],
+    blocks: &[OnlyBlock],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Joined> {
+    if fences.is_empty() {
+        return Vec::new();
+    }
+    // The body without its fence lines: for each of its lines, the body line and block;
+    // for each fence, its offset in it.
+    let mut without = String::with_capacity(lines.body.len());
+    let mut wlines: Vec<(usize, usize, Option<BlockId>)> = Vec::new();
+    let mut at: Vec<(usize, usize)> = Vec::with_capacity(fences.len());
+    let mut next = fences.iter().peekable();
+    let mut block = None;
+    for i in 0..lines.starts.len() {
+        if let Some(&&(f, after)) = next.peek()
+            && f == i
+        {
+            next.next();
+            at.push((without.len(), i));
+            block = after;
+            continue;
+        }
+        wlines.push((without.len(), i, block));
+        without.push_str(&lines.body[lines.starts[i]..lines.end(i)]);
+    }
+    let mut joined = Vec::new();
+    let mut depth = 0usize;
+    let mut top: Option<(Kind, std::ops::Range<usize>, Vec<usize>)> = None;
+    for (event, range) in Parser::new_ext(&without, options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let kind = match tag {
+                        Tag::Table(_) => Some(Kind::Table),
+                        Tag::List(_) => Some(Kind::List),
+                        Tag::BlockQuote(_) => Some(Kind::Quote),
+                        _ => None,
+                    };
+                    top = kind.map(|k| (k, range.clone(), Vec::new()));
+                } else if depth == 1
+                    && let Some((_, _, children)) = &mut top
+                {
+                    children.push(range.start);
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some((kind, range, children)) = top.take()
+                {
+                    let inner: Vec<(usize, usize)> = at
+                        .iter()
+                        .copied()
+                        .filter(|&(p, _)| range.start < p && p < range.end)
+                        .collect();
+                    if inner.is_empty() {
+                        continue;
+                    }
+                    let c = Container {
+                        kind,
+                        range,
+                        children,
+                        fences: inner,
+                    };
+                    if let Some(j) = c.join(lines, &without, &wlines, blocks, diags) {
+                        joined.push(j);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    joined
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Table,
+    List,
+    Quote,
+}
+
+/// A top-level container of the fence-free body with fences inside it.
+struct Container {
+    kind: Kind,
+    range: std::ops::Range<usize>,
+    /// Where its own rows or items begin.
+    children: Vec<usize>,
+    /// `(offset, body line)` of the fences inside it.
+    fences: Vec<(usize, usize)>,
+}
+impl Container {
+    /// Does the row or item at `c` (right after a fence) go on with the container as its
+    /// author meant? A list item does. A table row does when it looks like one (starts
+    /// with `|`) and does not head a table of its own (the next line is no delimiter
+    /// row): CommonMark would read any text line there as a row, but after a fence a
+    /// sentence or a new table is what the author wrote.
+    fn continues(&self, without: &str, c: usize) -> bool {
+        if self.kind != Kind::Table {
+            return true;
+        }
+        let mut lines = without[c..].lines();
+        let row = lines.next().unwrap_or("");
+        let next = lines.next().unwrap_or("");
+        row.trim_start().starts_with('|') && !delimiter_row(next)
+    }
+
+    /// The container as a [`Joined`] unit, or `None` when no fence cuts it between rows
+    /// or items (its fences only end it, as CommonMark reads them) or when a fence cuts
+    /// it anywhere else (an error).
+    fn join(
+        self,
+        lines: &Lines,
+        without: &str,
+        wlines: &[(usize, usize, Option<BlockId>)],
+        blocks: &[OnlyBlock],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Joined> {
+        let wline = |offset: usize| wlines.partition_point(|l| l.0 <= offset).saturating_sub(1);
+        let fence_len = |i: usize| line(lines.body, lines.starts, i).chars().count().max(1);
+        if self.kind == Kind::Quote {
+            for &(p, i) in &self.fences {
+                if without[p..].trim_start().starts_with('>') {
+                    diags.push(
+                        Diagnostic::error("block-splits-quote", "this `:::` line cuts a block quote in two")
+                            .at(lines.file, lines.pos(i))
+                            .len(fence_len(i))
+                            .help("a `::: only` block holds whole block quotes: put the quote for each audience in its own block"),
+                    );
+                }
+            }
+            return None;
+        }
+        let (item, what) = match self.kind {
+            Kind::Table => ("row", "table"),
+            _ => ("item", "list"),
+        };
+        let mut cuts: Vec<usize> = Vec::new();
+        // The fence line before each cut.
+        let mut cut_fences: Vec<usize> = Vec::new();
+        let mut stray = Vec::new();
+        for &(p, i) in &self.fences {
+            let k = self.children.partition_point(|&c| c < p);
+            match self.children.get(k) {
+                Some(&c) if without[p..c].trim().is_empty() && self.continues(without, c) => {
+                    if cuts.last() != Some(&c) {
+                        cuts.push(c);
+                        cut_fences.push(i);
+                    }
+                }
+                None if without[p..self.range.end].trim().is_empty() => {}
+                _ => stray.push(i),
+            }
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        for &i in &stray {
+            let (message, help) = match self.kind {
+                Kind::Table => (
+                    "CommonMark would read the line after this `:::` line as a row of the table above, which has restricted rows".to_owned(),
+                    "leave a blank line between this `:::` line and the text after it to end the table here, or write that line as a table row (`| … |`)".to_owned(),
+                ),
+                _ => (
+                    format!("this `:::` line is inside an {item} of the {what} around it"),
+                    format!("a `::: only` block holds whole {item}s of a {what}, not part of one; if the text after this line is not meant to go on with the {item} above, leave a blank line before that text"),
+                ),
+            };
+            diags.push(
+                Diagnostic::error("fence-inside-item", message)
+                    .at(lines.file, lines.pos(i))
+                    .len(fence_len(i))
+                    .help(help),
+            );
+        }
+        if !stray.is_empty() {
+            return None;
+        }
+        let block_at = |offset: usize| wlines[wline(offset)].2;
+        // A list's opening piece is its tag alone, so the items are pieces of their own.
+        if self.kind == Kind::List && self.children.first() != cuts.first() {
+            cuts.insert(0, self.children[0]);
+        }
+        let pieces: Vec<Option<BlockId>> = cuts.iter().map(|&c| block_at(c)).collect();
+        let outer = match self.kind {
+            // A table's opening piece holds its header: it stays in the header's block.
+            Kind::Table => {
+                let outer = block_at(self.range.start);
+                for (&i, &b) in cut_fences.iter().zip(&pieces) {
+                    if !inside(blocks, outer, b) {
+                        diags.push(
+                            Diagnostic::error(
+                                "block-ends-inside-table",
+                                "the table's header is inside a `::: only` block, and its rows go on after the block ends",
+                            )
+                            .at(lines.file, lines.pos(i))
+                            .len(fence_len(i))
+                            .help("put the whole table inside the block, or move the block's opening line below the header"),
+                        );
+                        return None;
+                    }
+                }
+                outer
+            }
+            _ => pieces
+                .iter()
+                .skip(1)
+                .fold(pieces[0], |acc, &b| common(blocks, acc, b)),
+        };
+        let first = wline(self.range.start);
+        let last = wline(self.range.end.saturating_sub(1));
+        let from = wlines[first].0;
+        let to = wlines.get(last + 1).map_or(without.len(), |l| l.0);
+        let text = without[from..to].to_owned();
+        if Parser::new_ext(&text, options())
+            .reference_definitions()
+            .iter()
+            .next()
+            .is_some()
+        {
+            diags.push(
+                Diagnostic::error(
+                    "definition-in-split-list",
+                    format!("a reference definition inside a {what} with restricted {item}s"),
+                )
+                .at(lines.file, lines.pos(wlines[first].1))
+                .help(format!(
+                    "move the definition out of the {what} (below it), or write the link inline"
+                )),
+            );
+            return None;
+        }
+        let mut all = vec![outer];
+        all.extend(pieces);
+        all.push(outer);
+        Some(Joined {
+            start: lines.starts[wlines[first].1],
+            end: lines.end(wlines[last].1),
+            text,
+            lines: (first..=last)
+                .map(|l| lines.line_offset + 1 + wlines[l].1 as u32)
+                .collect(),
+            cuts: cuts.into_iter().map(|c| c - from).collect(),
+            blocks: all,
+        })
+    }
+}
+
+/// A table's delimiter row: `|---|:--:|`, `--- | ---`.
+fn delimiter_row(line: &str) -> bool {
+    let line = line.trim().trim_start_matches('|').trim_end_matches('|');
+    line.contains('-')
+        && line.split('|').all(|cell| {
+            let cell = cell.trim().trim_start_matches(':').trim_end_matches(':');
+            !cell.is_empty() && cell.chars().all(|c| c == '-')
+        })
 }
 
 enum Shape {
@@ -309,7 +719,14 @@ fn parse_only(
             Diagnostic::error("unknown-block", format!("unknown block kind `{kind}`"))
                 .at(file, Pos::new(line, col))
                 .len(kind.chars().count())
-                .help("kanava knows `::: only <axis>=<values>` blocks, e.g. `::: only tier=gold`"),
+                .help(format!(
+                    "{}kanava knows `::: only <axis>=<values>` blocks, e.g. `::: only tier=gold`",
+                    if did_you_mean(&kind.to_lowercase(), ["only"]).is_some() {
+                        "did you mean `only`? "
+                    } else {
+                        ""
+                    }
+                )),
         );
         return None;
     }

@@ -229,7 +229,7 @@ pub fn parse(
     PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let body = normalize(input.body);
     let mut doc = Document::default();
-    let segments = fences::split(
+    let fences::Split { segments, units } = fences::split(
         input.file,
         &body,
         input.line_offset,
@@ -245,50 +245,61 @@ pub fn parse(
         Vec::new()
     };
     let mut bases = Vec::new();
-    for (s, seg) in segments.iter().enumerate() {
-        let text = &body[seg.start..seg.end];
-        if text.trim().is_empty() {
-            continue;
-        }
-        // The definitions this segment may use: those of segments always shown with it.
-        let scope = Scope {
-            visible: definitions
-                .iter()
-                .filter(|d| d.segment != s && encloses(&doc.blocks, d.block, seg.block))
-                .collect(),
-            hidden: definitions
-                .iter()
-                .filter(|d| d.segment != s && !encloses(&doc.blocks, d.block, seg.block))
-                .collect(),
+    for unit in units {
+        let (text, line, blocks, range) = match unit {
+            fences::Unit::Text {
+                segment,
+                start,
+                end,
+                line,
+            } => {
+                let text = &body[start..end];
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let block = segments[segment].block;
+                (text, line, vec![block], start..end)
+            }
+            fences::Unit::Joined(j) => {
+                let range = j.start..j.end;
+                let unit = (j.text, j.lines, j.cuts);
+                let blocks = j.blocks;
+                let mut r = render::FragmentRenderer::new(
+                    input.file,
+                    &unit.0,
+                    unit.1.first().copied().unwrap_or(1),
+                    input.column_offset,
+                    links,
+                    diags,
+                    doc.headings.len(),
+                )
+                .joined(unit.1.clone(), unit.2.clone());
+                let starts = std::iter::once(0).chain(unit.2.iter().copied());
+                let scopes: Vec<_> = starts
+                    .zip(&blocks)
+                    .map(|(from, &block)| (from, Scope::of(&definitions, &doc.blocks, &range, block)))
+                    .collect();
+                let pieces = r.render(&scopes);
+                let found = r.finish();
+                push_pieces(&mut doc, &mut bases, pieces, &blocks, found);
+                continue;
+            }
         };
-        let fragment_index = doc.fragments.len();
+        let block = blocks[0];
         let mut r = render::FragmentRenderer::new(
             input.file,
             text,
-            seg.line,
+            line,
             input.column_offset,
             links,
             diags,
             doc.headings.len(),
         );
-        let parts = r.render(&scope);
-        let (links, headings, code) = r.finish();
-        for (level, base, title) in headings {
-            bases.push(base.clone());
-            doc.headings.push(Heading {
-                level,
-                id: String::new(),
-                base,
-                title,
-                fragment: fragment_index,
-            });
-        }
-        doc.fragments.push(Fragment {
-            parts,
-            block: seg.block,
-            links,
-            code,
-        });
+        // The definitions this text may use: those of segments always shown with it.
+        let scope = Scope::of(&definitions, &doc.blocks, &range, block);
+        let pieces = r.render(&[(0, scope)]);
+        let found = r.finish();
+        push_pieces(&mut doc, &mut bases, pieces, &blocks, found);
     }
     for (heading, id) in doc.headings.iter_mut().zip(unique_ids(&bases)) {
         heading.id = id;
@@ -315,22 +326,123 @@ struct Definition {
     label: String,
     dest: String,
     title: String,
-    segment: usize,
     block: Option<BlockId>,
+    /// Where it is in the body.
+    offset: usize,
     /// File line, for diagnostics.
     line: u32,
 }
 
-/// The definitions each segment may use from others, and those it may not.
+/// The definitions a text may use from elsewhere in the body, and those it may not.
 struct Scope<'d> {
     visible: Vec<&'d Definition>,
     hidden: Vec<&'d Definition>,
 }
 
+impl<'d> Scope<'d> {
+    /// For the text at `range` of the body, shown in `block`: definitions outside the
+    /// text (CommonMark finds those inside it), visible when always shown with it.
+    fn of(
+        definitions: &'d [Definition],
+        blocks: &[OnlyBlock],
+        range: &std::ops::Range<usize>,
+        block: Option<BlockId>,
+    ) -> Self {
+        let (visible, hidden) = definitions
+            .iter()
+            .filter(|d| !range.contains(&d.offset))
+            .partition(|d| encloses(blocks, d.block, block));
+        Scope { visible, hidden }
+    }
+}
+
+/// Adds a rendered text's pieces to the document as fragments, one per piece in `blocks`
+/// (empty pieces of a joined container left out), with the links, headings and code
+/// blocks each piece holds.
+fn push_pieces(
+    doc: &mut Document,
+    bases: &mut Vec<String>,
+    pieces: Vec<Vec<Part>>,
+    blocks: &[Option<BlockId>],
+    (links, headings, code): (Vec<Link>, Vec<(u8, String, String)>, Vec<Code>),
+) {
+    let first_heading = doc.headings.len();
+    let mut heading_fragment = vec![doc.fragments.len(); headings.len()];
+    if pieces.len() == 1 {
+        // One text, one fragment: numbers stay as they are.
+        let [parts] = <[Vec<Part>; 1]>::try_from(pieces).unwrap_or_else(|_| unreachable!());
+        doc.fragments.push(Fragment {
+            parts,
+            block: blocks.first().copied().flatten(),
+            links,
+            code,
+        });
+    } else {
+        let mut links: Vec<Option<Link>> = links.into_iter().map(Some).collect();
+        let mut code: Vec<Option<Code>> = code.into_iter().map(Some).collect();
+        for (parts, &block) in pieces.into_iter().zip(blocks) {
+            if parts.is_empty() {
+                continue;
+            }
+            let index = doc.fragments.len();
+            let mut fragment = Fragment {
+                block,
+                ..Fragment::default()
+            };
+            // Each link and code block is in one piece: renumbered within it.
+            let mut renumber = |n: usize, is_code: bool| -> usize {
+                if is_code {
+                    fragment.code.extend(code.get_mut(n).and_then(Option::take));
+                    fragment.code.len().saturating_sub(1)
+                } else {
+                    if let Some(link) = links.get_mut(n).and_then(Option::take) {
+                        fragment.links.push(link);
+                    }
+                    fragment.links.len().saturating_sub(1)
+                }
+            };
+            let mut seen: HashMap<usize, usize> = HashMap::new();
+            let parts: Vec<Part> = parts
+                .into_iter()
+                .map(|part| match part {
+                    Part::Hole(Hole::Code(n)) => Part::Hole(Hole::Code(renumber(n, true))),
+                    Part::Hole(Hole::HeadingId(n)) => {
+                        if let Some(f) = heading_fragment.get_mut(n - first_heading) {
+                            *f = index;
+                        }
+                        part
+                    }
+                    Part::Hole(hole @ (Hole::LinkStart(n) | Hole::Url(n) | Hole::Label(n))) => {
+                        let local = *seen.entry(n).or_insert_with(|| renumber(n, false));
+                        Part::Hole(match hole {
+                            Hole::LinkStart(_) => Hole::LinkStart(local),
+                            Hole::Url(_) => Hole::Url(local),
+                            _ => Hole::Label(local),
+                        })
+                    }
+                    other => other,
+                })
+                .collect();
+            fragment.parts = parts;
+            doc.fragments.push(fragment);
+        }
+    }
+    for ((level, base, title), fragment) in headings.into_iter().zip(heading_fragment) {
+        bases.push(base.clone());
+        doc.headings.push(Heading {
+            level,
+            id: String::new(),
+            base,
+            title,
+            fragment,
+        });
+    }
+}
+
 /// The reference definitions of every segment, each read by CommonMark within its segment.
 fn definitions(body: &str, segments: &[fences::Segment]) -> Vec<Definition> {
     let mut out = Vec::new();
-    for (s, seg) in segments.iter().enumerate() {
+    for seg in segments {
         let text = &body[seg.start..seg.end];
         if !text.contains("]:") {
             continue;
@@ -343,8 +455,8 @@ fn definitions(body: &str, segments: &[fences::Segment]) -> Vec<Definition> {
                 label: label.to_lowercase(),
                 dest: def.dest.to_string(),
                 title: def.title.as_deref().unwrap_or("").to_owned(),
-                segment: s,
                 block: seg.block,
+                offset: seg.start + def.span.start,
                 line: seg.line + text[..def.span.start].matches('\n').count() as u32,
             });
         }
@@ -599,6 +711,130 @@ mod tests {
                 .contains("did you mean `gold`")
         );
         assert_eq!(diags[0].pos.unwrap().line, 4);
+    }
+
+    /// The HTML a view shows when the blocks `shown` (by id) are visible and no other.
+    fn view(doc: &Document, shown: &[BlockId]) -> String {
+        let visible = |mut b: Option<BlockId>| {
+            while let Some(x) = b {
+                if !shown.contains(&x) {
+                    return false;
+                }
+                b = doc.blocks[x].parent;
+            }
+            true
+        };
+        doc.fragments
+            .iter()
+            .filter(|f| visible(f.block))
+            .map(html)
+            .collect()
+    }
+
+    /// Issue #13: `::: only` around table rows and list items restricts those rows and
+    /// items, and every view gets one well-formed table or list.
+    #[test]
+    fn blocks_restrict_table_rows_and_list_items() {
+        let table = "Intro.\n\n| Product | Price |\n|---|--:|\n| A | 1 |\n::: only tier=gold\n| B | 2 |\n:::\n| C | 3 |\n::: only tier=gold\n| D | 4 |\n:::\n\nAfter.\n";
+        let (doc, diags) = parse_str(table);
+        assert!(diags.is_empty(), "{diags:?}");
+        let plain = view(&doc, &[]);
+        assert_eq!(plain.matches("<table>").count(), 1, "{plain}");
+        assert_eq!(plain.matches("</table>").count(), 1, "{plain}");
+        assert!(plain.contains("<td>A</td>") && plain.contains("<td>C</td>"));
+        assert!(!plain.contains('B') && !plain.contains('D') && !plain.contains('|'));
+        // Every row keeps the table's alignment.
+        assert!(plain.contains("<td style=\"text-align: right\">3</td>"), "{plain}");
+        let gold = view(&doc, &[0, 1]);
+        let rows: Vec<_> = gold.match_indices("<tr>").collect();
+        assert_eq!(rows.len(), 5, "{gold}");
+        assert!(gold.find("<td>B</td>") < gold.find("<td>C</td>"));
+        assert!(gold.find("</table>") < gold.find("After."));
+
+        let list = "1. one\n2. two\n::: only tier=gold\n3. gold [x](x.md)\n:::\n4. four [y](#top)\n";
+        let (doc, diags) = parse_str(list);
+        assert!(diags.is_empty(), "{diags:?}");
+        let plain = view(&doc, &[]);
+        assert_eq!(plain.matches("<ol>").count(), 1, "{plain}");
+        assert_eq!(plain.matches("</ol>").count(), 1, "{plain}");
+        assert!(!plain.contains("gold"), "{plain}");
+        let gold = view(&doc, &[0]);
+        assert_eq!(gold.matches("<li>").count(), 4, "{gold}");
+        // Links are numbered within their own fragment, which holds them.
+        let with = |s: &str| doc.fragments.iter().find(|f| html(f).contains(s)).unwrap();
+        assert_eq!(with("gold").links.len(), 1);
+        assert_eq!(with("gold").links[0].dest, "x.md");
+        assert_eq!(with("four").links[0].dest, "#top");
+        assert!(html(with("four")).contains("{LinkStart(0)}"));
+
+        // After a fence, a sentence or a new table is not a row of the table above.
+        for body in [
+            "| h |\n|---|\n| a |\n::: only tier=gold\nGold text.\n:::\n",
+            "| h |\n|---|\n| a |\n::: only tier=gold\n| h2 |\n|---|\n| b |\n:::\n",
+        ] {
+            let (doc, diags) = parse_str(body);
+            assert!(diags.is_empty(), "{diags:?}");
+            let gold = view(&doc, &[0]);
+            assert_eq!(gold.matches("<td>").count(), body.matches("| a").count() + body.matches("| b").count(), "{gold}");
+            assert!(!view(&doc, &[]).contains("Gold") && !view(&doc, &[]).contains("h2"));
+        }
+        let (_, diags) = parse_str("| h |\n|---|\n| a |\n::: only tier=gold\n| b |\n:::\nafter\n");
+        assert_eq!(codes(&diags), vec![("fence-inside-item", 9)], "{diags:?}");
+
+        // A list that begins inside a block and goes on after it.
+        let (doc, diags) = parse_str("::: only tier=gold\n- a\n:::\n- b\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let flat = |s: String| s.replace('\n', "");
+        assert_eq!(flat(view(&doc, &[])), "<ul><li>b</li></ul>");
+        assert_eq!(flat(view(&doc, &[0])), "<ul><li>a</li><li>b</li></ul>");
+    }
+
+    #[test]
+    fn blocks_cutting_an_item_or_quote_are_errors() {
+        for (body, code, line) in [
+            // The fence is inside item a: `more` goes on with it (CommonMark).
+            (
+                "- a\n::: only tier=gold\n  more\n:::\n- b\n",
+                "fence-inside-item",
+                5,
+            ),
+            (
+                "::: only tier=gold\n| h |\n|---|\n| a |\n:::\n| b |\n",
+                "block-ends-inside-table",
+                8,
+            ),
+            ("> a\n::: only tier=gold\n> b\n:::\n", "block-splits-quote", 5),
+            (
+                "- a\n::: only tier=gold\n- b\n\n  [r]: https://example.com\n:::\n- [c][r]\n",
+                "definition-in-split-list",
+                4,
+            ),
+            ("::: onyl tier=gold\nx\n:::\n", "unknown-block", 4),
+        ] {
+            let (_, diags) = parse_str(body);
+            assert!(
+                codes(&diags).contains(&(code, line)),
+                "{body:?}: expected {code} at {line}, got {diags:?}"
+            );
+        }
+        let (_, diags) = parse_str("::: onyl tier=gold\nx\n:::\n");
+        assert!(diags[0].help.as_deref().unwrap().starts_with("did you mean `only`?"));
+    }
+
+    /// A broken link in a joined list is reported at its own line (fence lines are not in
+    /// the text CommonMark reads there).
+    #[test]
+    fn joined_containers_keep_file_positions() {
+        let body = "- a\n::: only tier=gold\n- b\n:::\n- c [dead][nowhere] and ![i](x.md)\n";
+        let (doc, diags) = parse_str(body);
+        assert!(diags.is_empty(), "{diags:?}");
+        let with_image = doc
+            .fragments
+            .iter()
+            .flat_map(|f| &f.links)
+            .find(|l| l.is_image)
+            .unwrap();
+        assert_eq!(with_image.pos.line, 8);
     }
 
     /// 20,000 nested blocks: linear, not quadratic (issue #12's 540 KB page took 3.1 GB).

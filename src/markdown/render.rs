@@ -30,7 +30,18 @@ pub(super) struct FragmentRenderer<'a, 'd> {
     /// How many headings the document had before this fragment.
     heading_offset: usize,
     code: Vec<Code>,
+    /// File line of each line of `text`, when its lines are not consecutive in the file
+    /// (a joined table or list, written without its fence lines).
+    lines: Option<Vec<u32>>,
+    /// Where the output is cut into pieces (offsets in `text` of the rows or items that
+    /// begin pieces); with `cuts`, a last cut before the container's closing tag.
+    cuts: Vec<usize>,
 }
+
+/// Where [`FragmentRenderer::render`] cuts its output into pieces (never in the input:
+/// the hole marker character is removed from it).
+const CUT: &str = "\u{FFFF}x\u{FFFF}";
+const CUT_KIND: &str = "x";
 
 fn hole(kind: Hole) -> String {
     let (k, n) = match kind {
@@ -57,11 +68,12 @@ fn parse_hole(text: &str) -> Option<Hole> {
     })
 }
 
-/// Cuts HTML written with markers into parts.
-fn into_parts(html: String) -> Vec<Part> {
+/// Cuts HTML written with markers into parts, and into pieces at [`CUT`]s.
+fn into_pieces(html: String) -> Vec<Vec<Part>> {
     if !html.contains(HOLE) {
-        return vec![Part::Html(html)];
+        return vec![vec![Part::Html(html)]];
     }
+    let mut pieces = Vec::new();
     let mut parts = Vec::new();
     let mut after_code = false;
     for (i, piece) in html.split(HOLE).enumerate() {
@@ -75,12 +87,16 @@ fn into_parts(html: String) -> Vec<Part> {
             if !piece.is_empty() {
                 parts.push(Part::Html(piece.to_owned()));
             }
+        } else if piece == CUT_KIND {
+            after_code = false;
+            pieces.push(std::mem::take(&mut parts));
         } else if let Some(h) = parse_hole(piece) {
             after_code = matches!(h, Hole::Code(_));
             parts.push(Part::Hole(h));
         }
     }
-    parts
+    pieces.push(parts);
+    pieces
 }
 
 impl<'a, 'd> FragmentRenderer<'a, 'd> {
@@ -107,7 +123,18 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
             headings: Vec::new(),
             heading_offset,
             code: Vec::new(),
+            lines: None,
+            cuts: Vec::new(),
         }
+    }
+
+    /// Renders a joined table or list ([`super::fences::Joined`]): `lines` are the file
+    /// lines of the text's lines; the output is cut before each row or item at `cuts` and
+    /// before the container's closing tag.
+    pub(super) fn joined(mut self, lines: Vec<u32>, cuts: Vec<usize>) -> Self {
+        self.lines = Some(lines);
+        self.cuts = cuts;
+        self
     }
 
     /// The links, headings (`(level, base, title)`) and code blocks met.
@@ -120,10 +147,11 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let col = self.text[self.line_starts[line]..offset].chars().count() + 1;
-        Pos::new(
-            self.first_line + line as u32,
-            col as u32 + self.column_offset,
-        )
+        let line = match &self.lines {
+            Some(lines) => lines.get(line).copied().unwrap_or(self.first_line),
+            None => self.first_line + line as u32,
+        };
+        Pos::new(line, col as u32 + self.column_offset)
     }
 
     /// Column of the link destination inside `[text](dest)`, for a precise caret.
@@ -135,13 +163,17 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         }
     }
 
-    /// The fragment's HTML in parts.
-    pub(super) fn render(&mut self, scope: &Scope) -> Vec<Part> {
+    /// The fragment's HTML in parts: one piece, or for a joined container one per piece.
+    /// `scopes` are the reference definitions the text may use from elsewhere, from an
+    /// offset on (one per piece).
+    pub(super) fn render(&mut self, scopes: &[(usize, Scope)]) -> Vec<Vec<Part>> {
         // References this segment does not define: from the segments always shown with it,
         // never from a block that may be hidden when it is shown.
         let mut hidden_refs: Vec<(String, std::ops::Range<usize>, u32)> = Vec::new();
         let mut callback = |link: BrokenLink<'_>| {
             let label = link.reference.to_lowercase();
+            let k = scopes.partition_point(|(from, _)| *from <= link.span.start);
+            let (_, scope) = scopes.get(k.checked_sub(1)?)?;
             if let Some(d) = scope.visible.iter().find(|d| d.label == label) {
                 return Some((CowStr::from(d.dest.clone()), CowStr::from(d.title.clone())));
             }
@@ -153,6 +185,9 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         let parser =
             Parser::new_with_broken_link_callback(self.text, options(), Some(&mut callback));
         let events: Vec<_> = parser.into_offset_iter().collect();
+        let last = events.len().saturating_sub(1);
+        let joined = !self.cuts.is_empty();
+        let mut cuts = std::mem::take(&mut self.cuts).into_iter().peekable();
         let mut out: Vec<Event> = Vec::with_capacity(events.len());
         // Events of the heading being read, rendered when it ends.
         let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
@@ -163,8 +198,19 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         let mut raw: Vec<(String, usize)> = Vec::new();
         // The link just opened, when it may need its target's name as its text.
         let mut label: Option<usize> = None;
-        for (event, range) in events {
+        for (index, (event, range)) in events.into_iter().enumerate() {
             let event = unforgeable(event);
+            // A cut before a joined container's row or item, and before its closing tag.
+            let row = matches!(event, Event::Start(Tag::Item | Tag::TableRow));
+            let cut = (row && cuts.next_if(|&c| c <= range.start).is_some())
+                || (index == last && joined);
+            if cut {
+                if !raw.is_empty() {
+                    let html = self.raw_html(std::mem::take(&mut raw));
+                    self.emit(Event::Html(html.into()), &mut heading, &mut out);
+                }
+                out.push(Event::Html(CUT.into()));
+            }
             if matches!(event, Event::Html(_) | Event::InlineHtml(_))
                 && code.is_none()
                 && image.is_none()
@@ -325,7 +371,7 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         }
         let mut html = String::with_capacity(self.text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        into_parts(html)
+        into_pieces(html)
     }
 
     /// Sends an event to the output, or to the heading being read.

@@ -239,3 +239,38 @@ fn plan_cannot_write_a_link_to_what_a_view_cannot_see() {
     assert!(!content.contains("secret/"), "{content}");
     assert!(!content.contains("mktitle"), "{content}");
 }
+
+/// Issue #13: `::: only` around table rows and list items restricts those rows and items;
+/// every audience gets one table and one list (rows after a block were literal text, and
+/// lists split in two), and a link in a hidden row is checked only where it is shown.
+#[test]
+fn blocks_around_table_rows_and_list_items() {
+    let site = TestSite::with_config(
+        "title: T\naudience:\n  axes:\n    tier: { values: [silver, gold], ordered: true }\n  audiences:\n    silver: { tier: silver }\n    gold: { tier: gold }\n",
+    );
+    site.page("content/bonus.md", "title: Bonus\ntier: gold", "Gold bonus.\n");
+    site.page(
+        "content/prices.md",
+        "title: Prices",
+        "| Product | Discount |\n|---|--:|\n| HP-8 | 30 % |\n::: only tier=gold\n| HP-12 | 35 % ([bonus](bonus.md)) |\n:::\n| HP-16 | 30 % |\n\n1. Order\n2. Pay\n::: only tier=gold\n3. Claim the mkgoldstep bonus\n:::\n4. Install\n",
+    );
+    let run = site.build();
+    assert!(run.ok(), "{}", run.short());
+    let body = |path: &str| {
+        let page = site.read(path);
+        let start = page.find("doc-body").expect("page body");
+        page[start..].to_owned()
+    };
+    let silver = body("silver/prices/index.html");
+    assert_eq!(silver.matches("<table>").count(), 1);
+    assert_eq!(silver.matches("<tr>").count(), 3, "{silver}");
+    assert!(!silver.contains("HP-12") && !silver.contains("mkgoldstep"));
+    assert!(!silver.contains("| HP-16"), "a row after the block is still a row");
+    assert_eq!(silver.matches("<ol>").count(), 1, "one list: {silver}");
+    assert!(silver.contains("<td>HP-16</td>") && silver.contains("Install"));
+    let gold = body("gold/prices/index.html");
+    assert_eq!(gold.matches("<tr>").count(), 4, "{gold}");
+    assert!(gold.contains("<a href=\"../bonus/\">bonus</a>"));
+    assert_eq!(gold.matches("<li>").count(), 4);
+    assert_eq!(gold.matches("<ol>").count(), 1);
+}
