@@ -220,7 +220,10 @@ impl Lines<'_> {
         Pos::new(self.line_offset + 1 + line as u32, 1 + self.column_offset)
     }
     fn end(&self, line: usize) -> usize {
-        self.starts.get(line + 1).copied().unwrap_or(self.body.len())
+        self.starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.body.len())
     }
 }
 
@@ -448,8 +451,8 @@ impl Container {
     }
 
     /// The container as a [`Joined`] unit, or `None` when no fence cuts it between rows
-    /// or items (its fences only end it, as CommonMark reads them) or when a fence cuts
-    /// it anywhere else (an error).
+    /// or items (its fences only end it, as CommonMark reads them) or when a fence before
+    /// its last restricted row or item cuts it anywhere else (an error).
     fn join(
         self,
         lines: &Lines,
@@ -491,13 +494,21 @@ impl Container {
                     }
                 }
                 None if without[p..self.range.end].trim().is_empty() => {}
-                _ => stray.push(i),
+                _ => stray.push((p, i)),
             }
         }
-        if cuts.is_empty() {
+        let Some(&last_cut) = cuts.last() else {
             return None;
-        }
-        for &i in &stray {
+        };
+        // A fence after the last restricted row or item ends the container, as the
+        // author reads it, even where CommonMark would go on with the row or item above:
+        // what follows is rendered as the segments it is in.
+        let end = stray
+            .iter()
+            .find(|&&(p, _)| p > last_cut)
+            .map_or(self.range.end, |&(p, _)| p);
+        stray.retain(|&(p, _)| p < last_cut);
+        for &(_, i) in &stray {
             let (message, help) = match self.kind {
                 Kind::Table => (
                     "CommonMark would read the line after this `:::` line as a row of the table above, which has restricted rows".to_owned(),
@@ -550,7 +561,7 @@ impl Container {
                 .fold(pieces[0], |acc, &b| common(blocks, acc, b)),
         };
         let first = wline(self.range.start);
-        let last = wline(self.range.end.saturating_sub(1));
+        let last = wline(end.saturating_sub(1));
         let from = wlines[first].0;
         let to = wlines.get(last + 1).map_or(without.len(), |l| l.0);
         let text = without[from..to].to_owned();

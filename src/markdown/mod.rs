@@ -277,7 +277,9 @@ pub fn parse(
                 let starts = std::iter::once(0).chain(unit.2.iter().copied());
                 let scopes: Vec<_> = starts
                     .zip(&blocks)
-                    .map(|(from, &block)| (from, Scope::of(&definitions, &doc.blocks, &range, block)))
+                    .map(|(from, &block)| {
+                        (from, Scope::of(&definitions, &doc.blocks, &range, block))
+                    })
                     .collect();
                 let pieces = r.render(&scopes);
                 let found = r.finish();
@@ -744,14 +746,18 @@ mod tests {
         assert!(plain.contains("<td>A</td>") && plain.contains("<td>C</td>"));
         assert!(!plain.contains('B') && !plain.contains('D') && !plain.contains('|'));
         // Every row keeps the table's alignment.
-        assert!(plain.contains("<td style=\"text-align: right\">3</td>"), "{plain}");
+        assert!(
+            plain.contains("<td style=\"text-align: right\">3</td>"),
+            "{plain}"
+        );
         let gold = view(&doc, &[0, 1]);
         let rows: Vec<_> = gold.match_indices("<tr>").collect();
         assert_eq!(rows.len(), 5, "{gold}");
         assert!(gold.find("<td>B</td>") < gold.find("<td>C</td>"));
         assert!(gold.find("</table>") < gold.find("After."));
 
-        let list = "1. one\n2. two\n::: only tier=gold\n3. gold [x](x.md)\n:::\n4. four [y](#top)\n";
+        let list =
+            "1. one\n2. two\n::: only tier=gold\n3. gold [x](x.md)\n:::\n4. four [y](#top)\n";
         let (doc, diags) = parse_str(list);
         assert!(diags.is_empty(), "{diags:?}");
         let plain = view(&doc, &[]);
@@ -775,11 +781,34 @@ mod tests {
             let (doc, diags) = parse_str(body);
             assert!(diags.is_empty(), "{diags:?}");
             let gold = view(&doc, &[0]);
-            assert_eq!(gold.matches("<td>").count(), body.matches("| a").count() + body.matches("| b").count(), "{gold}");
+            assert_eq!(
+                gold.matches("<td>").count(),
+                body.matches("| a").count() + body.matches("| b").count(),
+                "{gold}"
+            );
             assert!(!view(&doc, &[]).contains("Gold") && !view(&doc, &[]).contains("h2"));
         }
-        let (_, diags) = parse_str("| h |\n|---|\n| a |\n::: only tier=gold\n| b |\n:::\nafter\n");
-        assert_eq!(codes(&diags), vec![("fence-inside-item", 9)], "{diags:?}");
+        // A fence after the last restricted row ends the table, as the author reads it.
+        let (doc, diags) =
+            parse_str("| h |\n|---|\n| a |\n::: only tier=gold\n| b |\n:::\nafter\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(
+            view(&doc, &[0]).ends_with("</table>\n<p>after</p>\n"),
+            "{}",
+            view(&doc, &[0])
+        );
+        let (doc, diags) = parse_str("1. a\n::: only tier=gold\n2. b\n:::\n\n    code\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(
+            view(&doc, &[]).contains("</ol>\n<pre class=\"code\"><code>code\n"),
+            "{}",
+            view(&doc, &[])
+        );
+        // Before it, a fence inside a row is an error.
+        let (_, diags) = parse_str(
+            "| h |\n|---|\n| a |\n::: only tier=gold\nx\n:::\n| b |\n::: only tier=gold\n| c |\n:::\n",
+        );
+        assert_eq!(codes(&diags), vec![("fence-inside-item", 7)], "{diags:?}");
 
         // A list that begins inside a block and goes on after it.
         let (doc, diags) = parse_str("::: only tier=gold\n- a\n:::\n- b\n");
@@ -803,7 +832,11 @@ mod tests {
                 "block-ends-inside-table",
                 8,
             ),
-            ("> a\n::: only tier=gold\n> b\n:::\n", "block-splits-quote", 5),
+            (
+                "> a\n::: only tier=gold\n> b\n:::\n",
+                "block-splits-quote",
+                5,
+            ),
             (
                 "- a\n::: only tier=gold\n- b\n\n  [r]: https://example.com\n:::\n- [c][r]\n",
                 "definition-in-split-list",
@@ -818,7 +851,13 @@ mod tests {
             );
         }
         let (_, diags) = parse_str("::: onyl tier=gold\nx\n:::\n");
-        assert!(diags[0].help.as_deref().unwrap().starts_with("did you mean `only`?"));
+        assert!(
+            diags[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `only`?")
+        );
     }
 
     /// A broken link in a joined list is reported at its own line (fence lines are not in

@@ -202,8 +202,8 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
             let event = unforgeable(event);
             // A cut before a joined container's row or item, and before its closing tag.
             let row = matches!(event, Event::Start(Tag::Item | Tag::TableRow));
-            let cut = (row && cuts.next_if(|&c| c <= range.start).is_some())
-                || (index == last && joined);
+            let cut =
+                (row && cuts.next_if(|&c| c <= range.start).is_some()) || (index == last && joined);
             if cut {
                 if !raw.is_empty() {
                     let html = self.raw_html(std::mem::take(&mut raw));

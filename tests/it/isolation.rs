@@ -248,7 +248,11 @@ fn blocks_around_table_rows_and_list_items() {
     let site = TestSite::with_config(
         "title: T\naudience:\n  axes:\n    tier: { values: [silver, gold], ordered: true }\n  audiences:\n    silver: { tier: silver }\n    gold: { tier: gold }\n",
     );
-    site.page("content/bonus.md", "title: Bonus\ntier: gold", "Gold bonus.\n");
+    site.page(
+        "content/bonus.md",
+        "title: Bonus\ntier: gold",
+        "Gold bonus.\n",
+    );
     site.page(
         "content/prices.md",
         "title: Prices",
@@ -265,7 +269,10 @@ fn blocks_around_table_rows_and_list_items() {
     assert_eq!(silver.matches("<table>").count(), 1);
     assert_eq!(silver.matches("<tr>").count(), 3, "{silver}");
     assert!(!silver.contains("HP-12") && !silver.contains("mkgoldstep"));
-    assert!(!silver.contains("| HP-16"), "a row after the block is still a row");
+    assert!(
+        !silver.contains("| HP-16"),
+        "a row after the block is still a row"
+    );
     assert_eq!(silver.matches("<ol>").count(), 1, "one list: {silver}");
     assert!(silver.contains("<td>HP-16</td>") && silver.contains("Install"));
     let gold = body("gold/prices/index.html");

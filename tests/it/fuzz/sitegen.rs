@@ -225,6 +225,11 @@ pub enum Hostile {
     AfterTable,
     /// After a list item whose code block is closed by the end of the list: a fence.
     AfterListCode,
+    /// Between rows of a table, the block's content led by a row of its own and a row
+    /// after it: a fence (issue #13: the rows are restricted one by one).
+    TableRows,
+    /// Between items of a list, the same way: a fence.
+    ListItems,
 }
 
 impl Hostile {
@@ -330,6 +335,8 @@ fn hostile() -> impl Strategy<Value = Option<Hostile>> {
         AfterInlineCode,
         AfterTable,
         AfterListCode,
+        TableRows,
+        ListItems,
     ]);
     prop_oneof![12 => Just(None), 1 => kinds.prop_map(Some)]
 }
@@ -1169,6 +1176,18 @@ impl<'m> PageWriter<'_, 'm> {
             }
         };
         self.push(&open, prefix);
+        // A row or item of the container before the fence, restricted by the block.
+        match hostile {
+            Some(Hostile::TableRows) => {
+                let m = self.w.marker(&inner);
+                self.push(&format!("| row {m} |\n\n"), prefix);
+            }
+            Some(Hostile::ListItems) => {
+                let m = self.w.marker(&inner);
+                self.push(&format!("- item {m}\n\n"), prefix);
+            }
+            _ => {}
+        }
         path.push(id);
         let inner_prefix = format!("{prefix}{inner_prefix}");
         let was_html = self.in_html;
@@ -1182,12 +1201,14 @@ impl<'m> PageWriter<'_, 'm> {
         self.push(&close, prefix);
         if let Some(h) = hostile {
             let tail = match h {
-                Hostile::HtmlDiv => "</div>\n",
-                Hostile::HtmlPre => "</pre>\n",
-                Hostile::HtmlComment => "-->\n",
-                _ => "",
+                Hostile::HtmlDiv => "</div>\n".to_owned(),
+                Hostile::HtmlPre => "</pre>\n".to_owned(),
+                Hostile::HtmlComment => "-->\n".to_owned(),
+                Hostile::TableRows => format!("| after {} |\n", self.w.marker(seen)),
+                Hostile::ListItems => format!("- after {}\n", self.w.marker(seen)),
+                _ => String::new(),
             };
-            self.push(tail, prefix);
+            self.push(&tail, prefix);
         }
         self.push("\n", prefix);
         self.hostile = was_hostile;
@@ -1261,6 +1282,14 @@ impl<'m> PageWriter<'_, 'm> {
             }
             Hostile::AfterTable => {
                 self.push(&format!("| head |\n| --- |\n| {m} |\n"), prefix);
+                deco("")
+            }
+            Hostile::TableRows => {
+                self.push(&format!("| head |\n| --- |\n| lead {m} |\n"), prefix);
+                deco("")
+            }
+            Hostile::ListItems => {
+                self.push(&format!("- lead {m}\n"), prefix);
                 deco("")
             }
             Hostile::AfterListCode => {
