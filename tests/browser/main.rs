@@ -77,6 +77,26 @@ const TESTS: &[BrowserTest] = &[
         false,
     ),
     (
+        "search_results_nest_no_interactive_elements",
+        search::search_results_nest_no_interactive_elements,
+        false,
+    ),
+    (
+        "show_more_reveals_every_result",
+        search::show_more_reveals_every_result,
+        false,
+    ),
+    (
+        "a_typo_lists_no_unrelated_pages",
+        search::a_typo_lists_no_unrelated_pages,
+        false,
+    ),
+    (
+        "a_typo_finds_nothing_on_the_demo",
+        search::a_typo_finds_nothing_on_the_demo,
+        false,
+    ),
+    (
         "screenshots_for_review",
         review::screenshots_for_review,
         false,
