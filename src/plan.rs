@@ -304,6 +304,8 @@ pub struct Plan<'s> {
     pub view: View,
     /// The audience's name, when the site defines audiences.
     pub audience: Option<&'s str>,
+    /// Its display name (`title:`, else the name).
+    pub audience_title: Option<&'s str>,
     /// Home first, then depth-first in navigation order.
     pub pages: Vec<PlanPage<'s>>,
     pub assets: Vec<&'s Asset>,
@@ -450,6 +452,10 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             .audiences
             .configured
             .then(|| site.audiences.audiences[view.audience].name.as_str()),
+        audience_title: site.audiences.configured.then(|| {
+            let a = &site.audiences.audiences[view.audience];
+            a.title.as_deref().unwrap_or(&a.name)
+        }),
         pages,
         assets,
         tags: tags.into_values().collect(),

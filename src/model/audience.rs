@@ -14,7 +14,7 @@ pub type AxisId = usize;
 pub type AudienceId = usize;
 
 /// The keys of an audience besides axes (`staff: { all: true }`).
-pub const AUDIENCE_KEYS: &[&str] = &["all"];
+pub const AUDIENCE_KEYS: &[&str] = &["all", "title"];
 
 /// Names no axis may take, with what each already names (issue #12): every key that a
 /// reader matches *before* axis names — front matter, `::: only` dates, product fields,
@@ -130,6 +130,8 @@ pub enum Has {
 #[derive(Debug, Clone)]
 pub struct Audience {
     pub name: String,
+    /// What readers see for it (`title:`), e.g. "Silver partner, sales"; else the name.
+    pub title: Option<String>,
     /// `all: true`: sees everything (internal review).
     pub all: bool,
     /// Per axis (indexed by AxisId); `None` when the audience does not name the axis, in
@@ -167,6 +169,7 @@ impl AudienceModel {
         AudienceModel {
             axes: Vec::new(),
             audiences: vec![Audience {
+                title: None,
                 name: "default".into(),
                 all: true,
                 has: Vec::new(),
@@ -574,6 +577,7 @@ fn read_audience(
     let entries = map_entries(value, &name, diags)?;
     let mut audience = Audience {
         name,
+        title: None,
         all: false,
         has: vec![None; model.axes.len()],
     };
@@ -583,6 +587,13 @@ fn read_audience(
         let Some(axis_name) = key_str(k) else {
             continue;
         };
+        if axis_name == "title" {
+            match &v.value {
+                Value::Str(t) if !t.trim().is_empty() => audience.title = Some(t.trim().to_owned()),
+                other => diags.push(expected("a display name (text)", other, v)),
+            }
+            continue;
+        }
         if AUDIENCE_KEYS.contains(&axis_name) {
             match v.value {
                 Value::Bool(b) => audience.all = b,

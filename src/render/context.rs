@@ -98,7 +98,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             .map(|c| self.plan.pages[c.page].url);
         Value::from(minijinja::value::Serde(&SidebarCtx {
             site: self.site.clone(),
-            audience: self.plan.audience.map(|name| AudienceCtx { name }),
+            audience: self.audience(),
             stage: self.stage.clone(),
             root: key.root.clone(),
             lang: &self.plan.config.language,
@@ -138,7 +138,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             .map_or("", String::as_str);
         Ctx {
             site: self.site.clone(),
-            audience: self.plan.audience.map(|name| AudienceCtx { name }),
+            audience: self.audience(),
             stage: self.stage.clone(),
             sidebar: Value::from_safe_string(match current {
                 Some(i) if i != 0 => mark_current(sidebar, &format!("{root}{url}")),
@@ -551,6 +551,13 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     }
 
     /// The sidebar: top-level entries, with the way down to `open` opened.
+    fn audience(&self) -> Option<AudienceCtx<'s>> {
+        Some(AudienceCtx {
+            name: self.plan.audience?,
+            title: self.plan.audience_title?,
+        })
+    }
+
     fn nav(&self, open: usize) -> Vec<NavItem<'p>> {
         let mut ancestors = Vec::new();
         let mut at = Some(open);

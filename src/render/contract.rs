@@ -32,7 +32,10 @@ pub(super) struct SiteCtx<'s> {
 
 #[derive(Serialize)]
 pub(super) struct AudienceCtx<'s> {
+    /// The audience's id (its folder name).
     pub(super) name: &'s str,
+    /// What readers see: its `title:` in kanava.yaml, else its name.
+    pub(super) title: &'s str,
 }
 
 /// The stage being built; templates show a ribbon and `noindex` outside production.

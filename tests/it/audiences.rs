@@ -797,3 +797,22 @@ fn a_public_page_in_a_folder_without_index_keeps_its_place() {
     );
     site.assert_file_contains("public/guides/open/index.html", "href=\"../../guides/\"");
 }
+
+/// Issue #13: an audience's `title:` is what readers see; its name stays the folder.
+#[test]
+fn an_audience_title_is_its_display_name() {
+    let site = TestSite::with_config(
+        "title: T\naudience:\n  axes:\n    tier: { values: [silver, gold], ordered: true }\n  audiences:\n    silver-sales: { tier: silver, title: \"Silver partner, sales\" }\n    gold: { tier: gold }\n",
+    );
+    let run = site.build();
+    assert!(run.ok(), "{}", run.short());
+    site.assert_file_contains(
+        "silver-sales/index.html",
+        "Viewing as</span> <strong>Silver partner, sales</strong>",
+    );
+    site.assert_file_contains("gold/index.html", "Viewing as</span> <strong>gold</strong>");
+    let site = TestSite::with_config(
+        "title: T\naudience:\n  axes:\n    tier: { values: [silver, gold], ordered: true }\n  audiences:\n    gold: { tier: gold, title: [x] }\n",
+    );
+    site.check().expect_error("wrong-type", "kanava.yaml", 6);
+}

@@ -603,6 +603,7 @@ fn audience_model() -> kanava::model::audience::AudienceModel {
         ],
         audiences: vec![Audience {
             name: "gold".into(),
+            title: None,
             all: false,
             has: vec![
                 Some(Has::Level(3)),
