@@ -22,6 +22,8 @@ use kanava::model::lifecycle::Stage;
   kanava build --stage staging            what reviewers see
   kanava status                           what goes live or expires soon
   kanava explain content/ordering/price-terms.md --audience silver-sales
+  kanava explain sku:HP-12 --audience silver-sales     a product, and the prices it sees
+  kanava diff                             what publishing staging would change
 
 Run `kanava <command> --help` for a command's options."
 )]

@@ -54,10 +54,10 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
         .pages
         .iter()
         .filter_map(|p| match (p.data, &p.source) {
-            (PageData::Product(i), _) => Some(MatrixRow {
+            (PageData::Product(i), _) => products.get(i).map(|product| MatrixRow {
                 kind: "product",
-                path: format!("sku:{}", products[i].sku),
-                file: Some(products[i].file.clone()),
+                path: format!("sku:{}", product.sku),
+                file: Some(product.file.clone()),
                 receives: Vec::new(),
                 prices: Vec::new(),
             }),

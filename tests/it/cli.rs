@@ -185,7 +185,15 @@ fn help_texts() {
             "`{command}` missing from --help:\n{text}"
         );
     }
-    for command in ["build", "check", "audiences", "explain", "init"] {
+    for command in [
+        "build",
+        "check",
+        "audiences",
+        "explain",
+        "init",
+        "status",
+        "diff",
+    ] {
         let out = site.cli(&[command, "--help"]);
         assert_exit(&out, 0);
         let text = stdout(&out);
@@ -542,7 +550,6 @@ fn explain_a_product_and_the_prices_an_audience_sees() {
 /// a fixture leaves, however broken, may make one panic.
 #[test]
 fn reports_run_on_every_fixture_site() {
-    use kanava::model::lifecycle::Stage;
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut names: Vec<String> = std::fs::read_dir(&fixtures)
         .expect("fixtures")
@@ -566,44 +573,9 @@ fn reports_run_on_every_fixture_site() {
             "- sku: HP-12\n  name: Twin\n  category: nowhere\n  prices: { list: x }\n",
         );
     sites.push(("broken catalog".into(), broken_catalog));
-    let at = "2026-11-22T10:00";
     for (name, site) in &sites {
-        let mut diags = Vec::new();
-        let loaded = kanava::load_site(site.root(), Stage::Production, Some(at), &mut diags)
-            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
-        let Some(model) = loaded.site else { continue };
-        let _ = kanava::report::matrix(&model, Stage::Staging, loaded.at);
-        let _ = kanava::report::diff::make(
-            &model,
-            (Stage::Production, loaded.at),
-            (Stage::Staging, loaded.at),
-        );
-        let _ = kanava::report::status::make(&model, loaded.at, 30);
-        let mut subjects: Vec<String> = model
-            .pages
-            .iter()
-            .filter_map(|p| p.source.clone())
-            .collect();
-        subjects.extend(
-            model
-                .catalog
-                .iter()
-                .flat_map(|c| &c.products)
-                .flat_map(|p| [format!("sku:{}", p.sku), p.file.clone()]),
-        );
-        for audience in &model.audiences.audiences {
-            for subject in &subjects {
-                let view_of = |audience| kanava::plan::View {
-                    audience,
-                    stage: Stage::Production,
-                    at: loaded.at,
-                };
-                let explained = kanava::report::explain(&model, view_of, subject, &audience.name);
-                assert!(
-                    explained.is_ok(),
-                    "{name}: explain {subject}: {explained:?}"
-                );
-            }
+        if let Err(e) = site.every_report("2026-11-22T10:00") {
+            panic!("{name}: {e}");
         }
     }
 }
