@@ -298,6 +298,12 @@ pub fn did_you_mean<'a>(
 }
 
 /// Help text listing what is allowed, with a suggestion first when one is close.
+/// "1 change", "2 changes": a count and its noun, for messages and reports (issue #13:
+/// "1 changes"). Only for nouns whose plural adds an `s`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn suggest_help(word: &str, candidates: &[&str], what: &str) -> String {
     let list = candidates
         .iter()

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use kanava::diag::{self, Format};
+use kanava::diag::{self, Format, plural};
 use kanava::model::lifecycle::Stage;
 
 #[derive(Parser)]
@@ -22,6 +22,8 @@ use kanava::model::lifecycle::Stage;
   kanava build --stage staging            what reviewers see
   kanava status                           what goes live or expires soon
   kanava explain content/ordering/price-terms.md --audience silver-sales
+  kanava explain sku:HP-12 --audience silver-sales     a product, and the prices it sees
+  kanava diff                             what publishing staging would change
 
 Run `kanava <command> --help` for a command's options."
 )]
@@ -91,12 +93,16 @@ run at once: the second waits for the first.")]
   kanava check --at 2027-01-01            will production links still work on New Year's Day?
   kanava check --deny-warnings            fail on warnings too")]
     Check {
+        /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
         #[command(flatten)]
         when: When,
+        /// How to print diagnostics: human (with the source line), short (one line each) or
+        /// json (one object per line, on stdout)
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Treat warnings as errors (exit 1 on any)
         #[arg(long)]
         deny_warnings: bool,
     },
@@ -110,8 +116,12 @@ run at once: the second waits for the first.")]
     /// Drafts, pages in review, what goes live or expires soon, and the next production change
     #[command(after_help = "Examples:
   kanava status                           the next 30 days
-  kanava status --days 7 --format json    for a release bot or CI scheduler")]
+  kanava status --days 7 --format json    for a release bot or CI scheduler
+
+Runs on a site with content errors too (a note on stderr counts them); only errors in
+kanava.yaml stop it.")]
     Status {
+        /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// How many days ahead to look (0 to 36500)
@@ -120,47 +130,77 @@ run at once: the second waits for the first.")]
         /// Status as of this moment instead of now
         #[arg(long, value_name = "DATETIME")]
         at: Option<String>,
+        /// human: a text report; json: the same, for scripts
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
     },
     /// What a release changes, per audience: pages and assets added, removed and changed
     #[command(after_help = "Examples:
-  kanava diff --from production --to staging
-  kanava diff --from-at 2026-11-30 --to-at 2026-12-01T09:00      production before and after launch")]
+  kanava diff                             what publishing would change: production → staging, now
+  kanava diff --to preview                production → everything, drafts included
+  kanava diff --to-at 2026-12-01T09:00    production now → production on launch morning
+  kanava diff --from-at 2026-11-30 --to-at 2026-12-01T09:00      production before and after launch
+
+With no flags it compares production now with staging now: what the site would gain and lose
+if everything in review and scheduled were published. Given a moment (`--from-at`/`--to-at`),
+it compares one stage over time (`--from`, production unless given). Runs on a site with
+content errors too (a note on stderr counts them); only errors in kanava.yaml stop it.")]
     Diff {
+        /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// The stage now published, the old side
         #[arg(long, value_enum, default_value = "production")]
         from: Stage,
-        #[arg(long, value_enum, default_value = "production")]
-        to: Stage,
+        /// The new side [default: staging; with `--from-at` or `--to-at`: the `--from` stage]
+        #[arg(long, value_enum)]
+        to: Option<Stage>,
+        /// The moment of the old side instead of now: 2026-12-01 or 2026-12-01T09:00 (site timezone)
         #[arg(long, value_name = "DATETIME")]
         from_at: Option<String>,
+        /// The moment of the new side instead of now: 2026-12-01 or 2026-12-01T09:00 (site timezone)
         #[arg(long, value_name = "DATETIME")]
         to_at: Option<String>,
+        /// human: a text report; json: the same, for scripts
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
     },
-    /// Show which audiences receive each page and asset
+    /// Show which audiences receive each page, product and asset
     #[command(after_help = "Examples:
   kanava audiences                        a table in the terminal
-  kanava audiences --format csv > matrix.csv")]
+  kanava audiences --format csv > matrix.csv
+  kanava audiences --format json          with the prices each audience sees of each product
+
+Products are rows of kind `product`, named `sku:<SKU>` (what `kanava explain` takes). Runs on
+a site with content errors too (a note on stderr counts them); only errors in kanava.yaml
+stop it.")]
     Audiences {
+        /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
         #[command(flatten)]
         when: When,
+        /// table: for the terminal; csv: yes/no per audience; json: also the prices each
+        /// audience sees of each product
         #[arg(long, value_enum, default_value = "table")]
         format: MatrixFormat,
     },
-    /// Explain why a page is or is not in an audience's site
-    #[command(after_help = "Example:
-  kanava explain content/ordering/price-terms.md --audience silver-sales")]
+    /// Explain why a page or product is or is not in an audience's site, and which prices it sees
+    #[command(after_help = "Examples:
+  kanava explain content/ordering/price-terms.md --audience silver-sales
+  kanava explain sku:HP-12 --audience silver-sales          a product, and the prices it sees
+  kanava explain data/products/heat-pumps.yaml --audience gold     every product in the file
+
+Runs on a site with content errors too, so it can help fix a `hidden-link-target` error (a
+note on stderr counts the errors); only errors in kanava.yaml stop it.")]
     Explain {
-        /// The page's Markdown file (content/… or relative to content/)
+        /// A page's Markdown file (content/… or relative to content/), a product (sku:HP-12),
+        /// or a catalog data file (every product in it; data/x.yaml#HP-12 for one)
         page: String,
+        /// The audience whose site to explain (a name from kanava.yaml)
         #[arg(long, value_name = "NAME")]
         audience: String,
+        /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
         #[command(flatten)]
@@ -198,10 +238,6 @@ fn main() -> ExitCode {
 
 fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -281,8 +317,24 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             print_diagnostics(&outcome, format);
             let failed = outcome.errors() > 0 || (deny_warnings && outcome.warnings() > 0);
             if format != Format::Json {
+                let s = &outcome.stats;
+                // Errors found before any view was planned stop the check there: it then
+                // rendered nothing, so it says so rather than "0 pages in 0 views" (#13).
+                let scope = if s.views == 0 {
+                    format!(
+                        "in {:.2?}; pages are rendered once these are fixed",
+                        s.elapsed
+                    )
+                } else {
+                    format!(
+                        "{} in {} checked in {:.2?}",
+                        plural(s.pages, "page"),
+                        plural(s.views, "view"),
+                        s.elapsed
+                    )
+                };
                 eprintln!(
-                    "{}: {}, {} ({} in {} checked in {:.2?})",
+                    "{}: {}, {} ({scope})",
                     if failed {
                         "check failed"
                     } else {
@@ -290,9 +342,6 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     },
                     plural(outcome.errors(), "error"),
                     plural(outcome.warnings(), "warning"),
-                    plural(outcome.stats.pages, "page"),
-                    plural(outcome.stats.views, "view"),
-                    outcome.stats.elapsed
                 );
             }
             Ok(if failed {
@@ -316,7 +365,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             at,
             format,
         } => {
-            let Some((site, at)) = load_clean(&root, Stage::Production, at.as_deref())? else {
+            let Some((site, at)) = load_for_report(&root, Stage::Production, at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
             let report = kanava::report::status::make(&site, at, days);
@@ -334,16 +383,34 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             to_at,
             format,
         } => {
+            // With no moment, what publishing would change (production → staging, now);
+            // with one, the `--from` stage over time (issue #13: it compared production
+            // with itself).
+            let to = to.unwrap_or(if from_at.is_some() || to_at.is_some() {
+                from
+            } else {
+                Stage::Staging
+            });
             // Links are checked for the newer side: that is what would be published.
-            let Some((site, to_moment)) = load_clean(&root, to, to_at.as_deref())? else {
+            let Some((site, to_moment)) = load_for_report(&root, to, to_at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
-            let from_moment = match from_at.as_deref() {
-                None => jiff::Timestamp::now(),
-                Some(text) => site.calendar.parse(text).ok_or_else(|| {
-                    anyhow::anyhow!("`--from-at {text}` is not a date or date and time")
+            let from_moment = match (from_at.as_deref(), &to_at) {
+                // Both sides now: the same now.
+                (None, None) => to_moment,
+                (None, Some(_)) => jiff::Timestamp::now(),
+                (Some(text), _) => site.calendar.parse(text).ok_or_else(|| {
+                    anyhow::anyhow!("`--from-at {text}` is not a date or date and time (write e.g. 2026-12-01 or 2026-12-01T09:00)")
                 })?,
             };
+            if from == to && from_moment == to_moment {
+                eprintln!(
+                    "error: both sides are {} at {}: nothing to compare (give `--to` another stage, or `--to-at` another moment)",
+                    from.name(),
+                    site.calendar.iso(to_moment)
+                );
+                return Ok(ExitCode::from(2));
+            }
             let report = kanava::report::diff::make(&site, (from, from_moment), (to, to_moment));
             match format {
                 ReportFormat::Human => print!("{}", kanava::report::diff::human(&report)),
@@ -352,7 +419,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audiences { root, when, format } => {
-            let Some((site, at)) = load_clean(&root, when.stage, when.at.as_deref())? else {
+            let Some((site, at)) = load_for_report(&root, when.stage, when.at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
             let m = kanava::report::matrix(&site, when.stage, at);
@@ -369,7 +436,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             root,
             when,
         } => {
-            let Some((site, at)) = load_clean(&root, when.stage, when.at.as_deref())? else {
+            let Some((site, at)) = load_for_report(&root, when.stage, when.at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
             let view_of = |audience| kanava::plan::View {
@@ -423,8 +490,14 @@ fn clear_progress_line(options: &kanava::Options) {
     }
 }
 
-/// Loads the site for a report; prints diagnostics and returns `None` if it has errors.
-fn load_clean(
+/// Loads the site for a report (`audiences`, `explain`, `status`, `diff`).
+///
+/// Content errors do not stop a report (issue #13): `explain` is how one fixes a
+/// `hidden-link-target` error, so the reports describe the site as it is, and a note on
+/// stderr counts the errors. Only the configuration stops them: without a usable
+/// kanava.yaml there is no site model, and with errors in it the audiences, axes or catalog
+/// a report is about may be wrong. Prints those errors and returns `None` then.
+fn load_for_report(
     root: &Path,
     stage: Stage,
     at: Option<&str>,
@@ -432,15 +505,32 @@ fn load_clean(
     let mut diags = Vec::new();
     let loaded = kanava::load_site(root, stage, at, &mut diags)?;
     diag::normalize(&mut diags);
-    if diag::count_errors(&diags) > 0 {
+    let in_config = |d: &&diag::Diagnostic| {
+        d.is_error() && d.file.as_deref() == Some(kanava::load::CONFIG_FILE)
+    };
+    let stopping: Vec<diag::Diagnostic> = match &loaded.site {
+        Some(_) => diags.iter().filter(in_config).cloned().collect(),
+        None => diags.iter().filter(|d| d.is_error()).cloned().collect(),
+    };
+    let Some(site) = loaded.site.filter(|_| stopping.is_empty()) else {
         eprint!(
             "{}",
-            diag::render(&diags, &loaded.sources, Format::Human, color())
+            diag::render(&stopping, &loaded.sources, Format::Human, color())
         );
-        eprintln!("fix these errors first (or run `kanava check`)");
+        eprintln!(
+            "fix {} first: reports need a usable configuration (`kanava check` lists every problem)",
+            kanava::load::CONFIG_FILE
+        );
         return Ok(None);
+    };
+    let errors = diag::count_errors(&diags);
+    if errors > 0 {
+        eprintln!(
+            "note: the site has {}; `kanava check` lists them (this report shows the site as it is)",
+            plural(errors, "error")
+        );
     }
-    Ok(loaded.site.map(|s| (s, loaded.at)))
+    Ok(Some((site, loaded.at)))
 }
 
 fn print_diagnostics(outcome: &kanava::Outcome, format: Format) {
@@ -449,5 +539,47 @@ fn print_diagnostics(outcome: &kanava::Outcome, format: Format) {
         print!("{text}");
     } else {
         eprint!("{text}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every flag and argument of every command says what it does (issue #13: `diff --root`,
+    /// `--from-at`, `--to-at` and `--format` had no help text).
+    #[test]
+    fn every_argument_has_help() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        let mut commands = vec![cli];
+        while let Some(command) = commands.pop() {
+            for arg in command.get_arguments() {
+                seen += 1;
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
+                    missing.push(format!("kanava {} {}", command.get_name(), arg.get_id()));
+                }
+            }
+            if command
+                .get_about()
+                .is_none_or(|a| a.to_string().trim().is_empty())
+            {
+                missing.push(format!(
+                    "kanava {} (the command itself)",
+                    command.get_name()
+                ));
+            }
+            commands.extend(command.get_subcommands().cloned());
+        }
+        assert!(
+            seen > 20,
+            "only {seen} arguments found: is the walk broken?"
+        );
+        assert!(missing.is_empty(), "no help text:\n{}", missing.join("\n"));
     }
 }

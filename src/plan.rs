@@ -283,6 +283,9 @@ pub struct PlanCatalog<'s> {
     pub currency: &'s str,
     /// "Your price (silver)" when the view sees a tier price column.
     pub price_label: Option<String>,
+    /// The tier (value of the price axis) whose price is the view's own (`own_price`); none
+    /// at the lowest tier and for `all: true` audiences.
+    pub own_tier: Option<&'s str>,
     /// Whether the view sees any price at all (it gets a price list then).
     pub has_prices: bool,
     /// `all: true` audiences only: the tiers (values of the price axis) whose prices the
@@ -686,7 +689,12 @@ fn plan_catalog<'s>(
             )
         });
     let price_list_url = has_prices.then(|| crate::paths::price_list(pages[catalog_page].url));
+    let own_tier = own_tier
+        .zip(price_axis)
+        .and_then(|(t, axis)| axis.values.get(t as usize))
+        .map(String::as_str);
     Some(PlanCatalog {
+        own_tier,
         price_list_url,
         page: catalog_page,
         currency: &catalog.currency,

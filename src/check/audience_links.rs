@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::LinkTarget;
-use crate::model::{PageId, Site};
+use crate::model::{Origin, PageData, PageId, Site};
 use crate::plan::{Anchor, View, Visibility};
 
 pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
-    // (page, position, dest) → (target description, audiences that cannot follow it)
-    let mut broken: BTreeMap<(PageId, Pos, String), (String, Vec<String>)> = BTreeMap::new();
+    // (page, position, dest) → (why, audiences that cannot follow it)
+    let mut broken: BTreeMap<(PageId, Pos, String), (Why, Vec<String>)> = BTreeMap::new();
     for &view in views {
         let vis = Visibility::of(site, view);
         let audience = &site.audiences.audiences[view.audience].name;
@@ -35,7 +35,7 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for ((page, pos, dest), (why, audiences)) in broken {
+    for ((page, pos, dest), (Why { why, help }, audiences)) in broken {
         let list = audiences
             .iter()
             .map(|a| format!("`{a}`"))
@@ -58,16 +58,20 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             )
             .at(site.pages[page].display_path(), pos)
             .len(dest.chars().count())
-            .help(if why.contains(" is not in ") {
-                "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates"
-            } else {
-                "wrap the link in a `::: only …` block for the audiences that may follow it, or widen the target's restriction"
-            }),
+            .help(help),
         );
     }
 }
 
-fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> Option<String> {
+/// Why a view cannot follow a link, and what to do.
+struct Why {
+    why: String,
+    help: String,
+}
+
+const HELP_ONLY: &str = "wrap the link in a `::: only …` block for the audiences that may follow it, or widen the target's restriction";
+
+fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> Option<Why> {
     let (target_id, anchor) = match target {
         LinkTarget::Page { page, anchor } => (*page, anchor.as_deref()),
         LinkTarget::SelfAnchor(a) => (from, Some(a.as_str())),
@@ -76,23 +80,47 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     let target = &site.pages[target_id];
     if !vis.page(target_id) {
         if !vis.audience_admits(&target.restriction) {
-            return Some(format!(
-                "`{}` is restricted to {}",
-                target.display_path(),
-                site.audiences.describe(&target.restriction)
-            ));
+            // A default is widened by naming the axis on the target (issue #13).
+            let defaults: Vec<&str> = target
+                .restriction
+                .iter()
+                .filter(|&(axis, _)| target.origin(target_id, axis) == Origin::Default)
+                .map(|(axis, _)| site.audiences.axes[axis].name.as_str())
+                .collect();
+            let help = match defaults.first() {
+                Some(axis) => format!(
+                    "wrap the link in a `::: only …` block for the audiences that may follow it, or name the `{axis}` the target is for in its {}",
+                    if target.kind.is_catalog() {
+                        "data"
+                    } else {
+                        "front matter"
+                    }
+                ),
+                None => HELP_ONLY.to_owned(),
+            };
+            return Some(Why {
+                why: format!(
+                    "{} is restricted to {}",
+                    name(site, target_id),
+                    restriction_with_origins(site, target_id)
+                ),
+                help,
+            });
         }
         let view = vis.view();
         let why = target
             .lifecycle
             .absence(view.stage, view.at, &site.calendar)
             .unwrap_or_else(|| "it is not shown".to_owned());
-        return Some(format!(
-            "`{}` is not in {} on {}: {why}",
-            target.display_path(),
-            view.stage.name(),
-            site.calendar.display(view.at)
-        ));
+        return Some(Why {
+            why: format!(
+                "{} is not in {} on {}: {why}",
+                name(site, target_id),
+                view.stage.name(),
+                site.calendar.display(view.at)
+            ),
+            help: "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates".to_owned(),
+        });
     }
     let anchor = anchor?;
     let within = vis.within(target);
@@ -101,10 +129,61 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     };
     let fragment = &target.doc.fragments[target.doc.headings[heading].fragment];
     let b = &target.doc.blocks[within.hidden_block(fragment)?];
-    Some(format!(
-        "the heading `#{anchor}` is inside the `::: only` block at {}:{} ({})",
-        target.display_path(),
-        b.pos.line,
-        site.audiences.describe(&b.restriction)
-    ))
+    Some(Why {
+        why: format!(
+            "the heading `#{anchor}` is inside the `::: only` block at {}:{} ({})",
+            target.display_path(),
+            b.pos.line,
+            site.audiences.describe(&b.restriction)
+        ),
+        help: HELP_ONLY.to_owned(),
+    })
+}
+
+/// How a message names a link's target: `content/x.md`, or a product by its SKU and file.
+fn name(site: &Site, id: PageId) -> String {
+    let page = &site.pages[id];
+    match (page.data, &site.catalog) {
+        (PageData::Product(i), Some(catalog)) => {
+            format!(
+                "`sku:{}` ({})",
+                catalog.products[i].sku,
+                page.display_path()
+            )
+        }
+        _ => format!("`{}`", page.display_path()),
+    }
+}
+
+/// The target's restriction, saying which parts are only the axis default or inherited
+/// (issue #13): "tier registered and above — the axis default, since the page names no
+/// tier". An author who reads "restricted" looks for a key in the file; a default is in none.
+fn restriction_with_origins(site: &Site, id: PageId) -> String {
+    let page = &site.pages[id];
+    let model = &site.audiences;
+    // Axes grouped by where their restriction comes from (none: the page's own), in order.
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    for (axis, req) in page.restriction.iter() {
+        let why = match page.origin(id, axis) {
+            Origin::Own => None,
+            Origin::Inherited(_) | Origin::Default => Some(page.describe_origin(id, axis, site)),
+        };
+        let req = model.describe_req(axis, req);
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, reqs)) => reqs.push(req),
+            None => groups.push((why, vec![req])),
+        }
+    }
+    match groups.as_slice() {
+        [] => model.describe(&page.restriction),
+        [(Some(why), reqs)] => format!("{} — {why}", reqs.join(", ")),
+        _ => groups
+            .iter()
+            .map(|(why, reqs)| match why {
+                Some(why) => format!("{} ({why})", reqs.join(", ")),
+                None => reqs.join(", "),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }

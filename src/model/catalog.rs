@@ -833,8 +833,8 @@ fn read_csv(
                 Diagnostic::error(
                     "bad-csv",
                     format!(
-                        "this row has {} fields; the header has {}",
-                        record.len(),
+                        "this row has {}; the header has {}",
+                        crate::diag::plural(record.len(), "field"),
                         headers.len()
                     ),
                 )

@@ -128,6 +128,56 @@ impl Page {
             _ => format!("its section `{}`", self.display_path()),
         }
     }
+
+    /// What messages call this page: "page", "product", "category".
+    pub fn noun(&self) -> &'static str {
+        match self.kind {
+            PageKind::Product => "product",
+            PageKind::Category => "category",
+            PageKind::Catalog => "catalog",
+            PageKind::Section => "section",
+            PageKind::Home | PageKind::Page => "page",
+        }
+    }
+
+    /// Where this page's restriction on `axis` comes from (see [`Origin`]).
+    pub fn origin(&self, id: PageId, axis: AxisId) -> Origin {
+        match self.origins.iter().find(|(a, _)| *a == axis) {
+            Some((_, Some(o))) if *o == id => Origin::Own,
+            Some((_, Some(o))) => Origin::Inherited(*o),
+            // An axis without an entry: the product narrowed to its category (an error
+            // already reported), which took it from its own origins or a default.
+            Some((_, None)) | None => Origin::Default,
+        }
+    }
+
+    /// Says where the restriction on `axis` comes from, for messages (issue #13): "set in
+    /// this file", "inherited from its section `content/x/_index.md`", "the axis default,
+    /// since the page names no tier".
+    pub fn describe_origin(&self, id: PageId, axis: AxisId, site: &Site) -> String {
+        match self.origin(id, axis) {
+            Origin::Own if self.kind == PageKind::Product => "set in the product's data".into(),
+            Origin::Own if self.kind == PageKind::Category => format!("set in {CONFIG_FILE}"),
+            Origin::Own => "set in this file".into(),
+            Origin::Inherited(o) => format!("inherited from {}", site.pages[o].label()),
+            Origin::Default => format!(
+                "the axis default, since the {} names no {}",
+                self.noun(),
+                site.audiences.axes[axis].name
+            ),
+        }
+    }
+}
+
+/// Where a page's restriction on one axis comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Its own front matter (or product data, or category config).
+    Own,
+    /// A section's `_index.md` or the product's category.
+    Inherited(PageId),
+    /// The axis `default`, since nothing above names the axis.
+    Default,
 }
 
 #[derive(Debug)]

@@ -129,7 +129,10 @@ fn compare(audience: &str, a: &Plan, b: &Plan) -> AudienceDiff {
         if diff.len() > MAX_LINES {
             let more = diff.len() - MAX_LINES;
             diff.truncate(MAX_LINES);
-            diff.push(format!("… {more} more changed lines"));
+            diff.push(format!(
+                "… {}",
+                crate::diag::plural(more, "more changed line")
+            ));
         }
         d.changed.push(Changed {
             page: key.clone(),
@@ -169,7 +172,7 @@ pub fn human(r: &Report) -> String {
             if total == 0 {
                 "no changes".to_owned()
             } else {
-                format!("{total} changes")
+                crate::diag::plural(total, "change")
             }
         );
         for p in &a.added {

@@ -133,7 +133,14 @@ fn audiences(site: &Site, page: &Page) -> Vec<String> {
 }
 
 pub fn human(r: &Report) -> String {
-    let mut out = format!("status at {}, looking {} days ahead\n", r.at, r.days);
+    let mut out = format!(
+        "status at {}, looking {} ahead\n",
+        r.at,
+        match r.days {
+            1 => "1 day".to_owned(),
+            n => format!("{n} days"),
+        }
+    );
     let list = |out: &mut String, title: &str, entries: &[Entry]| {
         let _ = writeln!(out, "\n{title} ({})", entries.len());
         for e in entries {

@@ -346,6 +346,67 @@ fn a_link_to_a_page_an_audience_cannot_see_is_an_error() {
     );
 }
 
+/// Issue #13: "restricted to" sent authors looking for a key that is in no file when the
+/// restriction is the axis default. The message says where each part comes from.
+#[test]
+fn a_hidden_link_target_says_where_its_restriction_comes_from() {
+    let site = TestSite::with_config(CONFIG);
+    site.page(
+        "content/open.md",
+        "title: Open\ntier: public",
+        "See [terms](terms.md), [tech](tech/guide.md) and [gold](gold.md).\n",
+    )
+    .page("content/terms.md", "title: Terms", "x\n")
+    .page(
+        "content/tech/_index.md",
+        "title: Tech\ntier: silver\nrole: [technical]",
+        "x\n",
+    )
+    .page("content/tech/guide.md", "title: Guide", "x\n")
+    .page("content/gold.md", "title: Gold\ntier: gold", "x\n");
+    let run = site.check();
+    let d = run.expect_error("hidden-link-target", "content/open.md", 5);
+    assert!(
+        d.message.ends_with(
+            "`content/terms.md` is restricted to tier registered and above — the axis default, since the page names no tier"
+        ),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("name the `tier` the target is for in its front matter"),
+        "{d:?}"
+    );
+    // What the page sets itself is named plainly, as before.
+    assert!(
+        run.short()
+            .contains("`content/gold.md` is restricted to tier gold and above (help"),
+        "{}",
+        run.short()
+    );
+    insta::assert_snapshot!("hidden_link_target_origins", run.human());
+
+    // `explain` says the same, and runs although the site has these errors.
+    let out = site.cli(&["explain", "terms.md", "--audience", "public"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("✗ tier: requires tier registered and above — the axis default, since the page names no tier; `public` has public"),
+        "{text}"
+    );
+    let out = site.cli(&["explain", "tech/guide.md", "--audience", "silver-sales"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "✗ role: requires role technical — inherited from its section `content/tech/_index.md`"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn audience_subset_build_keeps_other_folders() {
     let (site, _) = canary_site();

@@ -26,7 +26,7 @@ catalog:
     parts: { title: Spare parts, role: [technical] }
 ";
 
-fn catalog_site() -> TestSite {
+pub(crate) fn catalog_site() -> TestSite {
     let site = TestSite::with_config(CONFIG);
     site.write(
         "data/pumps.yaml",

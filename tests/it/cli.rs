@@ -95,9 +95,15 @@ fn check_short_format_is_one_line_per_problem() {
         "{text}"
     );
     assert!(
-        text.contains("check failed: 4 errors, 0 warnings"),
+        text.contains("check failed: 4 errors, 0 warnings (in "),
         "{text}"
     );
+    // Stopped before any view was planned: no "0 pages in 0 views checked" (issue #13).
+    assert!(
+        text.contains("; pages are rendered once these are fixed)"),
+        "{text}"
+    );
+    assert!(!text.contains("0 pages"), "{text}");
 }
 
 #[test]
@@ -179,7 +185,15 @@ fn help_texts() {
             "`{command}` missing from --help:\n{text}"
         );
     }
-    for command in ["build", "check", "audiences", "explain", "init"] {
+    for command in [
+        "build",
+        "check",
+        "audiences",
+        "explain",
+        "init",
+        "status",
+        "diff",
+    ] {
         let out = site.cli(&[command, "--help"]);
         assert_exit(&out, 0);
         let text = stdout(&out);
@@ -227,18 +241,94 @@ fn audiences_csv() {
     );
 }
 
+/// Issue #13: the reports run on a site with content errors (`explain` is how one fixes a
+/// `hidden-link-target`); a note on stderr counts the errors.
 #[test]
-fn audiences_refuses_a_broken_site() {
+fn reports_run_on_a_site_with_content_errors() {
     let site = audience_site();
-    site.page("content/y.md", "title: Y\ntier: glod", "");
+    site.page("content/y.md", "title: Y\ntier: glod", "").page(
+        "content/open.md",
+        "title: Open\ntier: public",
+        "See [x](x.md).\n",
+    );
     let out = site.cli(&["audiences", "--format", "csv"]);
-    assert_exit(&out, 1);
-    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert_exit(&out, 0);
     assert!(
-        stderr(&out).contains("unknown-axis-value"),
+        stdout(&out).starts_with("kind,path,public,silver,gold\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("page,content/x.md,no,yes,yes\n"),
+        "{}",
+        stdout(&out)
+    );
+    let note = "note: the site has 2 errors; `kanava check` lists them";
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+    // Not the diagnostics themselves: `check` shows those.
+    assert!(
+        !stderr(&out).contains("unknown-axis-value"),
         "{}",
         stderr(&out)
     );
+
+    // The target of the broken link, explained.
+    let out = site.cli(&["explain", "content/x.md", "--audience", "public"]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).starts_with("content/x.md is NOT in the site of `public`."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+
+    for args in [
+        &["status"][..],
+        &["diff"],
+        &["audiences", "--format", "json"],
+    ] {
+        let out = site.cli(args);
+        assert_exit(&out, 0);
+        assert!(!stdout(&out).is_empty(), "kanava {args:?} printed nothing");
+        assert!(stderr(&out).contains(note), "{args:?}: {}", stderr(&out));
+    }
+    // JSON stays parseable: the note is on stderr.
+    let out = site.cli(&["audiences", "--format", "json"]);
+    let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+
+    // A clean site: no note.
+    let out = audience_site().cli(&["audiences"]);
+    assert_exit(&out, 0);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+/// Only the configuration stops a report: without a usable kanava.yaml the audiences,
+/// axes and catalog it is about may be wrong.
+#[test]
+fn reports_stop_on_configuration_errors() {
+    let site = audience_site();
+    site.write(
+        "kanava.yaml",
+        &AUDIENCE_CONFIG.replace("silver: { tier: silver", "silver: { tier: silvr"),
+    );
+    for args in [
+        &["audiences"][..],
+        &["explain", "content/x.md", "--audience", "gold"],
+        &["status"],
+        &["diff"],
+    ] {
+        let out = site.cli(args);
+        assert_exit(&out, 1);
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains("kanava.yaml"), "{args:?}: {err}");
+        assert!(err.contains("fix kanava.yaml first"), "{args:?}: {err}");
+    }
+    let empty = TestSite::new();
+    std::fs::remove_file(empty.root().join("kanava.yaml")).expect("remove config");
+    let out = empty.cli(&["audiences"]);
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("missing-config"), "{}", stderr(&out));
 }
 
 #[test]
@@ -279,6 +369,215 @@ fn explain_a_page_an_audience_does_not_see() {
         "{}",
         stderr(&out)
     );
+}
+
+// ---- products in the reports (issue #13) ---------------------------------------------------
+
+#[test]
+fn audiences_lists_products() {
+    let site = crate::catalog::catalog_site();
+    let out = site.cli(&["audiences", "--format", "csv"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        stdout(&out),
+        "kind,path,public,registered,silver,gold,staff\n\
+         page,content/_index.md,yes,yes,yes,yes,yes\n\
+         page,content/delivery.md,no,yes,yes,yes,yes\n\
+         product,sku:BND-1,no,no,no,yes,yes\n\
+         product,sku:HP-7,no,yes,yes,yes,yes\n\
+         product,sku:HP-8,no,yes,yes,yes,yes\n\
+         product,sku:HP-12,no,yes,yes,yes,yes\n\
+         product,sku:SP-1,no,no,no,yes,yes\n\
+         asset,content/files/hp-12.pdf,no,yes,yes,yes,yes\n"
+    );
+    let out = site.cli(&["audiences"]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("\nsku:HP-12 "), "{}", stdout(&out));
+
+    // JSON: each audience's prices, exactly as its view shows them.
+    let out = site.cli(&["audiences", "--format", "json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let row = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["path"] == "sku:HP-12")
+        .expect("a row for HP-12");
+    assert_eq!(row["kind"], "product");
+    assert_eq!(row["file"], "data/pumps.yaml");
+    assert_eq!(
+        row["prices"],
+        serde_json::json!([
+            {},
+            { "list": "999.99" },
+            { "list": "999.99", "silver": "927.31" },
+            { "list": "999.99", "gold": "913.57" },
+            { "list": "999.99", "silver": "927.31", "gold": "913.57" },
+        ])
+    );
+    let page = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "page")
+        .unwrap();
+    assert!(
+        page.get("prices").is_none() && page.get("file").is_none(),
+        "{page}"
+    );
+}
+
+#[test]
+fn explain_a_product_and_the_prices_an_audience_sees() {
+    let site = crate::catalog::catalog_site();
+    let explain = |what: &str, audience: &str| {
+        let out = site.cli(&["explain", what, "--audience", audience]);
+        assert_exit(&out, 0);
+        stdout(&out)
+    };
+    let text = explain("sku:HP-12", "silver");
+    assert!(
+        text.starts_with("sku:HP-12 (Ilma HP-12, data/pumps.yaml:1) is in the site of `silver`.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ tier: requires tier registered and above — the axis default, since the product names no tier; `silver` has silver"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "prices `silver` sees: list price €999.99, silver price €927.31 (its own tier)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("not shown to `silver`: the gold price\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("913.57"),
+        "silver is told the gold price:\n{text}"
+    );
+
+    // The SKU in any case; the gold tier; staff see every tier's price.
+    let text = explain("sku:hp-12", "gold");
+    assert!(
+        text.contains("list price €999.99, gold price €913.57 (its own tier)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not shown to `gold`: the silver price"),
+        "{text}"
+    );
+    let text = explain("sku:HP-12", "staff");
+    assert!(
+        text.contains(
+            "prices `staff` sees: list price €999.99, silver price €927.31, gold price €913.57\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("not shown"), "{text}");
+
+    // Not in the view: why, and no prices.
+    let text = explain("sku:HP-12", "public");
+    assert!(text.contains("is NOT in the site of `public`"), "{text}");
+    assert!(
+        text.contains("✗ tier: requires tier registered and above — the axis default"),
+        "{text}"
+    );
+    assert!(
+        text.contains("prices: none, since the product is not in the site of `public`"),
+        "{text}"
+    );
+    assert!(!text.contains("999.99"), "{text}");
+    let text = explain("sku:BND-1", "silver");
+    assert!(
+        text.contains("✗ tier: requires tier gold and above — set in the product's data"),
+        "{text}"
+    );
+    let text = explain("sku:SP-1", "silver");
+    assert!(text.contains("✗ role: requires role technical"), "{text}");
+
+    // A data file: every product in it, in catalog order; `file#SKU`: one.
+    let text = explain("data/pumps.yaml", "gold");
+    for sku in ["sku:BND-1 ", "sku:HP-7 ", "sku:HP-8 ", "sku:HP-12 "] {
+        assert!(text.contains(sku), "{sku} missing:\n{text}");
+    }
+    assert!(!text.contains("sku:SP-1"), "{text}");
+    let text = explain("./data/pumps.yaml#hp-8", "silver");
+    assert!(text.starts_with("sku:HP-8 "), "{text}");
+    assert!(
+        text.contains("prices `silver` sees: list price €750.00\n"),
+        "{text}"
+    );
+    let text = explain("data/erp.csv", "gold");
+    assert!(
+        text.starts_with("sku:SP-1 (Fan; outdoor, data/erp.csv:2) is in the site of `gold`."),
+        "{text}"
+    );
+
+    // What is not found is a usage error that says what to write.
+    for (what, says) in [
+        (
+            "sku:HP-13",
+            "no product with SKU `HP-13`; did you mean `sku:HP-12`?",
+        ),
+        ("data/pump.yaml", "did you mean `data/pumps.yaml`?"),
+        (
+            "data/pumps.yaml#XX-1",
+            "no product with SKU `XX-1` in `data/pumps.yaml`",
+        ),
+        (
+            "content/nope.md",
+            "no page `content/nope.md` (give a Markdown file",
+        ),
+    ] {
+        let out = site.cli(&["explain", what, "--audience", "gold"]);
+        assert_exit(&out, 2);
+        assert!(stderr(&out).contains(says), "{what}: {}", stderr(&out));
+    }
+    let out = audience_site().cli(&["explain", "sku:HP-12", "--audience", "gold"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("this site has no catalog"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The reports plan views of sites with errors (issue #13), which builds never do: no model
+/// a fixture leaves, however broken, may make one panic.
+#[test]
+fn reports_run_on_every_fixture_site() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut sites: Vec<(String, TestSite)> = names
+        .iter()
+        .map(|n| (n.clone(), TestSite::fixture(n)))
+        .collect();
+    sites.push(("four problems".into(), four_problem_site()));
+    let broken_catalog = crate::catalog::catalog_site();
+    broken_catalog
+        .page(
+            "content/open.md",
+            "title: Open\ntier: public",
+            "[x](sku:BND-1) [y](sku:NOPE)\n",
+        )
+        .write(
+            "data/more.yaml",
+            "- sku: HP-12\n  name: Twin\n  category: nowhere\n  prices: { list: x }\n",
+        );
+    sites.push(("broken catalog".into(), broken_catalog));
+    for (name, site) in &sites {
+        if let Err(e) = site.every_report("2026-11-22T10:00") {
+            panic!("{name}: {e}");
+        }
+    }
 }
 
 // ---- serving from a sub-path -------------------------------------------------------------

@@ -455,15 +455,7 @@ impl FuzzSite {
     /// the site — load, model, check and one page of each kind rendered per view, the
     /// way `kanava check` does — and holds its diagnostics to [`located`].
     fn check_with(&self, path: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
-        let mut files = self.files.lock().expect("not poisoned");
-        for (p, b) in base_files() {
-            if files.get(&p) != Some(&b) {
-                self.site.write_bytes(&p, &b);
-                files.insert(p, b);
-            }
-        }
-        self.site.write_bytes(path, &bytes);
-        files.insert(path.to_owned(), bytes);
+        let files = self.put(path, bytes);
         let options = kanava::Options {
             root: self.site.root().to_owned(),
             out: None,
@@ -475,6 +467,45 @@ impl FuzzSite {
         })?;
         located(&outcome.diagnostics, &files)
     }
+}
+
+impl FuzzSite {
+    /// The base files, with `path` replaced by `bytes`; the files, locked for the case.
+    fn put(
+        &self,
+        path: &str,
+        bytes: Vec<u8>,
+    ) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        let mut files = self.files.lock().expect("not poisoned");
+        for (p, b) in base_files() {
+            if files.get(&p) != Some(&b) {
+                self.site.write_bytes(&p, &b);
+                files.insert(p, b);
+            }
+        }
+        self.site.write_bytes(path, &bytes);
+        files.insert(path.to_owned(), bytes);
+        files
+    }
+}
+
+/// The reports run on sites with content errors (issue #13), planning views no build
+/// plans: no page or catalog data, however broken, may make `audiences`, `explain`, `diff`
+/// or `status` panic or fail.
+#[test]
+fn reports_never_panic_on_broken_sites() {
+    let site = FuzzSite::new();
+    let inputs = prop_oneof![
+        mutate::mutated(page_text()).prop_map(|i| ("content/guide/page.md", i)),
+        mutate::input(&[PRODUCTS_YAML]).prop_map(|i| ("data/products.yaml", i)),
+        mutate::input(&[ERP_CSV]).prop_map(|i| ("data/erp.csv", i)),
+    ];
+    fuzz("reports", 48, inputs, |(path, input)| {
+        let _files = site.put(path, input.bytes());
+        site.site
+            .every_report(sitegen::AT)
+            .map_err(TestCaseError::fail)
+    });
 }
 
 const FRONT_MATTER_SEEDS: &[&str] = &[

@@ -197,6 +197,45 @@ impl TestSite {
     }
 }
 
+impl TestSite {
+    /// Runs every report (`audiences`, `diff`, `status`, and `explain` of every page,
+    /// product and data file for every audience) through the library, as of `at`. Reports
+    /// run on sites with content errors (issue #13), so they plan views of models that no
+    /// build would plan; this is how tests hold them to never panicking. `Err` names an
+    /// operational failure or a subject `explain` could not find.
+    pub fn every_report(&self, at: &str) -> Result<(), String> {
+        use kanava::model::lifecycle::Stage;
+        let mut diags = Vec::new();
+        let loaded = kanava::load_site(self.root(), Stage::Production, Some(at), &mut diags)
+            .map_err(|e| format!("{e:#}"))?;
+        let Some(site) = loaded.site else {
+            return Ok(());
+        };
+        let at = loaded.at;
+        let _ = kanava::report::matrix(&site, Stage::Staging, at);
+        let _ = kanava::report::diff::make(&site, (Stage::Production, at), (Stage::Staging, at));
+        let _ = kanava::report::status::make(&site, at, 30);
+        let mut subjects: Vec<String> =
+            site.pages.iter().filter_map(|p| p.source.clone()).collect();
+        for product in site.catalog.iter().flat_map(|c| &c.products) {
+            subjects.push(format!("sku:{}", product.sku));
+            subjects.push(product.file.clone());
+        }
+        for audience in &site.audiences.audiences {
+            for subject in &subjects {
+                let view_of = |audience| kanava::plan::View {
+                    audience,
+                    stage: Stage::Production,
+                    at,
+                };
+                kanava::report::explain(&site, view_of, subject, &audience.name)
+                    .map_err(|e| format!("explain {subject} --audience {}: {e}", audience.name))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What [`TestSite::scan_markers`] found.
 pub struct MarkerScan {
     /// For each marker, the top-level output folders (audiences) it occurs in: in a file's

@@ -312,6 +312,76 @@ fn diff_report() {
     insta::assert_snapshot!("diff_launch_morning", String::from_utf8_lossy(&out.stdout));
 }
 
+/// Issue #13: with no flags `diff` compared production with itself. Now it shows what
+/// publishing would change: production → staging, at one and the same moment.
+#[test]
+fn diff_with_no_flags_is_production_to_staging_now() {
+    let site = lifecycle_site();
+    let out = site.cli(&["diff"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let head = text.lines().next().unwrap_or("");
+    let (from, to) = head
+        .strip_prefix("diff from production at ")
+        .and_then(|rest| rest.split_once(" to staging at "))
+        .unwrap_or_else(|| panic!("{head}"));
+    assert_eq!(from, to, "both sides are now, the same now");
+    // In review: in staging whatever the date, never in production; drafts in neither.
+    assert!(text.contains("  + content/review.md\n"), "{text}");
+    assert!(!text.contains("draft.md"), "{text}");
+
+    // Given a moment, one stage over time (the `--from` stage).
+    let out = site.cli(&["diff", "--from-at", AT, "--to-at", "2026-12-01T09:00"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("diff from production at 2026-11-22T10:00:00+02:00 to production at 2026-12-01T09:00:00+02:00\n"), "{text}");
+
+    // Both sides the same: nothing to compare, said so.
+    for args in [
+        &["diff", "--from", "staging"][..],
+        &["diff", "--to", "production"],
+    ] {
+        let out = site.cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("nothing to compare"), "{args:?}: {err}");
+    }
+}
+
+/// "1 changes", "looking 1 days ahead" (issue #13).
+#[test]
+fn reports_count_in_words() {
+    let site = TestSite::with_config("title: One\n");
+    site.page("content/next.md", "title: Next\nstatus: review", "Soon.\n");
+    let out = site.cli(&["diff"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\nsite (1 change)\n  + content/next.md\n"),
+        "{text}"
+    );
+    let out = site.cli(&["status", "--days", "1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(", looking 1 day ahead\n"), "{text}");
+    assert!(text.contains("in review (1)"), "{text}");
+
+    // Thirteen new lines: twelve shown, and one more.
+    let lines: String = (0..13).map(|n| format!("Line {n}.\n\n")).collect();
+    site.page(
+        "content/long.md",
+        "title: Long",
+        &format!("Always.\n\n::: only from=2026-12-01\n{lines}:::\n"),
+    );
+    let out = site.cli(&["diff", "--from-at", AT, "--to-at", "2026-12-02"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("      +Line 11.\n      … 1 more changed line\n"),
+        "{text}"
+    );
+}
+
 #[test]
 fn explain_names_the_stage_reason() {
     let site = lifecycle_site();
