@@ -44,6 +44,7 @@ type BrowserTest = (&'static str, fn(PathBuf), bool);
 
 mod review;
 mod search;
+mod site;
 
 const TESTS: &[BrowserTest] = &[
     (
@@ -99,6 +100,11 @@ const TESTS: &[BrowserTest] = &[
     (
         "screenshots_for_review",
         review::screenshots_for_review,
+        false,
+    ),
+    (
+        "the_404_page_works_at_any_depth_without_base_url",
+        site::the_404_page_works_at_any_depth_without_base_url,
         false,
     ),
     // Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
@@ -250,7 +256,20 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     }
     match std::fs::read(&file) {
         Ok(body) => reply(&mut stream, "200 OK", mime(&file), &body),
-        Err(_) => reply(&mut stream, "404 Not Found", "text/plain", b"not found"),
+        // Like a host's `error_page`: an audience's own 404 page for what is missing in it.
+        Err(_) => match path
+            .split('/')
+            .find(|p| !p.is_empty())
+            .and_then(|audience| std::fs::read(root.join(audience).join("404.html")).ok())
+        {
+            Some(page) => reply(
+                &mut stream,
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                &page,
+            ),
+            None => reply(&mut stream, "404 Not Found", "text/plain", b"not found"),
+        },
     }
 }
 
