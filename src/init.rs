@@ -18,9 +18,13 @@ description: Everything our resellers need to sell, install and support our prod
 #     tier: { values: [public, registered, silver, gold], ordered: true, default: registered }
 #     role: { values: [sales, technical, marketing] }
 #   audiences:
-#     public: { tier: public }
-#     gold:   { tier: gold, role: [sales, technical, marketing] }
-#     staff:  { all: true }
+#     registered: { tier: registered, title: Registered partner }
+#     silver:     { tier: silver, role: [sales, technical], title: Silver partner }
+#     gold:       { tier: gold, role: [sales, technical, marketing], title: Gold partner }
+#     staff:      { all: true, title: Staff }
+#     # A public site shows only pages marked `tier: public`, and the home page, which is
+#     # in every site: put its links to other pages in a `::: only tier=registered` block.
+#     # public:   { tier: public, title: Public }
 ",
     ),
     (
@@ -56,7 +60,7 @@ tags: [onboarding]
 
 ## Your first week
 
-- [ ] Sign in to the extranet
+- [ ] Bookmark this extranet
 - [ ] Read the [ordering basics](ordering.md#placing-an-order)
 - [ ] Book your product training
 

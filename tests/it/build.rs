@@ -173,6 +173,23 @@ fn init_scaffolds_a_site_that_builds_cleanly() {
             .join("public/guides/getting-started/index.html")
             .exists()
     );
+    // Issue #13: with the suggested audience block uncommented, as a user would.
+    let config = std::fs::read_to_string(target.join("kanava.yaml")).unwrap();
+    let (head, block) = config.split_once("# audience:").expect("an audience block");
+    let block: String = format!("# audience:{block}")
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or(l)))
+        .collect();
+    assert!(block.starts_with("audience:\n") && block.contains("    gold:"), "{block}");
+    std::fs::write(target.join("kanava.yaml"), format!("{head}{block}")).unwrap();
+    std::fs::remove_dir_all(target.join("public")).unwrap();
+    let outcome = kanava::build(&options).unwrap();
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+    assert!(
+        target
+            .join("public/gold/guides/getting-started/index.html")
+            .exists()
+    );
 }
 
 /// The sidebar is rendered once per section (issue #7); each page still gets its own link
