@@ -1,11 +1,18 @@
-//! `kanava init DIR`: a small working site — config, a home page, a section with two pages
-//! — that builds cleanly, so a new user starts from something that works.
+//! `kanava init DIR`: a small working site — config, a home page, a section with two pages,
+//! a `.gitignore` for the output — that builds cleanly, so a new user starts from something
+//! that works.
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
 
 const FILES: &[(&str, &str)] = &[
+    (
+        ".gitignore",
+        "# kanava's output: built by CI, never committed.
+/public/
+",
+    ),
     (
         "kanava.yaml",
         "title: Partner Extranet
@@ -97,6 +104,10 @@ pub fn run(dir: &Path) -> Result<()> {
         );
     }
     for (path, text) in FILES {
+        // A repository's own `.gitignore` is left as it is.
+        if *path == ".gitignore" && dir.join(path).exists() {
+            continue;
+        }
         crate::fs::write(&dir.join(path), text.as_bytes())?;
     }
     Ok(())

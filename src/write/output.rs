@@ -12,8 +12,8 @@
 //! - **Only kanava's own folders are replaced.** Every output holds a [`MARKER`] file; a
 //!   non-empty folder without one (a user's folder, a `.git`, a typo'd `--out ~`) is refused
 //!   unless `--force`.
-//! - **One build per output at a time.** An exclusive lock on `.<out>.kanava-lock` beside
-//!   the output is held for the whole build; a second build into the same output waits for
+//! - **One build per output at a time.** An exclusive lock on a file in the system's
+//!   temporary folder named after the output's path is held for the whole build; a second build into the same output waits for
 //!   the first (and says so), then finds the output up to date or builds it again. Staging
 //!   folders carry the process id and a counter, so nothing else could share one anyway.
 //!
@@ -300,11 +300,12 @@ fn refuse_foreign(given: &Path, path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Takes the output's lock (`.<out>.kanava-lock` beside it), waiting while another build
-/// holds it. The lock file stays: removing it would let a third build lock a new file while
-/// a waiting one locks the old.
+/// Takes the output's lock, waiting while another build holds it. The lock file is in the
+/// system's temporary folder, named after the output's absolute path (issue #13: beside the
+/// output it dirtied the user's repository), and stays: removing it would let a third build
+/// lock a new file while a waiting one locks the old.
 fn lock(path: &Path, notice: Option<&Progress>) -> Result<File> {
-    let lock_path = super::sibling(path, "lock");
+    let lock_path = lock_file(path);
     if let Some(parent) = lock_path.parent() {
         fs::create_dir_all(parent)?;
     }
@@ -332,6 +333,19 @@ fn lock(path: &Path, notice: Option<&Progress>) -> Result<File> {
         }
     }
     Ok(file)
+}
+
+/// The lock file of the output `out` (as given to `--out`).
+pub fn lock_path(out: &Path) -> Result<PathBuf> {
+    Ok(lock_file(&resolve(out)?))
+}
+
+/// `<temp>/kanava-<hash of the output's absolute path>.lock`.
+fn lock_file(path: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    std::env::temp_dir().join(format!("kanava-{:016x}.lock", h.finish()))
 }
 
 #[cfg(test)]

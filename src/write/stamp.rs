@@ -1,5 +1,6 @@
 //! The no-change rebuild (issue #7): a fingerprint of everything a build reads, stored
-//! beside the output after a clean build. When the next build's fingerprint matches, the
+//! in the output (`.kanava-stamp`, issue #13: beside it, it dirtied the user's repository)
+//! after a clean build. When the next build's fingerprint matches, the
 //! output exists, and the moment of the next scheduled change (a `publish`, `expires`,
 //! `from` or `until`) has not come, the build has nothing to do and stops before parsing.
 //!
@@ -16,6 +17,9 @@ use jiff::Timestamp;
 
 use crate::load::Sources;
 use crate::load::theme::Theme;
+
+/// The stamp's file name, inside the output folder.
+pub const STAMP: &str = ".kanava-stamp";
 
 pub struct Stamp {
     fingerprint: u64,
@@ -49,10 +53,9 @@ impl Stamp {
         theme.static_files.hash(&mut h);
         Stamp {
             fingerprint: h.finish(),
-            file: super::sibling(
-                &super::absolute(out).unwrap_or_else(|_| out.to_owned()),
-                "stamp",
-            ),
+            file: super::absolute(out)
+                .unwrap_or_else(|_| out.to_owned())
+                .join(STAMP),
         }
     }
 

@@ -150,7 +150,7 @@ fn outputs_beside_the_sources_are_allowed_and_marked() {
     }
     // The marker is the same in every build (output stays deterministic).
     let first = tree(&root.join("public"));
-    std::fs::remove_file(root.join(".public.kanava-stamp")).unwrap();
+    std::fs::remove_file(root.join("public/.kanava-stamp")).unwrap();
     assert_exit(&kanava(&root, &["build"]).output().unwrap(), 0);
     assert_eq!(first, tree(&root.join("public")));
 }
@@ -242,7 +242,8 @@ fn concurrent_builds_truncate_output() {
 #[test]
 fn a_second_build_waits_for_the_first() {
     let site = TestSite::fixture("concurrent-builds-truncate-output");
-    let lock = std::fs::File::create(site.root().join(".public.kanava-lock")).unwrap();
+    let lock_path = kanava::write::output::lock_path(&site.root().join("public")).unwrap();
+    let lock = std::fs::File::create(lock_path).unwrap();
     lock.lock().unwrap();
     let mut child = kanava(site.root(), &["build", "--at", AT, "--no-search"])
         .stdout(Stdio::null())
@@ -356,7 +357,7 @@ fn readonly_output_wedges_builds() {
             let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o755));
         }
     }
-    let _ = std::fs::remove_file(site.root().join(".public.kanava-stamp"));
+    let _ = std::fs::remove_file(site.root().join("public/.kanava-stamp"));
     assert_exit(&site.cli(&["build"]), 0);
     let left = std::fs::read_dir(site.root())
         .unwrap()
