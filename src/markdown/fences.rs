@@ -516,7 +516,7 @@ impl Container {
                 ),
                 _ => (
                     format!("this `:::` line is inside an {item} of the {what} around it"),
-                    format!("a `::: only` block holds whole {item}s of a {what}, not part of one; if the text after this line is not meant to go on with the {item} above, leave a blank line before that text"),
+                    format!("a `::: only` block holds whole {item}s of a {what}, not part of one; to restrict text that is not an {item}, end the {what} first: fences at the left margin, with a blank line before the block"),
                 ),
             };
             diags.push(

@@ -193,7 +193,8 @@ pub enum DocCode {
 /// A block whose fences are written somewhere a reader would not expect them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hostile {
-    /// Right after a list item, indented 2 spaces: a fence (it cuts the list).
+    /// Right after a list item, indented 2 spaces: a fence (it ends the list); an error
+    /// (`fence-inside-item`) when the list goes on after the block.
     ListIndent2,
     /// In a list item after a blank line, indented 4 spaces: an error.
     ListIndent4,
@@ -1172,6 +1173,11 @@ impl<'m> PageWriter<'_, 'm> {
                     "unmatched-block-end",
                     "unclosed-block",
                 ]);
+                // Indented into the item above, the block is part of that item; when the
+                // list goes on after it, it restricts part of an item (issue #13).
+                if h == Hostile::ListIndent2 {
+                    self.w.oracle.may_fail.insert("fence-inside-item");
+                }
                 self.hostile_lead(h, seen, prefix, &open, close)
             }
         };
