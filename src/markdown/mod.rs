@@ -459,7 +459,7 @@ mod tests {
         let mut fragment = doc.fragments[0].clone();
         assert_eq!(fragment.code.len(), 4);
         let plain = html(&fragment);
-        assert!(plain.contains("<pre class=\"code\"><code>bare\n</code></pre>\n<p>End</p>"));
+        assert!(plain.contains("<pre class=\"code\" tabindex=\"0\"><code>bare\n</code></pre>\n<p>End</p>"));
         assert!(plain.contains(&highlight::plain("rust", "fn a() {}\n")));
         assert!(fragment.code.iter().all(|c| !c.highlighted));
         fragment.highlight();

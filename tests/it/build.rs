@@ -272,9 +272,9 @@ audience:
         "title: Setup",
         "```rust\nfn main() {}\n```\n\n::: only tier=gold\n```yaml\nrebate: 12\n```\n:::\n\n```klingon\nx < y\n```\n",
     );
-    let rust = "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">";
-    let yaml = "<pre class=\"code\" data-lang=\"yaml\"><code><span class=\"hl-source hl-yaml\">";
-    let klingon = "<pre class=\"code\" data-lang=\"klingon\"><code>x &lt; y\n</code></pre>";
+    let rust = "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code><span class=\"hl-source hl-rust\">";
+    let yaml = "<pre class=\"code\" data-lang=\"yaml\" tabindex=\"0\"><code><span class=\"hl-source hl-yaml\">";
+    let klingon = "<pre class=\"code\" data-lang=\"klingon\" tabindex=\"0\"><code>x &lt; y\n</code></pre>";
     site.build().assert_clean();
     for audience in ["public", "gold"] {
         let html = site.read(&format!("{audience}/setup/index.html"));

@@ -2,8 +2,8 @@
  *
  * 1. Opened from disk (file://), a link to "folder/" shows a directory listing instead of the
  *    page, so internal links ending in "/" are rewritten to ".../index.html".
- * 2. A table's scroll box is a tab stop (`tabindex="0"` in the HTML, so that keyboard users
- *    can scroll it) only while it does scroll: a table that fits is not a stop of its own.
+ * 2. A table's scroll box or a code block is a tab stop (`tabindex="0"` in the HTML, so that
+ *    keyboard users can scroll it) only while it does scroll: one that fits is no stop.
  * 3. On phones, the header's menu link (a plain jump to the navigation without JavaScript)
  *    becomes a button that shows and hides the navigation.
  */
@@ -31,7 +31,7 @@
   }
 
   // 2. Scroll boxes that do not scroll are no tab stops.
-  var boxes = document.querySelectorAll(".table-scroll[tabindex], .compare-scroll[tabindex]");
+  var boxes = document.querySelectorAll(".table-scroll[tabindex], .compare-scroll[tabindex], pre.code[tabindex]");
   function stops() {
     for (var b = 0; b < boxes.length; b++) {
       var box = boxes[b];
