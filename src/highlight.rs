@@ -206,7 +206,11 @@ fn readable(theme: &mut Theme, background: Color) {
 }
 
 fn contrasting(colour: Color, background: Color) -> Color {
-    let towards = if luminance(background) > 0.18 { 0.0 } else { 255.0 };
+    let towards = if luminance(background) > 0.18 {
+        0.0
+    } else {
+        255.0
+    };
     let mut out = colour;
     let mut step = 0;
     while contrast(out, background) < CONTRAST && step < 20 {
@@ -250,7 +254,9 @@ mod tests {
     #[test]
     fn highlight_colours_are_readable() {
         let css = stylesheet();
-        let (light, dark) = css.split_once("@media (prefers-color-scheme: dark)").unwrap();
+        let (light, dark) = css
+            .split_once("@media (prefers-color-scheme: dark)")
+            .unwrap();
         for (part, background) in [(light, LIGHT_BACKGROUND), (dark, DARK_BACKGROUND)] {
             let mut seen = 0;
             for rule in part.split("\n color: #").skip(1) {

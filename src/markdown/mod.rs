@@ -459,7 +459,11 @@ mod tests {
         let mut fragment = doc.fragments[0].clone();
         assert_eq!(fragment.code.len(), 4);
         let plain = html(&fragment);
-        assert!(plain.contains("<pre class=\"code\" tabindex=\"0\"><code>bare\n</code></pre>\n<p>End</p>"));
+        assert!(
+            plain.contains(
+                "<pre class=\"code\" tabindex=\"0\"><code>bare\n</code></pre>\n<p>End</p>"
+            )
+        );
         assert!(plain.contains(&highlight::plain("rust", "fn a() {}\n")));
         assert!(fragment.code.iter().all(|c| !c.highlighted));
         fragment.highlight();
@@ -491,12 +495,22 @@ mod tests {
         assert!(out.contains(first), "{out}");
         assert!(out.contains(second), "{out}");
         assert_eq!(out.matches("</table>\n</div>\n").count(), 2, "{out}");
-        assert!(out.starts_with("<p>Intro</p>") && out.ends_with("<p>End</p>\n"), "{out}");
+        assert!(
+            out.starts_with("<p>Intro</p>") && out.ends_with("<p>End</p>\n"),
+            "{out}"
+        );
 
-        let long = format!("| {} | {} | c |\n| - | - | - |\n| 1 | 2 | 3 |\n", "x".repeat(40), "y".repeat(40));
+        let long = format!(
+            "| {} | {} | c |\n| - | - | - |\n| 1 | 2 | 3 |\n",
+            "x".repeat(40),
+            "y".repeat(40)
+        );
         let (doc, _) = parse_str(&long);
         let out = html_of(&doc);
-        assert!(out.contains(&format!("aria-label=\"Table: {}, …\"", "x".repeat(40))), "{out}");
+        assert!(
+            out.contains(&format!("aria-label=\"Table: {}, …\"", "x".repeat(40))),
+            "{out}"
+        );
 
         let (doc, _) = parse_str("No table | here\n");
         assert!(!html_of(&doc).contains("table-scroll"));

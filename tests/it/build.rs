@@ -274,7 +274,8 @@ audience:
     );
     let rust = "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code><span class=\"hl-source hl-rust\">";
     let yaml = "<pre class=\"code\" data-lang=\"yaml\" tabindex=\"0\"><code><span class=\"hl-source hl-yaml\">";
-    let klingon = "<pre class=\"code\" data-lang=\"klingon\" tabindex=\"0\"><code>x &lt; y\n</code></pre>";
+    let klingon =
+        "<pre class=\"code\" data-lang=\"klingon\" tabindex=\"0\"><code>x &lt; y\n</code></pre>";
     site.build().assert_clean();
     for audience in ["public", "gold"] {
         let html = site.read(&format!("{audience}/setup/index.html"));

@@ -389,6 +389,9 @@ fn only_the_catalog_and_price_list_load_catalog_js() {
         .collect();
     assert_eq!(
         loading,
-        set(&["gold/catalog/index.html", "gold/catalog/price-list/index.html"])
+        set(&[
+            "gold/catalog/index.html",
+            "gold/catalog/price-list/index.html"
+        ])
     );
 }
