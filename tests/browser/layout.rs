@@ -66,7 +66,8 @@ pub fn show(tab: &Tab, base: &str, (name, url): (&str, &str), (width, height): (
     eval(tab, "window.kanavaTestOld = true");
     tab.navigate_to(&format!("{base}{url}")).expect("navigate");
     let ready = "window.kanavaTestOld === undefined && document.readyState === 'complete' \
-                 && document.querySelector('.search.is-ready') !== null";
+                 && (document.querySelector('.search[data-bundle]') === null \
+                     || document.querySelector('.search.is-ready') !== null)";
     let until = Instant::now() + Duration::from_secs(15);
     // While the documents change, an evaluation may fail: ask again.
     while !tab
