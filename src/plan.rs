@@ -480,6 +480,15 @@ struct Links<'s> {
 
 impl Links<'_> {
     /// The HTML of the fragments of page `id` the view shows, in order.
+    /// Whether page `id` shows highlighted code in the view.
+    fn highlighted(&self, id: PageId) -> bool {
+        self.within[id].as_ref().is_some_and(|(page_view, _)| {
+            page_view
+                .fragments()
+                .any(|f| f.code.iter().any(|c| c.highlighted))
+        })
+    }
+
     fn content(&self, id: PageId) -> String {
         let mut out = String::new();
         if let Some((page_view, ids)) = &self.within[id] {
@@ -576,6 +585,12 @@ impl Plan<'_> {
     /// rendered, in parallel) rather than held for every page of the plan.
     pub fn content(&self, i: usize) -> String {
         self.links.content(self.pages[i].site_id)
+    }
+
+    /// Whether page `i` shows a code block that was highlighted (so it needs the
+    /// highlighting stylesheet; issue #13: every page loaded it).
+    pub fn highlighted(&self, i: usize) -> bool {
+        self.links.highlighted(self.pages[i].site_id)
     }
 
     /// Where the view is served, when the site has a `base_url`.

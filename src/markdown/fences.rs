@@ -497,9 +497,7 @@ impl Container {
                 _ => stray.push((p, i)),
             }
         }
-        let Some(&last_cut) = cuts.last() else {
-            return None;
-        };
+        let &last_cut = cuts.last()?;
         // A fence after the last restricted row or item ends the container, as the
         // author reads it, even where CommonMark would go on with the row or item above:
         // what follows is rendered as the segments it is in.

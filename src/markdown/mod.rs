@@ -82,6 +82,8 @@ pub struct Code {
     pub html: String,
     pub lang: String,
     pub source: String,
+    /// `html` is highlighted (it has `hl-` classes, styled by the generated highlight.css).
+    pub highlighted: bool,
 }
 
 impl Fragment {
@@ -94,6 +96,7 @@ impl Fragment {
             }
             if let Some(html) = highlight::code_block(&code.lang, &code.source) {
                 code.html = html;
+                code.highlighted = true;
             }
         }
     }
@@ -366,7 +369,11 @@ fn push_pieces(
     bases: &mut Vec<String>,
     pieces: Vec<Vec<Part>>,
     blocks: &[Option<BlockId>],
-    (links, headings, code): (Vec<Link>, Vec<(u8, String, String)>, Vec<Code>),
+    render::Found {
+        links,
+        headings,
+        code,
+    }: render::Found,
 ) {
     let first_heading = doc.headings.len();
     let mut heading_fragment = vec![doc.fragments.len(); headings.len()];
@@ -570,9 +577,16 @@ mod tests {
         let mut fragment = doc.fragments[0].clone();
         assert_eq!(fragment.code.len(), 4);
         let plain = html(&fragment);
-        assert!(plain.contains("<pre class=\"code\"><code>bare\n</code></pre>\n<p>End</p>"));
+        assert!(
+            plain.contains(
+                "<pre class=\"code\" tabindex=\"0\"><code>bare\n</code></pre>\n<p>End</p>"
+            )
+        );
         assert!(plain.contains(&highlight::plain("rust", "fn a() {}\n")));
+        assert!(fragment.code.iter().all(|c| !c.highlighted));
         fragment.highlight();
+        let highlighted: Vec<bool> = fragment.code.iter().map(|c| c.highlighted).collect();
+        assert_eq!(highlighted, [true, true, false, false]);
         let rust = highlight::code_block("rust", "fn a() {}\n").unwrap();
         let yaml = highlight::code_block("yaml", "k: v\n").unwrap();
         let lit = html(&fragment);
@@ -584,6 +598,44 @@ mod tests {
                 .replace(&highlight::plain("rust", "fn a() {}\n"), "R")
                 .replace(&highlight::plain("yaml", "k: v\n"), "Y")
         );
+    }
+
+    /// Issue #13: every table scrolls sideways in a box of its own, a tab stop named after
+    /// its column headings; nothing else is wrapped.
+    #[test]
+    fn tables_scroll_in_a_named_box() {
+        let body = "Intro\n\n| Warehouse | Cut-off [time](x.md) | `TZ` |\n| --- | --- | --- |\n| Kuopio | 12:00 | EET |\n\n| a & b |\n| - |\n| 1 |\n\nEnd\n";
+        let (doc, diags) = parse_str(body);
+        assert!(diags.is_empty(), "{diags:?}");
+        let out = html_of(&doc);
+        let first = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table: Warehouse, Cut-off time, TZ\">\n<table>";
+        let second = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table: a &amp; b\">\n<table>";
+        assert!(out.contains(first), "{out}");
+        assert!(out.contains(second), "{out}");
+        assert_eq!(out.matches("</table>\n</div>\n").count(), 2, "{out}");
+        assert!(
+            out.starts_with("<p>Intro</p>") && out.ends_with("<p>End</p>\n"),
+            "{out}"
+        );
+
+        let long = format!(
+            "| {} | {} | c |\n| - | - | - |\n| 1 | 2 | 3 |\n",
+            "x".repeat(40),
+            "y".repeat(40)
+        );
+        let (doc, _) = parse_str(&long);
+        let out = html_of(&doc);
+        assert!(
+            out.contains(&format!("aria-label=\"Table: {}, …\"", "x".repeat(40))),
+            "{out}"
+        );
+
+        let (doc, _) = parse_str("No table | here\n");
+        assert!(!html_of(&doc).contains("table-scroll"));
+    }
+
+    fn html_of(doc: &Document) -> String {
+        doc.fragments.iter().map(html).collect()
     }
 
     /// The hole marker in a page is replaced, so it can never forge a hole.

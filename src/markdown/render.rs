@@ -16,6 +16,14 @@ use crate::diag::{Diagnostic, Pos};
 use crate::highlight;
 use crate::html::{decode_attribute, escape, slugify, url_attributes};
 
+/// What a rendered text holds besides its HTML.
+pub(super) struct Found {
+    pub links: Vec<Link>,
+    /// `(level, base id, title)` of each heading.
+    pub headings: Vec<(u8, String, String)>,
+    pub code: Vec<Code>,
+}
+
 pub(super) struct FragmentRenderer<'a, 'd> {
     file: &'a str,
     column_offset: u32,
@@ -137,10 +145,13 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         self
     }
 
-    /// The links, headings (`(level, base, title)`) and code blocks met.
-    #[allow(clippy::type_complexity)]
-    pub(super) fn finish(self) -> (Vec<Link>, Vec<(u8, String, String)>, Vec<Code>) {
-        (self.links, self.headings, self.code)
+    /// The links, headings and code blocks met.
+    pub(super) fn finish(self) -> Found {
+        Found {
+            links: self.links,
+            headings: self.headings,
+            code: self.code,
+        }
     }
 
     fn pos(&self, offset: usize) -> Pos {
@@ -259,6 +270,7 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
                             html: highlight::plain(&lang, &source),
                             lang,
                             source,
+                            highlighted: false,
                         });
                         self.emit(
                             Event::Html(format!("{}\n", hole(Hole::Code(n))).into()),
@@ -370,7 +382,7 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
             );
         }
         let mut html = String::with_capacity(self.text.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        pulldown_cmark::html::push_html(&mut html, wrap_tables(out).into_iter());
         into_pieces(html)
     }
 
@@ -578,6 +590,79 @@ fn unforgeable(event: Event<'_>) -> Event<'_> {
         }
         other => other,
     }
+}
+
+/// Puts each table in a box of its own that scrolls sideways when the table is wider than
+/// the page (issue #13: a wide table made the whole page scroll). The box is a tab stop and a
+/// named region, so keyboard users can scroll it too; its name is the table's column
+/// headings (`Table: Warehouse, Cut-off, Time zone`), which tells one table from another.
+fn wrap_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::Table(_))))
+    {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len() + 8);
+    // The header cells' text of the table being read, until its head ends.
+    let mut head: Option<(usize, Vec<String>)> = None;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Table(_)) => {
+                // A placeholder, replaced when the head has been read.
+                head = Some((out.len(), Vec::new()));
+                out.push(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::Start(Tag::TableCell) => {
+                if let Some((_, cells)) = &mut head {
+                    cells.push(String::new());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, cells)) = &mut head
+                    && let Some(cell) = cells.last_mut()
+                {
+                    cell.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some((at, cells)) = head.take() {
+                    out[at] = Event::Html(table_box(&cells).into());
+                }
+            }
+            _ => {}
+        }
+        let end = matches!(event, Event::End(TagEnd::Table));
+        out.push(event);
+        if end {
+            // A table always has a head; should one not, its box still gets a name.
+            if let Some((at, cells)) = head.take() {
+                out[at] = Event::Html(table_box(&cells).into());
+            }
+            out.push(Event::Html("</div>\n".into()));
+        }
+    }
+    out
+}
+
+/// The opening tag of a table's scroll box, named after its column headings.
+fn table_box(headings: &[String]) -> String {
+    const MAX: usize = 80;
+    let mut label = String::from("Table");
+    let mut sep = ": ";
+    for heading in headings.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
+        if label.chars().count() + heading.chars().count() > MAX {
+            label.push_str(if sep == ": " { ": …" } else { ", …" });
+            break;
+        }
+        label.push_str(sep);
+        label.push_str(heading);
+        sep = ", ";
+    }
+    format!(
+        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n",
+        escape(&label)
+    )
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {

@@ -207,6 +207,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             updated: p.updated.map(|d| d.to_string()),
             kind,
             note: p.note.map(|kind| self.note(kind, p.lifecycle)),
+            highlighted: self.plan.highlighted(i),
         };
         let mut ctx = self.base(kind, p.url, Some(i), page);
         let mut crumbs = Vec::new();
@@ -500,6 +501,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             updated: None,
             kind,
             note: None,
+            highlighted: false,
         }
     }
 

@@ -98,6 +98,8 @@ pub(super) struct PageCtx<'s> {
     pub(super) updated: Option<String>,
     pub(super) kind: &'s str,
     pub(super) note: Option<NoteCtx>,
+    /// The content shows code highlighted by kanava: the page needs `_kanava/highlight.css`.
+    pub(super) highlighted: bool,
 }
 
 /// A product in lists (catalog, category, related, price list).

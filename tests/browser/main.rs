@@ -8,10 +8,14 @@
 //!
 //! Without Chromium the tests are reported as **ignored** (this file has its own
 //! `main`, libtest-mimic, so that "skipped" is never counted as "passed") — unless
-//! `KANAVA_BROWSER_TESTS=require` (set by `.ci/run`), which makes them fail instead.
+//! `KANAVA_BROWSER_TESTS=require` (set by `.ci/run`), which makes them fail instead. The
+//! accessibility test also needs axe-core from the npm registry (`.ci/run` installs the
+//! version pinned in `tests/browser/package-lock.json` into `target/npm/`); without it that
+//! test alone is ignored, or fails when required, the same way.
 //!
-//! Screenshots (home, a guide, search results; phone and desktop widths) are written to
-//! `target/screenshots/` for people to look at; they are not compared.
+//! Layout tests (`layout.rs`) load every kind of page of the demo at phone, tablet and
+//! desktop widths. Screenshots of every kind of page at 390, 820 and 1366 px are written to
+//! `target/screenshots/` (`<page>-<width>.png`) for people to look at; they are not compared.
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
@@ -20,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use headless_chrome::protocol::cdp::{Emulation, Page};
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -38,10 +42,39 @@ fn chromium() -> Result<PathBuf, String> {
     ))
 }
 
-/// A browser test: its name, the test (given Chromium's path), and whether it runs only
-/// when asked for (a benchmark helper).
-type BrowserTest = (&'static str, fn(PathBuf), bool);
+/// Where axe-core's browser script is: `KANAVA_AXE`, or where `.ci/run` installs it.
+fn axe() -> Result<PathBuf, String> {
+    let path = std::env::var_os("KANAVA_AXE").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/npm/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    if path.is_file() {
+        return Ok(path);
+    }
+    Err(format!(
+        "axe-core not found at {}: install it for the accessibility test \
+         (`mkdir -p target/npm && cp tests/browser/package*.json target/npm/ && npm ci --prefix target/npm`, as .ci/run does)",
+        path.display()
+    ))
+}
 
+/// What a browser test needs besides Chromium, or that it runs only when asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Chromium,
+    /// axe-core's script too.
+    Axe,
+    /// Not a test: a benchmark helper, run only when asked for (`--ignored`).
+    Bench,
+}
+
+/// A browser test: its name, the test (given Chromium's path), and what it needs.
+type BrowserTest = (&'static str, fn(PathBuf), Needs);
+
+mod layout;
 mod review;
 mod search;
 mod site;
@@ -50,91 +83,138 @@ const TESTS: &[BrowserTest] = &[
     (
         "search_finds_a_known_page",
         search::search_finds_a_known_page,
-        false,
+        Needs::Chromium,
     ),
     (
         "a_gold_only_page_is_found_by_gold_and_not_by_silver",
         search::a_gold_only_page_is_found_by_gold_and_not_by_silver,
-        false,
+        Needs::Chromium,
     ),
     (
         "keyboard_navigation_opens_a_result",
         search::keyboard_navigation_opens_a_result,
-        false,
+        Needs::Chromium,
     ),
     (
         "without_http_the_search_box_stays_a_link_to_all_pages",
         search::without_http_the_search_box_stays_a_link_to_all_pages,
-        false,
+        Needs::Chromium,
     ),
     (
         "a_product_code_puts_that_product_first",
         search::a_product_code_puts_that_product_first,
-        false,
+        Needs::Chromium,
     ),
     (
         "the_catalog_quick_find_opens_a_product_by_its_code",
         search::the_catalog_quick_find_opens_a_product_by_its_code,
-        false,
+        Needs::Chromium,
     ),
     (
         "search_results_nest_no_interactive_elements",
         search::search_results_nest_no_interactive_elements,
-        false,
+        Needs::Chromium,
     ),
     (
         "show_more_reveals_every_result",
         search::show_more_reveals_every_result,
-        false,
+        Needs::Chromium,
     ),
     (
         "a_typo_lists_no_unrelated_pages",
         search::a_typo_lists_no_unrelated_pages,
-        false,
+        Needs::Chromium,
     ),
     (
         "a_typo_finds_nothing_on_the_demo",
         search::a_typo_finds_nothing_on_the_demo,
-        false,
+        Needs::Chromium,
     ),
     (
         "screenshots_for_review",
         review::screenshots_for_review,
-        false,
+        Needs::Chromium,
+    ),
+    (
+        "no_page_is_wider_than_the_screen",
+        layout::no_page_is_wider_than_the_screen,
+        Needs::Chromium,
+    ),
+    (
+        "phone_header_targets_are_large_apart_and_the_title_readable",
+        layout::phone_header_targets_are_large_apart_and_the_title_readable,
+        Needs::Chromium,
+    ),
+    (
+        "wide_tables_scroll_in_their_own_box_by_keyboard_too",
+        layout::wide_tables_scroll_in_their_own_box_by_keyboard_too,
+        Needs::Chromium,
+    ),
+    (
+        "keyboard_hints_are_hidden_on_touch_screens",
+        layout::keyboard_hints_are_hidden_on_touch_screens,
+        Needs::Chromium,
+    ),
+    (
+        "sidebar_links_do_not_look_like_expanders",
+        layout::sidebar_links_do_not_look_like_expanders,
+        Needs::Chromium,
+    ),
+    (
+        "axe_finds_nothing_serious_on_any_page",
+        layout::axe_finds_nothing_serious_on_any_page,
+        Needs::Axe,
     ),
     (
         "the_404_page_works_at_any_depth_without_base_url",
         site::the_404_page_works_at_any_depth_without_base_url,
-        false,
+        Needs::Chromium,
     ),
     // Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).
-    ("first_query_bytes", first_query_bytes, true),
+    ("first_query_bytes", first_query_bytes, Needs::Bench),
 ];
 
 fn main() -> std::process::ExitCode {
     let args = libtest_mimic::Arguments::from_args();
     let browser = chromium();
+    let axe = axe();
     let required = std::env::var("KANAVA_BROWSER_TESTS").is_ok_and(|v| v == "require");
-    if let Err(why) = &browser {
-        eprintln!("\n*** browser tests: {why}; they are reported as ignored.\n");
+    if !required {
+        if let Err(why) = &browser {
+            eprintln!("\n*** browser tests: {why}; they are reported as ignored.\n");
+        } else if let Err(why) = &axe {
+            eprintln!("\n*** accessibility test: {why}; it is reported as ignored.\n");
+        }
     }
     let trials = TESTS
         .iter()
-        .map(|&(name, test, bench)| {
+        .map(|&(name, test, needs)| {
+            // What the test needs and is missing: Chromium, or axe-core for the axe test.
+            let missing = match (&browser, &axe) {
+                (Err(why), _) => Some(why.clone()),
+                (Ok(_), Err(why)) if needs == Needs::Axe => Some(why.clone()),
+                _ => None,
+            };
             let browser = browser.clone();
-            // Without Chromium a required test runs, and fails saying why.
-            let missing = browser.is_err() && !required;
-            libtest_mimic::Trial::test(name, move || match browser {
-                Ok(path) => {
+            let ignored = needs == Needs::Bench || (missing.is_some() && !required);
+            libtest_mimic::Trial::test(name, move || match (browser, missing) {
+                (Ok(path), None) => {
                     test(path);
                     Ok(())
                 }
-                Err(why) => Err(format!("KANAVA_BROWSER_TESTS=require, but {why}").into()),
+                // Only reached when required: a missing tool fails the test, saying why.
+                (_, Some(why)) | (Err(why), None) => {
+                    Err(format!("KANAVA_BROWSER_TESTS=require, but {why}").into())
+                }
             })
-            .with_ignored_flag(bench || missing)
+            .with_ignored_flag(ignored)
         })
         .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Some((site, _)) = DEMO.get() {
+        let _ = std::fs::remove_dir_all(site.dir.path());
+    }
+    conclusion.exit_code()
 }
 
 /// Chromium with a fresh profile; killed when dropped.
@@ -437,6 +517,19 @@ fn demo() -> Site {
     Site { dir }
 }
 
+/// The demo, built and served once for all the tests that only read it.
+static DEMO: std::sync::OnceLock<(Site, String)> = std::sync::OnceLock::new();
+
+/// The URL of gold's site of the shared demo (`http://127.0.0.1:port/gold/`).
+fn shared_demo() -> String {
+    let (_, base) = DEMO.get_or_init(|| {
+        let site = demo();
+        let base = serve(&site.out());
+        (site, base)
+    });
+    format!("{base}gold/")
+}
+
 // ---- page helpers -------------------------------------------------------------------------
 
 /// Evaluates a JavaScript expression (JSON-encoded by the caller when not a primitive).
@@ -498,15 +591,6 @@ fn search(tab: &Tab, query: &str) {
         ),
         15,
     );
-}
-
-fn screenshot(tab: &Tab, name: &str) {
-    let png = tab
-        .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
-        .expect("screenshot");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshots dir");
-    std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
 }
 
 /// Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).

@@ -405,7 +405,6 @@ pub fn show_more_reveals_every_result(path: PathBuf) {
         &tab,
         "(() => { const p = document.querySelector('.search-panel'); p.scrollTop = p.scrollHeight; return true; })()",
     );
-    screenshot(&tab, "search-more-desktop");
 
     // The button adds the next batch.
     tab.find_element("[data-search-more]")
@@ -487,7 +486,6 @@ pub fn a_typo_lists_no_unrelated_pages(path: PathBuf) {
         text(&tab, "[data-search-hint]")
     );
     assert_eq!(text(&tab, "[data-search-count]"), "");
-    screenshot(&tab, "search-typo-desktop");
     // One unknown word among known ones: still nothing unrelated.
     search_settled(&tab, "warrenty registration");
     assert_eq!(results(&tab), Vec::<String>::new());

@@ -292,9 +292,10 @@ audience:
         "title: Setup",
         "```rust\nfn main() {}\n```\n\n::: only tier=gold\n```yaml\nrebate: 12\n```\n:::\n\n```klingon\nx < y\n```\n",
     );
-    let rust = "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">";
-    let yaml = "<pre class=\"code\" data-lang=\"yaml\"><code><span class=\"hl-source hl-yaml\">";
-    let klingon = "<pre class=\"code\" data-lang=\"klingon\"><code>x &lt; y\n</code></pre>";
+    let rust = "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code><span class=\"hl-source hl-rust\">";
+    let yaml = "<pre class=\"code\" data-lang=\"yaml\" tabindex=\"0\"><code><span class=\"hl-source hl-yaml\">";
+    let klingon =
+        "<pre class=\"code\" data-lang=\"klingon\" tabindex=\"0\"><code>x &lt; y\n</code></pre>";
     site.build().assert_clean();
     for audience in ["public", "gold"] {
         let html = site.read(&format!("{audience}/setup/index.html"));
@@ -307,6 +308,49 @@ audience:
 
     site.build_audiences(&["public"]).assert_clean();
     site.assert_file_contains("public/setup/index.html", rust);
+}
+
+/// Issue #13: only a page that shows highlighted code links the highlighting stylesheet —
+/// in the view that shows it; plain code (no language, or one syntect does not know) and
+/// pages without code do not.
+#[test]
+fn only_pages_with_highlighted_code_link_the_highlight_stylesheet() {
+    let site = TestSite::with_config(
+        "title: Code
+audience:
+  axes:
+    tier: { values: [public, gold], ordered: true, default: public }
+  audiences:
+    public: { tier: public }
+    gold: { tier: gold }
+",
+    );
+    site.page(
+        "content/gold-code.md",
+        "title: Gold code",
+        "Text.\n\n::: only tier=gold\n```yaml\nrebate: 12\n```\n:::\n",
+    )
+    .page(
+        "content/plain-code.md",
+        "title: Plain code",
+        "```\nbare\n```\n\n```klingon\nx < y\n```\n",
+    )
+    .page("content/prose.md", "title: Prose", "No code here.\n");
+    site.build().assert_clean();
+    let link = "_kanava/highlight.css";
+    site.assert_file_contains("gold/gold-code/index.html", link);
+    for page in [
+        "public/gold-code/index.html",
+        "gold/plain-code/index.html",
+        "gold/prose/index.html",
+        "gold/index.html",
+        "gold/all/index.html",
+        "gold/404.html",
+    ] {
+        assert!(!site.read(page).contains(link), "{page} links {link}");
+    }
+    // The stylesheet itself is still published, for themes that link it themselves.
+    assert!(site.exists("gold/_kanava/highlight.css"));
 }
 
 /// `--no-search` leaves the index and the search box out (the header links to the list of

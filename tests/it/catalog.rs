@@ -374,3 +374,24 @@ fn bad_catalog_data_is_reported_in_one_run() {
     assert!(d.message.contains("its category `parts`"), "{}", d.message);
     insta::assert_snapshot!("bad_catalog_data", run.short());
 }
+
+/// Issue #13: catalog.js is loaded only where it works: the catalog (quick-find and filters)
+/// and the price list (its Print button).
+#[test]
+fn only_the_catalog_and_price_list_load_catalog_js() {
+    let site = catalog_site();
+    site.build().assert_clean();
+    let loading: BTreeSet<String> = site
+        .listing()
+        .into_iter()
+        .filter(|f| f.starts_with("gold/") && f.ends_with(".html"))
+        .filter(|f| site.read(f).contains("_kanava/catalog.js"))
+        .collect();
+    assert_eq!(
+        loading,
+        set(&[
+            "gold/catalog/index.html",
+            "gold/catalog/price-list/index.html"
+        ])
+    );
+}

@@ -2,7 +2,9 @@
  *
  * 1. Opened from disk (file://), a link to "folder/" shows a directory listing instead of the
  *    page, so internal links ending in "/" are rewritten to ".../index.html".
- * 2. On phones, the header's menu link (a plain jump to the navigation without JavaScript)
+ * 2. A table's scroll box or a code block is a tab stop (`tabindex="0"` in the HTML, so that
+ *    keyboard users can scroll it) only while it does scroll: one that fits is no stop.
+ * 3. On phones, the header's menu link (a plain jump to the navigation without JavaScript)
  *    becomes a button that shows and hides the navigation.
  */
 (function () {
@@ -28,7 +30,29 @@
     }
   }
 
-  // 2. The navigation toggle (phones).
+  // 2. Scroll boxes that do not scroll are no tab stops.
+  var boxes = document.querySelectorAll(".table-scroll[tabindex], .compare-scroll[tabindex], pre.code[tabindex]");
+  function stops() {
+    for (var b = 0; b < boxes.length; b++) {
+      var box = boxes[b];
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else if (box !== document.activeElement) box.removeAttribute("tabindex");
+    }
+  }
+  if (boxes.length) {
+    stops();
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(stops);
+      for (var o = 0; o < boxes.length; o++) {
+        observer.observe(boxes[o]);
+        if (boxes[o].firstElementChild) observer.observe(boxes[o].firstElementChild);
+      }
+    } else {
+      window.addEventListener("resize", stops);
+    }
+  }
+
+  // 3. The navigation toggle (phones).
   var toggle = document.querySelector("[data-nav-toggle]");
   var nav = document.getElementById("site-nav");
   if (!toggle || !nav) return;
