@@ -845,14 +845,14 @@ mod tests {
             parse_str("| h |\n|---|\n| a |\n::: only tier=gold\n| b |\n:::\nafter\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert!(
-            view(&doc, &[0]).ends_with("</table>\n<p>after</p>\n"),
+            view(&doc, &[0]).ends_with("</table>\n</div>\n<p>after</p>\n"),
             "{}",
             view(&doc, &[0])
         );
         let (doc, diags) = parse_str("1. a\n::: only tier=gold\n2. b\n:::\n\n    code\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert!(
-            view(&doc, &[]).contains("</ol>\n<pre class=\"code\"><code>code\n"),
+            view(&doc, &[]).contains("</ol>\n<pre class=\"code\" tabindex=\"0\"><code>code\n"),
             "{}",
             view(&doc, &[])
         );
