@@ -540,6 +540,18 @@ impl Links<'_> {
                         escape_into(out, id);
                     }
                 }
+                Hole::FileMeta(n) => {
+                    if let Some(Link {
+                        target: LinkTarget::Asset(a),
+                        ..
+                    }) = link(n)
+                        && let Some(asset) = self.site.assets.get(*a)
+                    {
+                        out.push_str(" <span class=\"file-meta\">");
+                        escape_into(out, &asset.info.label());
+                        out.push_str("</span>");
+                    }
+                }
                 Hole::Code(_) => {}
             }
         });

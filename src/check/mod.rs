@@ -4,6 +4,7 @@
 
 mod anchors;
 mod audience_links;
+mod files;
 mod unused_assets;
 
 use crate::diag::Diagnostic;
@@ -15,6 +16,7 @@ pub fn run(site: &Site, views: &[View]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     anchors::check(site, &mut diags);
     audience_links::check(site, views, &mut diags);
+    files::check(site, &mut diags);
     unused_assets::check(site, views, &mut diags);
     diags
 }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod data;
+pub mod files;
 pub mod frontmatter;
 pub mod theme;
 

@@ -72,6 +72,8 @@ pub enum Hole {
     HeadingId(usize),
     /// The fragment's code block `n`.
     Code(usize),
+    /// What link `n` (to a file) downloads: `PDF · 2.4 MB · 12 pages` (issue #14).
+    FileMeta(usize),
 }
 
 /// A fenced code block: its plain HTML until [`Fragment::highlight`] replaces it.
@@ -421,12 +423,18 @@ fn push_pieces(
                         }
                         part
                     }
-                    Part::Hole(hole @ (Hole::LinkStart(n) | Hole::Url(n) | Hole::Label(n))) => {
+                    Part::Hole(
+                        hole @ (Hole::LinkStart(n)
+                        | Hole::Url(n)
+                        | Hole::Label(n)
+                        | Hole::FileMeta(n)),
+                    ) => {
                         let local = *seen.entry(n).or_insert_with(|| renumber(n, false));
                         Part::Hole(match hole {
                             Hole::LinkStart(_) => Hole::LinkStart(local),
                             Hole::Url(_) => Hole::Url(local),
-                            _ => Hole::Label(local),
+                            Hole::Label(_) => Hole::Label(local),
+                            _ => Hole::FileMeta(local),
                         })
                     }
                     other => other,

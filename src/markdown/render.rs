@@ -11,7 +11,9 @@ use pulldown_cmark::{
     TagEnd,
 };
 
-use super::{Code, HOLE, Hole, Link, LinkError, LinkResolver, Part, Resolved, Scope, options};
+use super::{
+    Code, HOLE, Hole, Link, LinkError, LinkResolver, LinkTarget, Part, Resolved, Scope, options,
+};
 use crate::diag::{Diagnostic, Pos};
 use crate::highlight;
 use crate::html::{decode_attribute, escape, slugify, url_attributes};
@@ -58,6 +60,7 @@ fn hole(kind: Hole) -> String {
         Hole::Label(n) => ('l', n),
         Hole::HeadingId(n) => ('h', n),
         Hole::Code(n) => ('c', n),
+        Hole::FileMeta(n) => ('f', n),
     };
     format!("{HOLE}{k}{n}{HOLE}")
 }
@@ -72,6 +75,7 @@ fn parse_hole(text: &str) -> Option<Hole> {
         'l' => Hole::Label(n),
         'h' => Hole::HeadingId(n),
         'c' => Hole::Code(n),
+        'f' => Hole::FileMeta(n),
         _ => return None,
     })
 }
@@ -209,6 +213,8 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
         let mut raw: Vec<(String, usize)> = Vec::new();
         // The link just opened, when it may need its target's name as its text.
         let mut label: Option<usize> = None;
+        // The link just opened, when it leads to a file: what it downloads is said in it.
+        let mut file: Option<usize> = None;
         for (index, (event, range)) in events.into_iter().enumerate() {
             let event = unforgeable(event);
             // A cut before a joined container's row or item, and before its closing tag.
@@ -292,6 +298,15 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
                     &mut out,
                 );
             }
+            if matches!(event, Event::End(TagEnd::Link))
+                && let Some(n) = file.take()
+            {
+                self.emit(
+                    Event::Html(hole(Hole::FileMeta(n)).into()),
+                    &mut heading,
+                    &mut out,
+                );
+            }
             let event = match event {
                 Event::Start(Tag::Link {
                     link_type,
@@ -301,6 +316,7 @@ impl<'a, 'd> FragmentRenderer<'a, 'd> {
                 }) => match self.internal(link_type, &dest_url, &title, &range, false) {
                     Some((n, labelled)) => {
                         label = labelled.then_some(n);
+                        file = matches!(self.links[n].target, LinkTarget::Asset(_)).then_some(n);
                         Event::Html(hole(Hole::LinkStart(n)).into())
                     }
                     None => Event::Start(Tag::Link {

@@ -187,6 +187,8 @@ pub struct Asset {
     /// Output path relative to the site root: `products/files/hp-12.pdf`.
     pub url: String,
     pub disk_path: std::path::PathBuf,
+    /// Type, size and pages, read once per build (decorated links, issue #14).
+    pub info: crate::load::files::FileInfo,
 }
 
 /// The whole site, loaded and parsed once; shared read-only by every view.
@@ -393,7 +395,8 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     }
     cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
 
-    let assets: Vec<Asset> = sources.assets.iter().map(asset).collect();
+    // Each file is read once (its size; a PDF's page tree), in parallel.
+    let assets: Vec<Asset> = sources.assets.par_iter().map(asset).collect();
     check_asset_paths(&pages, &assets, catalog.is_some(), diags);
 
     // Markdown, once per page, in parallel.

@@ -104,6 +104,7 @@ pub(super) fn asset(file: &AssetFile) -> Asset {
             .unwrap_or(&file.path)
             .to_owned(),
         disk_path: file.disk_path.clone(),
+        info: crate::load::files::read(&file.disk_path, &file.path),
     }
 }
 

@@ -434,6 +434,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             datasheet: product.datasheet.map(|a| FileLink {
                 url: &a.url,
                 name: a.url.rsplit('/').next().unwrap_or(&a.url),
+                meta: a.info.label(),
             }),
             image: product.image.map(|a| ImageLink {
                 url: &a.url,

@@ -173,6 +173,8 @@ pub(super) struct Spec<'s> {
 pub(super) struct FileLink<'s> {
     pub(super) url: &'s str,
     pub(super) name: &'s str,
+    /// What it downloads: `PDF · 2.4 MB · 12 pages`.
+    pub(super) meta: String,
 }
 
 #[derive(Serialize)]

@@ -67,7 +67,7 @@ pub(crate) fn catalog_site() -> TestSite {
         "data/erp.csv",
         "\u{feff}sku;name;category;summary;role;prices.list;prices.gold;specs.Weight\nSP-1;\"Fan; outdoor\";parts;\"Fan motor; 230 V\";technical;1 234,50;1 111,11;2 kg\n",
     )
-    .write_bytes("content/files/hp-12.pdf", b"%PDF-1.4\n% datasheet\n")
+    .write_bytes("content/files/hp-12.pdf", &crate::harness::pdf("datasheet", 2))
     .page("content/delivery.md", "title: Delivery", "Ships in 3 days. The [](sku:HP-12) and [the small one](sku:hp-8).\n");
     site
 }

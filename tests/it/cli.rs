@@ -221,7 +221,10 @@ fn audience_site() -> TestSite {
         "title: Gold\ntier: gold\nrole: [technical]",
         "Secret.\n",
     )
-    .write("content/files/prices.pdf", "%PDF-1.4\n");
+    .write_bytes(
+        "content/files/prices.pdf",
+        &crate::harness::pdf("prices", 1),
+    );
     site
 }
 
@@ -798,7 +801,7 @@ fn relative_urls_work_from_a_sub_path() {
             "Back to [delivery](../../delivery.md#lead-times) and [top](../../../_index.md).\n",
         )
         .write("content/ordering/img/truck.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
-        .write("content/files/price list.pdf", "%PDF-1.4\n");
+        .write_bytes("content/files/price list.pdf", &crate::harness::pdf("prices", 1));
     let out = site.cli(&["build"]);
     assert_exit(&out, 0);
 

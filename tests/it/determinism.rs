@@ -60,7 +60,7 @@ fn site() -> TestSite {
         "content/guides/img/unit.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     )
-    .write_bytes("content/files/hp-12.pdf", b"%PDF-1.4\n% datasheet\n")
+    .write_bytes("content/files/hp-12.pdf", &crate::harness::pdf("datasheet", 2))
     .write(
         "data/pumps.yaml",
         "- sku: HP-12\n  name: Ilma HP-12\n  category: pumps\n  summary: The 12 kW unit.\n  description: |\n    Replaces an oil boiler.\n  datasheet: ../content/files/hp-12.pdf\n  specs:\n    Output: 12.1 kW\n    SCOP: \"4.80\"\n  prices: { list: 999.99, silver: 927.31, gold: 913.57 }\n- sku: HP-8\n  name: Ilma HP-8\n  category: pumps\n  status: new\n  prices: { list: 750, gold: 700.01 }\n",

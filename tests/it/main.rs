@@ -11,6 +11,7 @@ mod config_safety;
 mod determinism;
 mod fuzz;
 mod isolation;
+mod materials;
 mod output_safety;
 mod stages;
 mod tidy;
