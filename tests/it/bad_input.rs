@@ -789,3 +789,26 @@ fn a_link_to_a_refused_symlink_says_so() {
     assert!(d.message.contains("refuses"), "{}", d.message);
     assert!(!run.codes().contains(&"broken-link"), "{}", run.short());
 }
+
+/// Issue #13: blocks that would cut a row, an item or a quote are errors at the fence, each
+/// saying what to do; the previous output stays.
+#[test]
+fn blocks_cutting_items_human_output() {
+    let site = TestSite::with_config(
+        "title: T\naudience:\n  axes:\n    tier: { values: [silver, gold], ordered: true }\n  audiences:\n    silver: { tier: silver }\n    gold: { tier: gold }\n",
+    );
+    let run = fails_and_keeps_output(&site, |s| {
+        s.page(
+            "content/a.md",
+            "title: A",
+            "- one\n::: only tier=gold\n  part of one\n:::\n- two\n::: only tier=gold\n- three\n:::\n\n> quoted\n::: only tier=gold\n> more\n:::\n\n::: onyl tier=gold\nx\n:::\n",
+        );
+    });
+    assert_eq!(
+        run.codes(),
+        ["fence-inside-item", "block-splits-quote", "unknown-block"],
+        "{}",
+        run.short()
+    );
+    insta::assert_snapshot!("blocks_cutting_items", run.human());
+}
