@@ -343,6 +343,7 @@ fn write_views<'s>(
             &post::Sitemap,
             &post::Robots,
             &post::PriceListCsv,
+            &post::Feed,
         ]);
         for (n, &view) in views.iter().enumerate() {
             if let Some(progress) = progress {

@@ -19,6 +19,10 @@ pub const ALL: &str = "all/";
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
+/// What's new in the view: its newest guides and products (issue #14).
+pub const WHATS_NEW: &str = "whats-new/";
+/// The same list as an Atom feed (only when it has an entry).
+pub const FEED: &str = "feed.xml";
 /// The catalog's price list page, below the catalog (`catalog/price-list/`).
 pub const PRICE_LIST_SEGMENT: &str = "price-list";
 /// The price list as CSV, beside it (`catalog/price-list.csv`).
@@ -83,6 +87,8 @@ pub fn generated(catalog_url: Option<&str>) -> Vec<(String, &'static str)> {
         (NOT_FOUND.to_owned(), "the page-not-found page"),
         (SITEMAP.to_owned(), "the sitemap"),
         (ROBOTS.to_owned(), "the robots.txt file"),
+        (WHATS_NEW.to_owned(), "the what's new page"),
+        (FEED.to_owned(), "the Atom feed"),
     ];
     if let Some(catalog) = catalog_url {
         paths.push((price_list(catalog), "the price list"));

@@ -243,6 +243,9 @@ pub struct PlanPage<'s> {
     pub description: Option<&'s str>,
     pub tags: Vec<&'s str>,
     pub updated: Option<jiff::civil::Date>,
+    /// When the page last changed, for what's new and the feed: `updated` (the start of
+    /// that day in the site's timezone), else the last git commit of its file.
+    pub changed: Option<Timestamp>,
     /// The page in the site (its content is written on demand: [`Plan::content`]).
     site_id: PageId,
     pub toc: Vec<TocItem<'s>>,
@@ -316,7 +319,48 @@ pub struct Plan<'s> {
     pub tags: Vec<PlanTag<'s>>,
     /// When the site has a catalog and the view sees some of it.
     pub catalog: Option<PlanCatalog<'s>>,
+    /// What's new (page and feed): plan indexes of the guides and products with a date,
+    /// newest first (then by URL), at most [`NEWS_LIMIT`].
+    pub news: Vec<usize>,
     links: Links<'s>,
+}
+
+/// How many items what's new and the feed list.
+pub const NEWS_LIMIT: usize = 50;
+
+/// Which pages what's new lists: guides (pages, and sections with an `_index.md`) and
+/// products; not the home page, the catalog or categories (lists of other pages).
+fn is_news(page: &PlanPage) -> bool {
+    match page.kind {
+        PageKind::Page | PageKind::Product => true,
+        PageKind::Section => page.source.is_some(),
+        PageKind::Home | PageKind::Catalog | PageKind::Category => false,
+    }
+}
+
+/// What what's new and the feed call an item: `guide` or `product` (materials will add
+/// theirs).
+pub fn news_kind(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Product => "product",
+        _ => "guide",
+    }
+}
+
+/// The view's newest guides and products (see [`Plan::news`]). Items without a date are
+/// left out: there is nothing to order them by that would not change from build to build.
+fn news(pages: &[PlanPage]) -> Vec<usize> {
+    let mut news: Vec<usize> = (0..pages.len())
+        .filter(|&i| is_news(&pages[i]) && pages[i].changed.is_some())
+        .collect();
+    news.sort_by(|&a, &b| {
+        pages[b]
+            .changed
+            .cmp(&pages[a].changed)
+            .then_with(|| pages[a].url.cmp(pages[b].url))
+    });
+    news.truncate(NEWS_LIMIT);
+    news
 }
 
 /// For each page of the site, for each of its fragments: does one of `views` show it?
@@ -398,6 +442,11 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             description: page.description.as_deref(),
             tags: page.tags.iter().map(String::as_str).collect(),
             updated: page.updated,
+            changed: page
+                .updated
+                .and_then(|d| d.to_zoned(site.calendar.tz.clone()).ok())
+                .map(|z| z.timestamp())
+                .or(page.committed),
             site_id: id,
             toc,
             note: vis.note(page),
@@ -447,6 +496,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         .filter(|(_, seen)| **seen)
         .map(|(a, _)| a)
         .collect();
+    let news = news(&pages);
     Plan {
         config: &site.config,
         calendar: &site.calendar,
@@ -462,6 +512,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         pages,
         assets,
         tags: tags.into_values().collect(),
+        news,
         catalog,
         links: Links { site, slot, within },
     }

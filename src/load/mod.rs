@@ -8,6 +8,7 @@ pub mod config;
 pub mod data;
 pub mod files;
 pub mod frontmatter;
+pub mod git;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,9 @@ pub struct Sources {
     /// Paths under `content/` that were refused (symlinks leaving the root, loops…).
     pub refused: Vec<String>,
     pub texts: SourceMap,
+    /// The last git commit of each Markdown and catalog data file (by its path), when the
+    /// root is in a git repository: the date of what's new without `updated` (issue #14).
+    pub commits: std::collections::BTreeMap<String, jiff::Timestamp>,
 }
 
 impl Sources {
@@ -132,6 +136,14 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
     for file in &data {
         texts.insert(file.path.clone(), file.text.clone());
     }
+    // One `git log` for the content folder and every data file.
+    let commits = if markdown.is_empty() {
+        Default::default()
+    } else {
+        let mut paths = vec![CONTENT_DIR.to_owned()];
+        paths.extend(data.iter().map(|f| f.path.clone()));
+        git::last_commits(root, &paths)
+    };
     Ok(Sources {
         root: root.to_owned(),
         config,
@@ -140,6 +152,7 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
         data,
         refused,
         texts,
+        commits,
     })
 }
 

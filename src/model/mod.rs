@@ -89,6 +89,10 @@ pub struct Page {
     pub weight: i64,
     pub tags: Vec<String>,
     pub updated: Option<jiff::civil::Date>,
+    /// The last git commit of the page's file (its Markdown, else for catalog pages its
+    /// data file), when the site is in a git repository: what's new falls back on it when
+    /// there is no `updated` (issue #14).
+    pub committed: Option<jiff::Timestamp>,
     pub parent: Option<PageId>,
     /// Child pages and sections, ordered by weight, then title.
     pub children: Vec<PageId>,
@@ -376,6 +380,12 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             weight: node.fm.weight,
             tags: node.fm.tags.clone(),
             updated: node.fm.updated,
+            committed: node
+                .source
+                .as_ref()
+                .or(node.origin.as_ref())
+                .and_then(|path| sources.commits.get(path))
+                .copied(),
             parent,
             children: node.children.iter().map(|&c| index_of[c]).collect(),
             restriction: Restriction::default(),

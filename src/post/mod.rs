@@ -1,13 +1,16 @@
 //! Post: files derived from a whole view rather than one page — sitemap, robots.txt, the
-//! price list CSV and the search index (`search`, behind the default `search` feature;
-//! next: feeds). Like templates, they see only the plan.
+//! price list CSV, the Atom feed of what's new (`feed`) and the search index (`search`,
+//! behind the default `search` feature). Like templates, they see only the plan.
 //!
 //! [`ViewOutput`] is the seam: `lib.rs` writes every view through each output in turn (the
 //! renderer's pages first, then these), so a new kind of per-view file is one more
 //! implementation, not a change to the build.
 
+pub mod feed;
 #[cfg(feature = "search")]
 pub mod search;
+
+pub use feed::Feed;
 
 use std::fmt::Write as _;
 

@@ -151,6 +151,8 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             kanava_version: env!("CARGO_PKG_VERSION"),
             tags_url: crate::paths::TAGS,
             all_url: crate::paths::ALL,
+            whats_new_url: crate::paths::WHATS_NEW,
+            feed_url: (!self.plan.news.is_empty()).then_some(crate::paths::FEED),
             search: self.search,
             page,
             breadcrumbs: Vec::new(),
@@ -169,6 +171,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             category: None,
             product: None,
             price_list: None,
+            news: Vec::new(),
         }
     }
 
@@ -474,6 +477,35 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                     kind: p.kind,
                     depth: depth[i],
                 }
+            })
+            .collect();
+        Value::from(minijinja::value::Serde(&ctx))
+    }
+
+    /// What's new in the view (`whats-new.html`): the plan's news, newest first.
+    pub fn whats_new(&self) -> Value {
+        let mut ctx = self.base(
+            "whats-new",
+            crate::paths::WHATS_NEW,
+            None,
+            self.synthetic_page("What's new", crate::paths::WHATS_NEW, "whats-new"),
+        );
+        let cal = self.plan.calendar;
+        ctx.news = self
+            .plan
+            .news
+            .iter()
+            .filter_map(|&i| {
+                let p = &self.plan.pages[i];
+                let changed = p.changed?;
+                Some(NewsItem {
+                    title: p.title,
+                    url: p.url,
+                    kind: crate::plan::news_kind(p.kind),
+                    summary: p.description,
+                    date: changed.to_zoned(cal.tz.clone()).date().to_string(),
+                    datetime: cal.iso(changed),
+                })
             })
             .collect();
         Value::from(minijinja::value::Serde(&ctx))

@@ -242,6 +242,21 @@ pub(super) struct ListedPage<'s> {
     pub(super) depth: usize,
 }
 
+/// One item of what's new (`whats-new.html`), newest first.
+#[derive(Serialize)]
+pub(super) struct NewsItem<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    /// `guide` or `product`.
+    pub(super) kind: &'static str,
+    /// The page's description (a product's summary), if any.
+    pub(super) summary: Option<&'s str>,
+    /// `2026-11-01`, in the site's timezone.
+    pub(super) date: String,
+    /// `2026-11-01T00:00:00+02:00`, for `<time datetime>`.
+    pub(super) datetime: String,
+}
+
 #[derive(Serialize)]
 pub(super) struct TagCtx<'s> {
     pub(super) name: &'s str,
@@ -268,6 +283,11 @@ pub(super) struct Ctx<'s> {
     pub(super) tags_url: &'static str,
     /// The list of all pages (site-relative).
     pub(super) all_url: &'static str,
+    /// What's new (site-relative).
+    pub(super) whats_new_url: &'static str,
+    /// The view's Atom feed (site-relative), none when the view has no dated item (then
+    /// there is no feed).
+    pub(super) feed_url: Option<&'static str>,
     pub(super) search: SearchCtx,
     pub(super) page: PageCtx<'s>,
     pub(super) breadcrumbs: Vec<Link<'s>>,
@@ -284,4 +304,6 @@ pub(super) struct Ctx<'s> {
     pub(super) price_list: Option<PriceListCtx<'s>>,
     /// All pages of the view: filled for `all.html` only.
     pub(super) pages: Vec<ListedPage<'s>>,
+    /// The view's newest guides and products: filled for `whats-new.html` only.
+    pub(super) news: Vec<NewsItem<'s>>,
 }

@@ -40,6 +40,7 @@ const REQUIRED: &[&str] = &[
     "tags.html",
     "tag.html",
     "all.html",
+    "whats-new.html",
     "404.html",
     SIDEBAR,
 ];
@@ -130,6 +131,7 @@ impl Renderer {
         };
         jobs.extend((0..tags).map(Job::Tag));
         jobs.push(Job::All);
+        jobs.push(Job::WhatsNew);
         jobs.push(Job::NotFound);
         if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {
             jobs.push(Job::PriceList);
@@ -148,6 +150,7 @@ impl Renderer {
                     Job::Tags => ("tags.html", ctx.tags()),
                     Job::Tag(t) => ("tag.html", ctx.tag(t)),
                     Job::All => ("all.html", ctx.all()),
+                    Job::WhatsNew => ("whats-new.html", ctx.whats_new()),
                     Job::NotFound => ("404.html", ctx.not_found()),
                     Job::PriceList => match ctx.price_list() {
                         Some(value) => ("price-list.html", value),
@@ -232,6 +235,8 @@ enum Job {
     Tag(usize),
     /// The list of all pages (`all/`).
     All,
+    /// The view's newest guides and products (`whats-new/`).
+    WhatsNew,
     NotFound,
 }
 
@@ -244,6 +249,7 @@ impl Job {
             Job::Tags => crate::paths::TAGS,
             Job::Tag(t) => &plan.tags[t].url,
             Job::All => crate::paths::ALL,
+            Job::WhatsNew => crate::paths::WHATS_NEW,
             Job::NotFound => "",
             Job::PriceList => plan.catalog.as_ref()?.price_list_url.as_deref()?,
         })

@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod config_safety;
 mod determinism;
+mod feeds;
 mod fuzz;
 mod isolation;
 mod materials;

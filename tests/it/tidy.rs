@@ -100,6 +100,21 @@ fn only_load_and_write_touch_the_file_system() {
     );
 }
 
+/// Running a program (git, for what's new's dates: issue #14) is reading the world too:
+/// only `load/` does it, once per build, so the rest of the pipeline stays deterministic.
+#[test]
+fn only_load_runs_programs() {
+    let found = offenders(
+        &["process::Command", "Command::new"],
+        &["src/load/", "src/main.rs"],
+    );
+    assert!(
+        found.is_empty(),
+        "programs run outside load/:\n{}",
+        found.join("\n")
+    );
+}
+
 /// Every module opens with a `//!` paragraph saying what it does and where it sits.
 #[test]
 fn every_module_is_documented() {
@@ -120,5 +135,6 @@ fn every_module_is_documented() {
 fn tidy_checks_can_fail() {
     assert!(!offenders(&[".admits("], &[]).is_empty());
     assert!(!offenders(&["std::fs"], &[]).is_empty());
+    assert!(!offenders(&["Command::new"], &[]).is_empty());
     assert_eq!(code("a\n#[cfg(test)]\nmod tests {}"), "a\n");
 }
