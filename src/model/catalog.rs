@@ -97,6 +97,8 @@ pub struct Product {
     pub image: Option<DataPath>,
     pub specs: Vec<(String, String)>,
     pub prices: Vec<(PriceKey, Money)>,
+    /// When the product last changed (`updated`), for what's new (issue #14).
+    pub updated: Option<jiff::civil::Date>,
     pub restrictions: Vec<(AxisId, Req, Pos)>,
     /// The data file and the product's position in it.
     pub file: String,
@@ -392,6 +394,7 @@ pub const PRODUCT_KEYS: &[&str] = &[
     "image",
     "specs",
     "prices",
+    "updated",
 ];
 
 /// Reads one product field; shared by the YAML and CSV readers so both validate alike.
@@ -434,6 +437,15 @@ impl FieldSink<'_> {
                 ),
             },
             "replaced_by" => self.draft.replaced_by = Some((value_owned, at)),
+            "updated" => match value_owned.parse::<jiff::civil::Date>() {
+                Ok(date) => p.updated = Some(date),
+                Err(_) => self.diags.push(
+                    Diagnostic::error("bad-date", format!("`{value_owned}` is not a valid date"))
+                        .at(self.file, at)
+                        .len(value_owned.chars().count().max(1))
+                        .help("write dates as YYYY-MM-DD, e.g. `updated: 2026-11-01`"),
+                ),
+            },
             "datasheet" => {
                 p.datasheet = Some(DataPath {
                     path: value_owned,
@@ -537,6 +549,7 @@ fn new_draft(file: &str, at: Pos) -> Draft {
             image: None,
             specs: Vec::new(),
             prices: Vec::new(),
+            updated: None,
             restrictions: Vec::new(),
             file: file.to_owned(),
             pos: at,

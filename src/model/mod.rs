@@ -89,9 +89,9 @@ pub struct Page {
     pub weight: i64,
     pub tags: Vec<String>,
     pub updated: Option<jiff::civil::Date>,
-    /// The last git commit of the page's file (its Markdown, else for catalog pages its
-    /// data file), when the site is in a git repository: what's new falls back on it when
-    /// there is no `updated` (issue #14).
+    /// The last git commit of the page's Markdown file, when the site is in a git
+    /// repository: what's new falls back on it when there is no `updated` (issue #14).
+    /// Products are dated by their own `updated` only: a data file holds many.
     pub committed: Option<jiff::Timestamp>,
     pub parent: Option<PageId>,
     /// Child pages and sections, ordered by weight, then title.
@@ -380,10 +380,11 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             weight: node.fm.weight,
             tags: node.fm.tags.clone(),
             updated: node.fm.updated,
+            // A data file holds many products: its last commit dates none of them (a
+            // product says `updated`).
             committed: node
                 .source
                 .as_ref()
-                .or(node.origin.as_ref())
                 .and_then(|path| sources.commits.get(path))
                 .copied(),
             parent,
@@ -496,6 +497,7 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
         let mut node = Node::new(PageKind::Product, dir, p.sku.to_lowercase(), Some(parent));
         node.fm.title = Some(p.name.clone());
         node.fm.description = p.summary.clone();
+        node.fm.updated = p.updated;
         node.fm.restrictions = p.restrictions.clone();
         node.data = PageData::Product(i);
         node.origin = Some(p.file.clone());

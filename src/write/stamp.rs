@@ -5,8 +5,8 @@
 //! `from` or `until`) has not come, the build has nothing to do and stops before parsing.
 //!
 //! What the fingerprint covers: kanava's version, the options that shape output (stage,
-//! `--at`, audiences), kanava.yaml, every Markdown and data file's text, every asset's path,
-//! size and modification time, and the theme folder's files. Any change there rebuilds
+//! `--at`, audiences), kanava.yaml, every Markdown and data file's text and last git commit
+//! time, every asset's path, size and modification time, and the theme folder's files. Any change there rebuilds
 //! everything; a build with any diagnostic records no stamp, so warnings are never hidden.
 
 use std::collections::hash_map::DefaultHasher;
@@ -40,6 +40,11 @@ impl Stamp {
         )
             .hash(&mut h);
         sources.texts.fingerprint(&mut h);
+        // What's new dates files by their last commit: a commit changes the output even
+        // when no file does.
+        for (path, when) in &sources.commits {
+            (path, when.as_second()).hash(&mut h);
+        }
         for asset in &sources.assets {
             asset.path.hash(&mut h);
             if let Ok(meta) = std::fs::metadata(&asset.disk_path) {

@@ -220,7 +220,8 @@ fn git(site: &TestSite, args: &[&str], date: &str) {
 }
 
 /// Without `updated`, a page is dated by its file's last git commit; `updated` wins when
-/// present; a file never committed has no date. Products are dated by their data file.
+/// present; a file never committed has no date. A product is dated by its own `updated`
+/// only: its data file's commit dates every product in it, so it dates none.
 #[test]
 fn git_dates_pages_without_updated() {
     let site = TestSite::with_config(
@@ -234,7 +235,7 @@ fn git_dates_pages_without_updated() {
     );
     site.write(
         "data/products.yaml",
-        "- sku: X200\n  name: Pump X200\n  category: pumps\n  summary: A pump.\n",
+        "- sku: X200\n  name: Pump X200\n  category: pumps\n  summary: A pump.\n  updated: 2026-03-01\n- sku: X300\n  name: Pump X300\n  category: pumps\n  summary: Undated.\n",
     );
     git(&site, &["init", "-q"], "2026-01-01T00:00:00Z");
     git(&site, &["add", "content", "data"], "2026-01-01T00:00:00Z");
@@ -267,7 +268,7 @@ fn git_dates_pages_without_updated() {
         entries,
         [
             ("Old page", "2026-04-05T12:30:00+00:00".to_owned()),
-            ("Pump X200", "2026-02-03T08:00:00+00:00".to_owned()),
+            ("Pump X200", "2026-03-01T00:00:00+00:00".to_owned()),
             ("Stated page", "2025-01-02T00:00:00+00:00".to_owned()),
         ]
     );
@@ -276,5 +277,5 @@ fn git_dates_pages_without_updated() {
         page.contains("Product") && page.contains("A pump."),
         "{page}"
     );
-    assert!(!page.contains("Uncommitted page"));
+    assert!(!page.contains("Uncommitted page") && !page.contains("X300"));
 }
