@@ -376,12 +376,7 @@ fn write_views<'s>(
 /// stays published as it was. Named, so nobody serves it unawares (issue #12); a full build
 /// replaces the whole output and so removes it.
 fn stale_folders(site: &Site, output: &write::Output) -> Vec<Diagnostic> {
-    let names: Vec<&str> = site
-        .audiences
-        .audiences
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
+    let names: Vec<&str> = site.audiences.audience_names();
     output
         .stale_entries(&names)
         .into_iter()
@@ -401,12 +396,7 @@ fn stale_folders(site: &Site, output: &write::Output) -> Vec<Diagnostic> {
 }
 
 fn select_audiences(site: &Site, names: &[String], diags: &mut Vec<Diagnostic>) -> Vec<usize> {
-    let known: Vec<&str> = site
-        .audiences
-        .audiences
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
+    let known: Vec<&str> = site.audiences.audience_names();
     let mut ids = Vec::new();
     for name in names {
         match site.audiences.audience_id(name) {

@@ -1,5 +1,5 @@
 //! Load: the last git commit of each source file, when the site root is in a git
-//! repository — the date "What's new" and the Atom feed give a page or product without an
+//! repository — the date "What's new" and the Atom feed give a page without an
 //! `updated` date (issue #14). Never file modification times (a checkout resets them) and
 //! never the build clock, so the same commit builds the same bytes.
 //!

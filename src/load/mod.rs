@@ -49,8 +49,8 @@ pub struct Sources {
     /// Paths under `content/` that were refused (symlinks leaving the root, loops…).
     pub refused: Vec<String>,
     pub texts: SourceMap,
-    /// The last git commit of each Markdown and catalog data file (by its path), when the
-    /// root is in a git repository: the date of what's new without `updated` (issue #14).
+    /// The last git commit of each file under `content/` (by its path), when the root is in
+    /// a git repository: a page's date in what's new without `updated` (issue #14).
     pub commits: std::collections::BTreeMap<String, jiff::Timestamp>,
 }
 
@@ -136,13 +136,11 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
     for file in &data {
         texts.insert(file.path.clone(), file.text.clone());
     }
-    // One `git log` for the content folder and every data file.
+    // One `git log` for the content folder (products are dated by their own `updated`).
     let commits = if markdown.is_empty() {
         Default::default()
     } else {
-        let mut paths = vec![CONTENT_DIR.to_owned()];
-        paths.extend(data.iter().map(|f| f.path.clone()));
-        git::last_commits(root, &paths)
+        git::last_commits(root, &[CONTENT_DIR.to_owned()])
     };
     Ok(Sources {
         root: root.to_owned(),

@@ -251,7 +251,9 @@ pub fn parse(
     };
     let mut bases = Vec::new();
     for unit in units {
-        let (text, line, blocks, range) = match unit {
+        // A stretch of one segment, or a joined table or list: its text, where its lines
+        // are in the file, where it is cut into pieces, and each piece's block.
+        let (text, line, lines, cuts, blocks, range) = match unit {
             fences::Unit::Text {
                 segment,
                 start,
@@ -263,48 +265,34 @@ pub fn parse(
                     continue;
                 }
                 let block = segments[segment].block;
-                (text, line, vec![block], start..end)
+                let text = std::borrow::Cow::Borrowed(text);
+                (text, line, None, Vec::new(), vec![block], start..end)
             }
             fences::Unit::Joined(j) => {
-                let range = j.start..j.end;
-                let unit = (j.text, j.lines, j.cuts);
-                let blocks = j.blocks;
-                let mut r = render::FragmentRenderer::new(
-                    input.file,
-                    &unit.0,
-                    unit.1.first().copied().unwrap_or(1),
-                    input.column_offset,
-                    links,
-                    diags,
-                    doc.headings.len(),
-                )
-                .joined(unit.1.clone(), unit.2.clone());
-                let starts = std::iter::once(0).chain(unit.2.iter().copied());
-                let scopes: Vec<_> = starts
-                    .zip(&blocks)
-                    .map(|(from, &block)| {
-                        (from, Scope::of(&definitions, &doc.blocks, &range, block))
-                    })
-                    .collect();
-                let pieces = r.render(&scopes);
-                let found = r.finish();
-                push_pieces(&mut doc, &mut bases, pieces, &blocks, found);
-                continue;
+                let line = j.lines.first().copied().unwrap_or(1);
+                let text = std::borrow::Cow::Owned(j.text);
+                (text, line, Some(j.lines), j.cuts, j.blocks, j.start..j.end)
             }
         };
-        let block = blocks[0];
+        // The definitions each piece may use: those of segments always shown with it.
+        let scopes: Vec<_> = std::iter::once(0)
+            .chain(cuts.iter().copied())
+            .zip(&blocks)
+            .map(|(from, &block)| (from, Scope::of(&definitions, &doc.blocks, &range, block)))
+            .collect();
         let mut r = render::FragmentRenderer::new(
             input.file,
-            text,
+            &text,
             line,
             input.column_offset,
             links,
             diags,
             doc.headings.len(),
         );
-        // The definitions this text may use: those of segments always shown with it.
-        let scope = Scope::of(&definitions, &doc.blocks, &range, block);
-        let pieces = r.render(&[(0, scope)]);
+        if let Some(lines) = lines {
+            r = r.joined(lines, cuts);
+        }
+        let pieces = r.render(&scopes);
         let found = r.finish();
         push_pieces(&mut doc, &mut bases, pieces, &blocks, found);
     }

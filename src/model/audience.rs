@@ -186,6 +186,11 @@ impl AudienceModel {
         self.audiences.iter().position(|a| a.name == name)
     }
 
+    /// The audiences' names (their folders), in configuration order.
+    pub fn audience_names(&self) -> Vec<&str> {
+        self.audiences.iter().map(|a| a.name.as_str()).collect()
+    }
+
     pub fn axis_names(&self) -> Vec<&str> {
         self.axes.iter().map(|a| a.name.as_str()).collect()
     }

@@ -245,9 +245,14 @@ pub fn relative_url(from: &str, to: &str) -> String {
 }
 
 pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+    percent_encode(path, b"-._~/!$&'()*+,;=:@")
+}
+
+/// `s` with every byte but ASCII letters, digits and `keep` percent-encoded.
+pub fn percent_encode(s: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

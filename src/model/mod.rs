@@ -17,7 +17,7 @@ mod cascade;
 mod links;
 mod urls;
 
-pub use links::{percent_encode_path, relative_url};
+pub use links::{percent_encode, percent_encode_path, relative_url};
 pub use urls::{MAX_SEGMENT_BYTES, long_segment};
 
 use std::collections::{BTreeMap, HashMap};

@@ -129,15 +129,7 @@ fn text(s: &str) -> String {
 /// A part of a `urn:` (RFC 8141): unreserved characters and `/` as they are, the rest
 /// percent-encoded (so `:` cannot split it).
 fn urn_part(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    crate::model::percent_encode(s, b"-._~/")
 }
 
 #[cfg(test)]

@@ -45,9 +45,9 @@ pub struct MatrixRow {
 pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
     let audiences: Vec<String> = site
         .audiences
-        .audiences
-        .iter()
-        .map(|a| a.name.clone())
+        .audience_names()
+        .into_iter()
+        .map(str::to_owned)
         .collect();
     let products = site.catalog.as_ref().map_or(&[][..], |c| &c.products[..]);
     let mut rows: Vec<MatrixRow> = site
@@ -186,12 +186,7 @@ pub fn explain(
 ) -> Result<String, String> {
     let ids = find_subject(site, subject)?;
     let Some(aid) = site.audiences.audience_id(audience) else {
-        let names: Vec<&str> = site
-            .audiences
-            .audiences
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect();
+        let names: Vec<&str> = site.audiences.audience_names();
         return Err(format!(
             "no audience `{audience}`; {}",
             crate::diag::suggest_help(audience, &names, "audiences")

@@ -432,11 +432,6 @@ pub fn sidebar_links_do_not_look_like_expanders(path: PathBuf) {
     );
 }
 
-/// Violations that another piece of work owns, and that must go once it lands: `(page,
-/// rule)`. Strict: a listed violation that axe no longer finds fails the test, so the list
-/// cannot outlive its reason.
-const KNOWN: &[(&str, &str)] = &[];
-
 /// Issue #13: axe-core (`target/npm`, installed by .ci/run) finds no serious or critical
 /// violation on any kind of page, at a phone's width and a laptop's.
 pub fn axe_finds_nothing_serious_on_any_page(path: PathBuf) {
@@ -445,7 +440,6 @@ pub fn axe_finds_nothing_serious_on_any_page(path: PathBuf) {
     let chrome = launch(path);
     let tab = tab(&chrome);
     let mut failures = Vec::new();
-    let mut known_seen = Vec::new();
     each_page(&tab, &base, &[(390, 844), (1366, 900)], |page, width| {
         if eval(&tab, "typeof axe") != "object" {
             tab.evaluate(&axe, false).expect("load axe-core");
@@ -464,23 +458,12 @@ pub fn axe_finds_nothing_serious_on_any_page(path: PathBuf) {
             serde_json::from_str(found.as_str().expect("axe results")).expect("JSON");
         for v in found {
             let id = v["id"].as_str().unwrap_or("?");
-            if let Some(&known) = KNOWN.iter().find(|&&k| k == (page, id)) {
-                known_seen.push(known);
-                continue;
-            }
             failures.push(format!(
                 "{page} at {width} px: {id} ({}) — {}; {} element(s): {}",
                 v["impact"], v["help"], v["count"], v["targets"]
             ));
         }
     });
-    for known in KNOWN {
-        if !known_seen.contains(known) {
-            failures.push(format!(
-                "{known:?} is listed in KNOWN (tests/browser/layout.rs) but axe no longer finds it: remove it from the list"
-            ));
-        }
-    }
     assert!(
         failures.is_empty(),
         "axe-core, serious or critical:\n{}",

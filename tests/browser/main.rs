@@ -567,12 +567,18 @@ fn results(tab: &Tab) -> Vec<String> {
     serde_json::from_str(json.as_str().unwrap_or("[]")).expect("JSON list")
 }
 
-/// Focuses the search box with `/` and types `query`; waits for results or "No results".
+/// Clears the search box, focuses it with `/` and types `query`; waits for the answer to the
+/// whole query.
 fn search(tab: &Tab, query: &str) {
     wait_for(
         tab,
         "document.querySelector('.search.is-ready') !== null",
         10,
+    );
+    // An earlier query's text would be typed onto.
+    eval(
+        tab,
+        "(() => { const i = document.querySelector('.search-input'); i.value = ''; i.dispatchEvent(new Event('input')); i.blur(); return true; })()",
     );
     tab.press_key("/").expect("press /");
     wait_for(
@@ -581,12 +587,12 @@ fn search(tab: &Tab, query: &str) {
         5,
     );
     tab.type_str(query).expect("type");
+    // Settled: the live region names the whole query ("3 results for …", "No results for
+    // …"), not a part of it typed on the way.
     wait_for(
         tab,
         &format!(
-            "document.querySelector('.search-input').value === {q} && \
-             (document.querySelectorAll('.search-result').length > 0 || \
-              /No results/.test(document.querySelector('[data-search-message]').textContent))",
+            "document.querySelector('[data-search-status]').textContent.endsWith(' for ' + {q})",
             q = serde_json::to_string(query).unwrap()
         ),
         15,

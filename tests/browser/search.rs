@@ -285,24 +285,6 @@ Sealants for every joint: choose sealants by temperature, and let sealants cure 
     Site { dir }
 }
 
-/// Clears the box and searches `query` as a person would (`/`, typing), waiting until the
-/// answer to the whole query is shown (the live region names it), not to a part typed.
-fn search_settled(tab: &Tab, query: &str) {
-    eval(
-        tab,
-        "(() => { const i = document.querySelector('.search-input'); i.value = ''; i.dispatchEvent(new Event('input')); i.blur(); return true; })()",
-    );
-    search(tab, query);
-    wait_for(
-        tab,
-        &format!(
-            "document.querySelector('[data-search-status]').textContent.endsWith(' for ' + {q})",
-            q = serde_json::to_string(query).unwrap()
-        ),
-        15,
-    );
-}
-
 fn text(tab: &Tab, selector: &str) -> String {
     let js = format!(
         "(document.querySelector({s})?.textContent ?? '').trim()",
@@ -329,7 +311,7 @@ pub fn search_results_nest_no_interactive_elements(path: PathBuf) {
     let base = serve(&site.out());
     let chrome = launch(path);
     let tab = chrome.open(&format!("{base}partner/"), 1366, 900);
-    search_settled(&tab, "glycol");
+    search(&tab, "glycol");
     let check = "JSON.stringify((() => {
         const widgets = 'a[href], button, [role=option], [role=button], [role=link], [role=checkbox], [role=radio], [role=switch], [role=tab], [role=menuitem]';
         const inner = 'a[href], button, input, select, textarea, details, summary, iframe, [tabindex], [contenteditable], [role=button], [role=link], [role=option], [role=checkbox], [role=radio], [role=switch], [role=tab], [role=menuitem], [role=textbox], [role=combobox], [role=listbox]';
@@ -472,7 +454,7 @@ pub fn a_typo_lists_no_unrelated_pages(path: PathBuf) {
     let tab = chrome.open(&format!("{base}partner/"), 1366, 900);
 
     // pagefind alone answers with the fan motor (its "W")…
-    search_settled(&tab, "warrenty");
+    search(&tab, "warrenty");
     assert_eq!(pagefind_count(&tab, "warrenty"), 1);
     // …the box does not.
     assert_eq!(results(&tab), Vec::<String>::new());
@@ -487,11 +469,11 @@ pub fn a_typo_lists_no_unrelated_pages(path: PathBuf) {
     );
     assert_eq!(text(&tab, "[data-search-count]"), "");
     // One unknown word among known ones: still nothing unrelated.
-    search_settled(&tab, "warrenty registration");
+    search(&tab, "warrenty registration");
     assert_eq!(results(&tab), Vec::<String>::new());
 
     // A prefix finds the page.
-    search_settled(&tab, "warr");
+    search(&tab, "warr");
     let found = results(&tab);
     assert!(
         found
@@ -502,7 +484,7 @@ pub fn a_typo_lists_no_unrelated_pages(path: PathBuf) {
     assert_eq!(found.len(), 1, "{found:?}");
 
     // Exact before prefix: pagefind puts "Sealants" (title, three times) first for "seal".
-    search_settled(&tab, "seal");
+    search(&tab, "seal");
     let found = results(&tab);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].contains("Gaskets"), "{found:?}");
@@ -515,7 +497,7 @@ pub fn a_typo_finds_nothing_on_the_demo(path: PathBuf) {
     let base = serve(&site.out());
     let chrome = launch(path);
     let tab = chrome.open(&format!("{base}gold/"), 1366, 900);
-    search_settled(&tab, "warrenty");
+    search(&tab, "warrenty");
     assert!(
         pagefind_count(&tab, "warrenty").as_u64().unwrap_or(0) > 0,
         "pagefind's fallback no longer happens on the demo: the test proves nothing"
@@ -526,7 +508,7 @@ pub fn a_typo_finds_nothing_on_the_demo(path: PathBuf) {
         "No results for “warrenty”"
     );
     // The word spelt right finds the warranty page first.
-    search_settled(&tab, "warranty");
+    search(&tab, "warranty");
     let found = results(&tab);
     assert!(
         found.first().is_some_and(|r| r.contains("Warranty")),

@@ -4,28 +4,9 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use crate::bad_input::{AUDIENCE_CONFIG, four_problem_site};
-use crate::harness::TestSite;
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "expected exit code {code}\n--- stdout\n{}\n--- stderr\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
+use crate::harness::{TestSite, assert_exit, stderr, stdout};
 
 fn clean_site() -> TestSite {
     let site = TestSite::with_config("title: Test\n");

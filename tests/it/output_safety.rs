@@ -9,25 +9,11 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::harness::TestSite;
+use crate::harness::{TestSite, assert_exit, stderr};
 
 const MARKER: &str = kanava::write::output::MARKER;
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "expected exit code {code}\n--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        stderr(out)
-    );
-}
 
 /// Every file (with its bytes) and folder under `dir`, hidden ones included.
 fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
