@@ -497,15 +497,27 @@ impl Container {
                 _ => stray.push((p, i)),
             }
         }
-        let &last_cut = cuts.last()?;
-        // A fence after the last restricted row or item ends the container, as the
-        // author reads it, even where CommonMark would go on with the row or item above:
-        // what follows is rendered as the segments it is in.
-        let end = stray
-            .iter()
-            .find(|&&(p, _)| p > last_cut)
-            .map_or(self.range.end, |&(p, _)| p);
-        stray.retain(|&(p, _)| p < last_cut);
+        // A fence that is no cut ends the container, as the author reads it — even where
+        // CommonMark would go on with the row or item above — when a blank line stands
+        // before it or no restricted row or item follows it: what comes after is rendered
+        // as the segments it is in. Only one written right under a row or item, with
+        // restricted ones after it, would cut that row or item: an error.
+        let blank_before = |p: usize| {
+            let before = &without[..p];
+            let before = before.strip_suffix('\n').unwrap_or(before);
+            before.rsplit('\n').next().unwrap_or("").trim().is_empty()
+        };
+        let mut end = self.range.end;
+        while let Some(&(p, _)) = stray.iter().find(|&&(p, _)| {
+            p < end && (blank_before(p) || !cuts.iter().any(|&c| c > p && c < end))
+        }) {
+            end = p;
+        }
+        cuts.retain(|&c| c < end);
+        if cuts.is_empty() {
+            return None;
+        }
+        stray.retain(|&(p, _)| p < end);
         for &(_, i) in &stray {
             let (message, help) = match self.kind {
                 Kind::Table => (

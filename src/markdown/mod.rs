@@ -852,6 +852,16 @@ mod tests {
             "{}",
             view(&doc, &[])
         );
+        // After a blank line, a fence ends the list, as it reads: what follows stands alone
+        // even where CommonMark without the fences would take it into the last item and go
+        // on with the list (a fuzz finding).
+        let (doc, diags) = parse_str(
+            "- a\n- b\n\n::: only tier=gold\n    code\n\n:::\n\n::: only tier=gold\n- c\n:::\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let gold = view(&doc, &[0, 1]);
+        assert_eq!(gold.matches("<ul>").count(), 2, "{gold}");
+        assert!(gold.contains("<pre"), "{gold}");
         // Before it, a fence inside a row is an error.
         let (_, diags) = parse_str(
             "| h |\n|---|\n| a |\n::: only tier=gold\nx\n:::\n| b |\n::: only tier=gold\n| c |\n:::\n",
