@@ -14,9 +14,11 @@
 //!
 //! cargo-fuzz needs nightly; these run on stable under proptest, so CI runs them on every
 //! push. Each target's default case count keeps this module well under two minutes on two
-//! cores. `KANAVA_FUZZ_CASES=N` sets the cases of every batch; `KANAVA_FUZZ_SECONDS=S`
-//! turns on the long-run mode: each target runs fresh batches (new random seeds) until it
-//! has run for `S` seconds. Counts are printed (`--nocapture` shows them).
+//! cores, with one fixed seed, so every run of `cargo test` (CI's too) checks the same
+//! cases and a failure reproduces. `KANAVA_FUZZ_CASES=N` sets the cases of every batch;
+//! `KANAVA_FUZZ_SECONDS=S` turns on the long-run mode: each target runs fresh batches (new
+//! random seeds) until it has run for `S` seconds. A failure names its seed;
+//! `KANAVA_FUZZ_SEED=N` reruns it. Counts are printed (`--nocapture` shows them).
 //!
 //! What the targets found and is not fixed yet is pinned by regression tests at the end of
 //! this file, ignored while they fail; the targets skip exactly those shapes
@@ -39,6 +41,9 @@ use crate::harness::TestSite;
 
 // ---- the runner ----------------------------------------------------------------------
 
+/// The seed of every `cargo test` run of the targets.
+const DEFAULT_SEED: u64 = 0x6b61_6e61_7661;
+
 /// Runs `test` on values of `strategy`: `default_cases` of them, or `KANAVA_FUZZ_CASES`;
 /// with `KANAVA_FUZZ_SECONDS`, batch after batch until that many seconds have passed.
 /// Panics with the minimal failing input when a case fails (a panic inside kanava is
@@ -55,6 +60,16 @@ fn fuzz<S>(
     let env = |key: &str| std::env::var(key).ok().and_then(|v| v.parse::<u64>().ok());
     let cases = env("KANAVA_FUZZ_CASES").map_or(default_cases, |n| n as u32);
     let budget = env("KANAVA_FUZZ_SECONDS").map(Duration::from_secs);
+    // `cargo test` (and so CI) runs the same cases every time, so a red run is a finding
+    // that reproduces, never a coin toss; the long-run mode draws a fresh seed per batch.
+    // Either way a failure names its seed for `KANAVA_FUZZ_SEED`.
+    let fixed = env("KANAVA_FUZZ_SEED");
+    let fresh = |batch: u64| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        now ^ batch.rotate_left(32)
+    };
     let started = Instant::now();
     let mut total = 0u64;
     // The slowest case, reported (never asserted): a parser gone quadratic shows here.
@@ -66,9 +81,15 @@ fn fuzz<S>(
         *slowest = (*slowest).max(t.elapsed());
         result
     };
-    loop {
+    for batch in 0u64.. {
+        let seed = match (fixed, budget) {
+            (Some(seed), _) => seed.wrapping_add(batch),
+            (None, None) => DEFAULT_SEED,
+            (None, Some(_)) => fresh(batch),
+        };
         let config = Config {
             cases,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
             // Failures are reported with their minimal input; nothing is written to disk.
             failure_persistence: None,
             max_shrink_iters: 1024,
@@ -77,7 +98,9 @@ fn fuzz<S>(
         };
         let mut runner = TestRunner::new(config);
         if let Err(e) = runner.run(&strategy, timed) {
-            panic!("fuzz target `{name}` failed after {total} earlier cases: {e}");
+            panic!(
+                "fuzz target `{name}` failed after {total} earlier cases (KANAVA_FUZZ_SEED={seed}): {e}"
+            );
         }
         total += u64::from(cases);
         if budget.is_none_or(|b| started.elapsed() >= b) {
