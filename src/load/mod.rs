@@ -30,6 +30,25 @@ pub struct MarkdownFile {
     pub text: Arc<str>,
 }
 
+/// A material's metadata sidecar (`NAME.EXT.yaml` beside `NAME.EXT`, issue #14).
+#[derive(Debug, Clone)]
+pub struct SidecarFile {
+    /// `content/marketing/files/x200.pdf.yaml`
+    pub path: String,
+    /// The file it describes: `content/marketing/files/x200.pdf`.
+    pub file: String,
+    pub text: Arc<str>,
+}
+
+/// Is `rel` a sidecar (`x200.pdf.yaml`), and of which file? A YAML file whose name has
+/// another extension before `.yaml`; a plain `settings.yaml` is an asset.
+pub fn sidecar_of(rel: &str) -> Option<&str> {
+    let file = rel.strip_suffix(".yaml")?;
+    let name = file.rsplit('/').next()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty()).then_some(file)
+}
+
 /// A non-Markdown file under `content/` (image, PDF…): copied only where a view links it.
 #[derive(Debug, Clone)]
 pub struct AssetFile {
@@ -44,6 +63,8 @@ pub struct Sources {
     pub config: Option<Config>,
     pub markdown: Vec<MarkdownFile>,
     pub assets: Vec<AssetFile>,
+    /// Materials' sidecars, in walk order; each one's file is among `assets`.
+    pub sidecars: Vec<SidecarFile>,
     /// Catalog data files (YAML, CSV), when kanava.yaml declares a catalog.
     pub data: Vec<data::DataFile>,
     /// Paths under `content/` that were refused (symlinks leaving the root, loops…).
@@ -103,6 +124,7 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
     let content = root.join(CONTENT_DIR);
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
+    let mut sidecars = Vec::new();
     let mut refused = Vec::new();
     if !content.is_dir() {
         diags.push(
@@ -115,6 +137,7 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
             &canonical_root,
             &mut markdown,
             &mut assets,
+            &mut sidecars,
             &mut refused,
             diags,
         );
@@ -136,6 +159,9 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
     for file in &data {
         texts.insert(file.path.clone(), file.text.clone());
     }
+    for file in &sidecars {
+        texts.insert(file.path.clone(), file.text.clone());
+    }
     // One `git log` for the content folder (products are dated by their own `updated`).
     let commits = if markdown.is_empty() {
         Default::default()
@@ -147,6 +173,7 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
         config,
         markdown,
         assets,
+        sidecars,
         data,
         refused,
         texts,
@@ -197,12 +224,14 @@ fn walk_content(
     canonical_root: &Path,
     markdown: &mut Vec<MarkdownFile>,
     assets: &mut Vec<AssetFile>,
+    sidecars: &mut Vec<SidecarFile>,
     refused: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Symlinks are resolved before walkdir descends, so a link to `/` is never walked.
     let refused_links = std::cell::RefCell::new(Vec::new());
     let mut to_read = Vec::new();
+    let mut to_read_sidecars = Vec::new();
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
@@ -267,6 +296,8 @@ fn walk_content(
         }
         if rel.ends_with(".md") {
             to_read.push((rel, entry.into_path()));
+        } else if sidecar_of(&rel).is_some() {
+            to_read_sidecars.push((rel, entry.into_path()));
         } else {
             assets.push(AssetFile {
                 path: rel,
@@ -282,6 +313,30 @@ fn walk_content(
     for file in read {
         match file {
             Ok(file) => markdown.push(file),
+            Err(diag) => diags.push(diag),
+        }
+    }
+    // A sidecar describes a file beside it: one for a missing file is an error.
+    let files: std::collections::HashSet<&str> = assets.iter().map(|a| a.path.as_str()).collect();
+    for (rel, path) in to_read_sidecars {
+        let file = sidecar_of(&rel).unwrap_or_default().to_owned();
+        if !files.contains(file.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "material-without-file",
+                    format!("`{rel}` describes `{file}`, which does not exist"),
+                )
+                .in_file(rel.clone())
+                .help("put the file beside its sidecar, or remove the sidecar (a YAML file named like `x.pdf.yaml` describes `x.pdf`)"),
+            );
+            continue;
+        }
+        match read_markdown(rel, &path) {
+            Ok(text) => sidecars.push(SidecarFile {
+                path: text.path,
+                file,
+                text: text.text,
+            }),
             Err(diag) => diags.push(diag),
         }
     }

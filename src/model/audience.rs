@@ -22,7 +22,7 @@ pub const AUDIENCE_KEYS: &[&str] = &["all", "title"];
 /// `tags: [internal]` was read as its tags, never as a restriction: published to everyone.
 /// Built from the readers' own lists, so a key added to one is reserved at once.
 pub fn reserved_names() -> impl Iterator<Item = (&'static str, &'static str)> {
-    let lists: [(&'static [&'static str], &'static str); 5] = [
+    let lists: [(&'static [&'static str], &'static str); 6] = [
         (crate::model::frontmatter::KEYS, "a front-matter key"),
         (
             crate::model::lifecycle::CONDITION_KEYS,
@@ -34,6 +34,7 @@ pub fn reserved_names() -> impl Iterator<Item = (&'static str, &'static str)> {
             "a catalog category key",
         ),
         (AUDIENCE_KEYS, "an audience key"),
+        (crate::model::materials::KEYS, "a material's key"),
     ];
     lists
         .into_iter()
@@ -801,7 +802,7 @@ audiences:
         assert!(
             status
                 .message
-                .contains("a front-matter key and a product field"),
+                .contains("a front-matter key, a product field and a material's key"),
             "{}",
             status.message
         );

@@ -52,6 +52,32 @@ pub fn parse(
     calendar: &Calendar,
     diags: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
+    parse_with(
+        yaml,
+        file,
+        line_offset,
+        audiences,
+        calendar,
+        diags,
+        KEYS,
+        &mut |_, _, _| false,
+    )
+}
+
+/// Reads what else has front-matter keys (a material's sidecar, issue #14): `keys` are the
+/// keys it may use besides the audience axes; `extra` gets the first look at each of them
+/// and returns `true` for those it read itself (the rest are read as a page's).
+#[allow(clippy::too_many_arguments)]
+pub fn parse_with(
+    yaml: &str,
+    file: &str,
+    line_offset: u32,
+    audiences: &AudienceModel,
+    calendar: &Calendar,
+    diags: &mut Vec<Diagnostic>,
+    keys: &[&str],
+    extra: &mut dyn FnMut(&str, &Node, &mut Vec<Diagnostic>) -> bool,
+) -> FrontMatter {
     let mut fm = FrontMatter::default();
     if yaml.trim().is_empty() {
         return fm;
@@ -98,14 +124,14 @@ pub fn parse(
             );
             continue;
         };
-        if !KEYS.contains(&key.as_str()) {
+        if !keys.contains(&key.as_str()) {
             match audiences.axis_id(key) {
                 Some(axis) => match audiences.req_from_node(axis, v, file, line_offset) {
                     Ok(req) => fm.restrictions.push((axis, req, at(k))),
                     Err(d) => diags.push(d),
                 },
                 None => {
-                    let mut known: Vec<&str> = KEYS.to_vec();
+                    let mut known: Vec<&str> = keys.to_vec();
                     known.extend(audiences.axis_names());
                     diags.push(
                         Diagnostic::error(
@@ -118,6 +144,9 @@ pub fn parse(
                     );
                 }
             }
+            continue;
+        }
+        if extra(key, v, diags) {
             continue;
         }
         match (key.as_str(), &v.value) {

@@ -11,6 +11,7 @@ pub mod audience;
 pub mod catalog;
 pub mod frontmatter;
 pub mod lifecycle;
+pub mod materials;
 pub mod money;
 
 mod cascade;
@@ -204,6 +205,9 @@ pub struct Site {
     /// Index 0 is the home page; then depth-first in navigation order.
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Materials (files with a sidecar), in walk order. Not yet in views: being built
+    /// (issue #14, docs/materials.md).
+    pub materials: Vec<materials::Material>,
 }
 
 /// A page before it has an index: the tree is built first, then numbered depth-first.
@@ -449,6 +453,21 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         diags.extend(d);
     }
 
+    // Sidecars, in parallel; diagnostics in file order.
+    let read: Vec<_> = sources
+        .sidecars
+        .par_iter()
+        .map(|sidecar| {
+            let mut found = Vec::new();
+            let material = materials::parse(sidecar, &audiences, &calendar, &mut found);
+            (material, found)
+        })
+        .collect();
+    let mut material_list = Vec::new();
+    for (material, found) in read {
+        diags.extend(found);
+        material_list.extend(material);
+    }
     Site {
         config,
         audiences,
@@ -456,6 +475,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         catalog,
         pages,
         assets,
+        materials: material_list,
     }
 }
 
