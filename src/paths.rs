@@ -21,6 +21,8 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 /// What's new in the view: its newest guides and products (issue #14).
 pub const WHATS_NEW: &str = "whats-new/";
+/// The materials library of the view: every file it may download, with filters (issue #14).
+pub const MATERIALS: &str = "materials/";
 /// The same list as an Atom feed (only when it has an entry).
 pub const FEED: &str = "feed.xml";
 /// The catalog's price list page, below the catalog (`catalog/price-list/`).
@@ -89,6 +91,7 @@ pub fn generated(catalog_url: Option<&str>) -> Vec<(String, &'static str)> {
         (ROBOTS.to_owned(), "the robots.txt file"),
         (WHATS_NEW.to_owned(), "the what's new page"),
         (FEED.to_owned(), "the Atom feed"),
+        (MATERIALS.to_owned(), "the materials library"),
     ];
     if let Some(catalog) = catalog_url {
         paths.push((price_list(catalog), "the price list"));

@@ -15,8 +15,9 @@ use crate::model::audience::Has;
 use crate::model::audience::{Audience, AudienceId};
 use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
+use crate::model::materials::{Material, MaterialId};
 use crate::model::money::Money;
-use crate::model::{Asset, Page, PageData, PageId, PageKind, Site, relative_url};
+use crate::model::{Asset, AssetId, Page, PageData, PageId, PageKind, Site, relative_url};
 use jiff::Timestamp;
 
 /// One output site: an audience, in a stage, at a moment (later also a language).
@@ -34,11 +35,12 @@ impl View {
     }
 }
 
-/// Which pages and fragments a view keeps.
+/// Which pages, fragments and materials a view keeps.
 pub struct Visibility<'s> {
     audience: &'s Audience,
     view: View,
     pages: Vec<bool>,
+    materials: Vec<bool>,
 }
 
 impl<'s> Visibility<'s> {
@@ -63,15 +65,35 @@ impl<'s> Visibility<'s> {
                 pages[id] = false;
             }
         }
+        // A material is in the view by its own metadata (cascaded from its sections), like
+        // a page; never because something links it.
+        let materials = site
+            .materials
+            .iter()
+            .map(|m| {
+                audience.admits(&m.restriction) && m.lifecycle.shown(view.stage, view.at).is_some()
+            })
+            .collect();
         Visibility {
             audience,
             view,
             pages,
+            materials,
         }
     }
 
     pub fn page(&self, id: PageId) -> bool {
         self.pages[id]
+    }
+
+    pub fn material(&self, id: MaterialId) -> bool {
+        self.materials[id]
+    }
+
+    /// Whether the view publishes a file that a page it shows links: a material when its
+    /// metadata admits the view; a plain file always (it is published because of the link).
+    pub fn asset(&self, site: &Site, id: AssetId) -> bool {
+        site.assets[id].material.is_none_or(|m| self.materials[m])
     }
 
     /// What the view shows of a page (which must be in the view): its `only` blocks,
@@ -277,6 +299,39 @@ pub struct PlanProduct<'s> {
     /// `all: true` audiences only: the price of each tier in [`PlanCatalog::tier_columns`],
     /// in that order (none where the product has no such price). Empty for every other view.
     pub tier_prices: Vec<Option<Money>>,
+    /// The view's materials naming this product (indexes into [`Plan::materials`]), in the
+    /// library's order; the datasheet, when it is a material, is not repeated here.
+    pub materials: Vec<usize>,
+}
+
+/// A material as a view sees it.
+pub struct PlanMaterial<'s> {
+    pub material: &'s Material,
+    pub asset: &'s Asset,
+    /// The view's product pages it names (plan indexes).
+    pub products: Vec<usize>,
+    /// When it last changed ([`Material::changed`]).
+    pub changed: Option<Timestamp>,
+    /// `new` (first seen within the configured days), `updated` (changed within them), or none.
+    pub badge: Option<Badge>,
+    /// Set when it is shown in a non-production stage though not live.
+    pub note: Option<Note>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Badge {
+    New,
+    Updated,
+}
+
+/// An item of what's new and the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum News {
+    /// A plan page.
+    Page(usize),
+    /// A plan material.
+    Material(usize),
 }
 
 /// What a view knows of the catalog as a whole.
@@ -314,14 +369,23 @@ pub struct Plan<'s> {
     pub audience_title: Option<&'s str>,
     /// Home first, then depth-first in navigation order.
     pub pages: Vec<PlanPage<'s>>,
+    /// The files the view publishes: its materials' and the plain files its pages link.
     pub assets: Vec<&'s Asset>,
+    /// The materials the view may see, newest first (then by title and path): the library.
+    pub materials: Vec<PlanMaterial<'s>>,
+    /// The site has materials (so every view has a library page, maybe empty).
+    pub has_library: bool,
+    /// The site's kinds of material, in order (the library's groups).
+    pub material_kinds: &'s [String],
+    /// How many days "new" and "updated" badges last.
+    pub new_days: i64,
     /// Sorted by URL.
     pub tags: Vec<PlanTag<'s>>,
     /// When the site has a catalog and the view sees some of it.
     pub catalog: Option<PlanCatalog<'s>>,
-    /// What's new (page and feed): plan indexes of the guides and products with a date,
-    /// newest first (then by URL), at most [`NEWS_LIMIT`].
-    pub news: Vec<usize>,
+    /// What's new (page and feed): the guides, products and materials with a date, newest
+    /// first (then by URL), at most [`NEWS_LIMIT`].
+    pub news: Vec<News>,
     links: Links<'s>,
 }
 
@@ -338,8 +402,8 @@ fn is_news(page: &PlanPage) -> bool {
     }
 }
 
-/// What what's new and the feed call an item: `guide` or `product` (materials will add
-/// theirs).
+/// What what's new and the feed call a page: `guide` or `product` (materials are
+/// `material`).
 pub fn news_kind(kind: PageKind) -> &'static str {
     match kind {
         PageKind::Product => "product",
@@ -347,20 +411,25 @@ pub fn news_kind(kind: PageKind) -> &'static str {
     }
 }
 
-/// The view's newest guides and products (see [`Plan::news`]). Items without a date are
-/// left out: there is nothing to order them by that would not change from build to build.
-fn news(pages: &[PlanPage]) -> Vec<usize> {
-    let mut news: Vec<usize> = (0..pages.len())
-        .filter(|&i| is_news(&pages[i]) && pages[i].changed.is_some())
+/// The view's newest guides, products and materials (see [`Plan::news`]). Items without a
+/// date are left out: there is nothing to order them by that would not change from build
+/// to build.
+fn news(pages: &[PlanPage], materials: &[PlanMaterial]) -> Vec<News> {
+    let mut news: Vec<(Timestamp, &str, News)> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_news(p))
+        .filter_map(|(i, p)| Some((p.changed?, p.url, News::Page(i))))
+        .chain(
+            materials
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| Some((m.changed?, m.asset.url.as_str(), News::Material(i)))),
+        )
         .collect();
-    news.sort_by(|&a, &b| {
-        pages[b]
-            .changed
-            .cmp(&pages[a].changed)
-            .then_with(|| pages[a].url.cmp(pages[b].url))
-    });
+    news.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     news.truncate(NEWS_LIMIT);
-    news
+    news.into_iter().map(|(_, _, item)| item).collect()
 }
 
 /// For each page of the site, for each of its fragments: does one of `views` show it?
@@ -418,7 +487,11 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             continue;
         };
         for a in page_view.assets() {
-            assets_seen[a] = true;
+            // A plain file is published because a page the view shows links it; a material
+            // only by its own metadata (below), whatever links it.
+            if site.assets[a].material.is_none() {
+                assets_seen[a] = true;
+            }
         }
         let toc = page
             .doc
@@ -458,10 +531,16 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             product: None,
         });
     }
+    for (id, m) in site.materials.iter().enumerate() {
+        if vis.material(id) {
+            assets_seen[m.asset] = true;
+        }
+    }
+    let materials = plan_materials(site, &vis, &slot);
     let catalog = site
         .catalog
         .as_ref()
-        .and_then(|c| plan_catalog(site, c, &vis, &slot, &mut pages));
+        .and_then(|c| plan_catalog(site, c, &vis, &slot, &assets_seen, &materials, &mut pages));
     // Neighbours among the visible siblings.
     for i in 0..pages.len() {
         let siblings = match pages[i].parent {
@@ -496,7 +575,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         .filter(|(_, seen)| **seen)
         .map(|(a, _)| a)
         .collect();
-    let news = news(&pages);
+    let news = news(&pages, &materials);
     Plan {
         config: &site.config,
         calendar: &site.calendar,
@@ -511,11 +590,76 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         }),
         pages,
         assets,
+        materials,
+        has_library: !site.materials.is_empty(),
+        material_kinds: &site.material_settings.kinds,
+        new_days: site.material_settings.new_days,
         tags: tags.into_values().collect(),
         news,
         catalog,
-        links: Links { site, slot, within },
+        links: Links {
+            site,
+            slot,
+            within,
+            assets: assets_seen,
+        },
     }
+}
+
+/// The view's materials, newest first (then by title, then path).
+fn plan_materials<'s>(
+    site: &'s Site,
+    vis: &Visibility<'s>,
+    slot: &[Option<usize>],
+) -> Vec<PlanMaterial<'s>> {
+    let view = vis.view;
+    let days = site.material_settings.new_days;
+    let recent = |t: Option<Timestamp>| {
+        t.is_some_and(|t| {
+            t <= view.at && view.at.duration_since(t).as_hours() < days.saturating_mul(24)
+        })
+    };
+    // Product id → the product's page in the view.
+    let mut product_page = std::collections::HashMap::new();
+    for (id, page) in site.pages.iter().enumerate() {
+        if let (PageData::Product(p), Some(s)) = (page.data, slot[id]) {
+            product_page.insert(p, s);
+        }
+    }
+    let mut materials: Vec<PlanMaterial> = site
+        .materials
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| vis.material(*id))
+        .map(|(_, m)| {
+            let changed = m.changed(&site.calendar);
+            PlanMaterial {
+                material: m,
+                asset: &site.assets[m.asset],
+                products: m
+                    .product_ids
+                    .iter()
+                    .filter_map(|p| product_page.get(p).copied())
+                    .collect(),
+                changed,
+                badge: if recent(m.since()) {
+                    Some(Badge::New)
+                } else if recent(changed) {
+                    Some(Badge::Updated)
+                } else {
+                    None
+                },
+                note: m.lifecycle.shown(view.stage, view.at).flatten(),
+            }
+        })
+        .collect();
+    materials.sort_by(|a, b| {
+        b.changed
+            .cmp(&a.changed)
+            .then_with(|| a.material.title.cmp(&b.material.title))
+            .then_with(|| a.material.file.cmp(&b.material.file))
+    });
+    materials
 }
 
 /// Writes fragments' links for one view: a link's URL exists only when the view has its
@@ -525,6 +669,8 @@ struct Links<'s> {
     site: &'s Site,
     /// Site page id → plan index.
     slot: Vec<Option<usize>>,
+    /// Site asset id → whether the view publishes it.
+    assets: Vec<bool>,
     /// What the view shows of each site page in it, with the page's heading ids.
     within: Vec<Option<Shown<'s>>>,
 }
@@ -596,6 +742,7 @@ impl Links<'_> {
                         target: LinkTarget::Asset(a),
                         ..
                     }) = link(n)
+                        && self.assets.get(*a).copied().unwrap_or(false)
                         && let Some(asset) = self.site.assets.get(*a)
                     {
                         out.push_str(" <span class=\"file-meta\">");
@@ -630,7 +777,16 @@ impl Links<'_> {
                 Anchor::Hidden(_) => None,
                 Anchor::Unknown => Some(format!("#{anchor}")),
             },
-            LinkTarget::Asset(a) => Some(relative_url(from_url, &site.assets[*a].url)),
+            LinkTarget::Asset(a) => {
+                // A material the view does not publish has no URL in it (`check` reports
+                // the link as `hidden-link-target`).
+                self.assets
+                    .get(*a)
+                    .copied()
+                    .unwrap_or(false)
+                    .then_some(())?;
+                Some(relative_url(from_url, &site.assets[*a].url))
+            }
         }
     }
 
@@ -639,6 +795,50 @@ impl Links<'_> {
             Some((within, ids)) => within.anchor(ids, anchor),
             None => Anchor::Unknown,
         }
+    }
+}
+
+/// An item of what's new as lists and the feed show it.
+pub struct NewsEntry<'p> {
+    pub title: &'p str,
+    /// Relative to the view's root: a page's URL or a material's file.
+    pub url: &'p str,
+    /// `guide`, `product` or `material`.
+    pub kind: &'static str,
+    pub summary: Option<&'p str>,
+    pub changed: Timestamp,
+    /// A material's file (its type and size): what the link downloads.
+    pub file: Option<&'p Asset>,
+}
+
+impl<'s> Plan<'s> {
+    /// What's new item `item` as lists and the feed show it (none without a date, which
+    /// [`Plan::news`] never holds).
+    pub fn news_entry(&self, item: News) -> Option<NewsEntry<'_>> {
+        Some(match item {
+            News::Page(i) => {
+                let p = &self.pages[i];
+                NewsEntry {
+                    title: p.title,
+                    url: p.url,
+                    kind: news_kind(p.kind),
+                    summary: p.description,
+                    changed: p.changed?,
+                    file: None,
+                }
+            }
+            News::Material(i) => {
+                let m = &self.materials[i];
+                NewsEntry {
+                    title: &m.material.title,
+                    url: &m.asset.url,
+                    kind: "material",
+                    summary: m.material.fm.description.as_deref(),
+                    changed: m.changed?,
+                    file: Some(m.asset),
+                }
+            }
+        })
     }
 }
 
@@ -669,6 +869,8 @@ fn plan_catalog<'s>(
     catalog: &'s Catalog,
     vis: &Visibility<'s>,
     slot: &[Option<usize>],
+    published: &[bool],
+    materials: &[PlanMaterial<'s>],
     pages: &mut [PlanPage<'s>],
 ) -> Option<PlanCatalog<'s>> {
     let catalog_page = site
@@ -732,17 +934,22 @@ fn plan_catalog<'s>(
         has_own |= own_price.is_some();
         // The product's own datasheet and image, never a file its description links:
         // those may be in blocks the view does not show (issue #12).
+        // Only a file the view publishes: a datasheet that is a material the view may not
+        // see is left out (and `check` reports the product's link to it).
         let asset = |image: bool| {
             page.doc.attachments.iter().find_map(|l| match l.target {
-                LinkTarget::Asset(a) if l.is_image == image => Some(&site.assets[a]),
+                LinkTarget::Asset(a) if l.is_image == image && published[a] => {
+                    Some(&site.assets[a])
+                }
                 _ => None,
             })
         };
+        let datasheet = product.datasheet.as_ref().and_then(|_| asset(false));
         pages[s].product = Some(PlanProduct {
             sku: &product.sku,
             status: product.status,
             specs: &product.specs,
-            datasheet: product.datasheet.as_ref().and_then(|_| asset(false)),
+            datasheet,
             image: product.image.as_ref().and_then(|_| asset(true)),
             replaced_by: product.replaced_by.and_then(|r| product_slot[r]),
             replaces: catalog
@@ -755,6 +962,15 @@ fn plan_catalog<'s>(
             list_price,
             own_price,
             tier_prices,
+            materials: materials
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    m.material.product_ids.contains(&p)
+                        && datasheet.is_none_or(|d| !std::ptr::eq(d, m.asset))
+                })
+                .map(|(i, _)| i)
+                .collect(),
         });
     }
     let price_label = own_tier

@@ -1,14 +1,15 @@
 //! Rule `hidden-link-target`: a link that an audience sees must lead to something that
-//! audience sees too — a page in its view and, for `#anchor` links, a heading outside the
+//! audience sees too — a page in its view, a material its view publishes (not restricted
+//! away, expired or scheduled: issue #14) and, for `#anchor` links, a heading outside the
 //! `only` blocks it cannot see. Otherwise its site would have a broken link (or, worse,
 //! would need to publish what it may not see). Reported once per link, naming every
-//! audience affected.
+//! audience affected. A product's datasheet and image are links of its page too.
 
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::LinkTarget;
-use crate::model::{Origin, PageData, PageId, Site};
+use crate::model::{AssetId, Origin, PageData, PageId, Site};
 use crate::plan::{Anchor, View, Visibility};
 
 pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
@@ -21,17 +22,20 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             if !vis.page(id) {
                 continue;
             }
-            for fragment in vis.within(page).fragments() {
-                for link in &fragment.links {
-                    let Some(why) = hidden(site, &vis, id, &link.target) else {
-                        continue;
-                    };
-                    broken
-                        .entry((id, link.pos, link.dest.clone()))
-                        .or_insert_with(|| (why, Vec::new()))
-                        .1
-                        .push(audience.clone());
-                }
+            let within = vis.within(page);
+            let links = within
+                .fragments()
+                .flat_map(|f| &f.links)
+                .chain(&page.doc.attachments);
+            for link in links {
+                let Some(why) = hidden(site, &vis, id, &link.target) else {
+                    continue;
+                };
+                broken
+                    .entry((id, link.pos, link.dest.clone()))
+                    .or_insert_with(|| (why, Vec::new()))
+                    .1
+                    .push(audience.clone());
             }
         }
     }
@@ -75,7 +79,7 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     let (target_id, anchor) = match target {
         LinkTarget::Page { page, anchor } => (*page, anchor.as_deref()),
         LinkTarget::SelfAnchor(a) => (from, Some(a.as_str())),
-        LinkTarget::Asset(_) => return None,
+        LinkTarget::Asset(a) => return hidden_material(site, vis, *a),
     };
     let target = &site.pages[target_id];
     if !vis.page(target_id) {
@@ -137,6 +141,58 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
             site.audiences.describe(&b.restriction)
         ),
         help: HELP_ONLY.to_owned(),
+    })
+}
+
+/// Why a view cannot follow a link to file `asset`: it is a material the view does not
+/// publish ("`…/x200-brochure.pdf` is not in production on …: it expired 1 Dec 2026").
+fn hidden_material(site: &Site, vis: &Visibility, asset: AssetId) -> Option<Why> {
+    let id = site.assets[asset].material?;
+    if vis.material(id) {
+        return None;
+    }
+    let m = &site.materials[id];
+    if !vis.audience_admits(&m.restriction) {
+        let model = &site.audiences;
+        let parts: Vec<String> = m
+            .restriction
+            .iter()
+            .map(|(axis, req)| {
+                let req = model.describe_req(axis, req);
+                match m.origins.iter().find(|(a, _)| *a == axis) {
+                    Some((_, Origin::Own)) => req,
+                    _ => format!("{req} ({})", m.describe_origin(axis, site)),
+                }
+            })
+            .collect();
+        return Some(Why {
+            why: format!(
+                "the material `{}` is restricted to {}",
+                m.file,
+                parts.join(", ")
+            ),
+            help: format!(
+                "wrap the link in a `::: only …` block for the audiences that may follow it, or widen the restriction in `{}`",
+                m.sidecar
+            ),
+        });
+    }
+    let view = vis.view();
+    let why = m
+        .lifecycle
+        .absence(view.stage, view.at, &site.calendar)
+        .unwrap_or_else(|| "it is not shown".to_owned());
+    Some(Why {
+        why: format!(
+            "the material `{}` is not in {} on {}: {why}",
+            m.file,
+            view.stage.name(),
+            site.calendar.display(view.at)
+        ),
+        help: format!(
+            "schedule the link with the material (`::: only from=… until=…` around it), or change the dates in `{}`",
+            m.sidecar
+        ),
     })
 }
 

@@ -1,5 +1,7 @@
-//! Rule `unpublished-asset` (warning): a file in `content/` that no audience's view links
-//! is not published anywhere — usually a forgotten link or a file to delete.
+//! Rule `unpublished-asset` (warning): a plain file in `content/` that no audience's view
+//! links is not published anywhere — usually a forgotten link or a file to delete. (A
+//! material is published by its own metadata: one that no view shows is expired, scheduled
+//! or restricted on purpose.)
 
 use crate::diag::Diagnostic;
 use crate::model::Site;
@@ -19,7 +21,7 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
         }
     }
     for (asset, published) in site.assets.iter().zip(published) {
-        if !published {
+        if !published && asset.material.is_none() {
             diags.push(
                 Diagnostic::warning(
                     "unpublished-asset",

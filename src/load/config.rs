@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "default_status",
     "audience",
     "catalog",
+    "materials",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +51,9 @@ pub struct Config {
     /// The product catalog (see `model::catalog`); interpreted there, with positions.
     #[serde(default)]
     pub catalog: Option<Node>,
+    /// Materials' settings (see `model::materials::settings`); interpreted there.
+    #[serde(default)]
+    pub materials: Option<Node>,
 }
 
 fn default_language() -> String {

@@ -14,9 +14,16 @@ use std::process::{Command, Stdio};
 
 use jiff::Timestamp;
 
-/// The last commit date (committer's) of each file below `folders` (relative to `root`,
+/// When a file was first and last committed (committer dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Commits {
+    pub first: Timestamp,
+    pub last: Timestamp,
+}
+
+/// The first and last commit dates of each file below `folders` (relative to `root`,
 /// `/`-separated), keyed by its `/`-separated path relative to `root`.
-pub fn last_commits(root: &Path, folders: &[String]) -> BTreeMap<String, Timestamp> {
+pub fn commits(root: &Path, folders: &[String]) -> BTreeMap<String, Commits> {
     if folders.is_empty() {
         return BTreeMap::new();
     }
@@ -38,9 +45,10 @@ pub fn last_commits(root: &Path, folders: &[String]) -> BTreeMap<String, Timesta
 }
 
 /// Parses `git log --format=%x00%cI --name-only`: a `\0`-marked date line per commit, then
-/// the files it changed. A file's date is its newest commit's, whatever the log's order.
-fn parse(log: &str) -> BTreeMap<String, Timestamp> {
-    let mut dates: BTreeMap<String, Timestamp> = BTreeMap::new();
+/// the files it changed. A file's dates are its oldest and newest commits', whatever the
+/// log's order.
+fn parse(log: &str) -> BTreeMap<String, Commits> {
+    let mut dates: BTreeMap<String, Commits> = BTreeMap::new();
     let mut current: Option<Timestamp> = None;
     for line in log.lines() {
         if let Some(date) = line.strip_prefix('\0') {
@@ -48,8 +56,14 @@ fn parse(log: &str) -> BTreeMap<String, Timestamp> {
         } else if let (Some(at), false) = (current, line.is_empty()) {
             dates
                 .entry(line.to_owned())
-                .and_modify(|d| *d = (*d).max(at))
-                .or_insert(at);
+                .and_modify(|d| {
+                    d.first = d.first.min(at);
+                    d.last = d.last.max(at);
+                })
+                .or_insert(Commits {
+                    first: at,
+                    last: at,
+                });
         }
     }
     dates
@@ -60,13 +74,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_gets_its_newest_commit() {
+    fn a_file_gets_its_oldest_and_newest_commit() {
         let log = "\0 2026-03-02T10:00:00+02:00\n\ncontent/a.md\ncontent/b.md\n\
                    \0 2026-01-05T09:00:00Z\n\ncontent/a.md\ncontent/ä.md\n";
         let dates = parse(&log.replace("\0 ", "\0"));
-        assert_eq!(dates["content/a.md"].to_string(), "2026-03-02T08:00:00Z");
-        assert_eq!(dates["content/b.md"].to_string(), "2026-03-02T08:00:00Z");
-        assert_eq!(dates["content/ä.md"].to_string(), "2026-01-05T09:00:00Z");
+        assert_eq!(
+            dates["content/a.md"].last.to_string(),
+            "2026-03-02T08:00:00Z"
+        );
+        assert_eq!(
+            dates["content/a.md"].first.to_string(),
+            "2026-01-05T09:00:00Z"
+        );
+        assert_eq!(
+            dates["content/b.md"].last.to_string(),
+            "2026-03-02T08:00:00Z"
+        );
+        assert_eq!(
+            dates["content/ä.md"].last.to_string(),
+            "2026-01-05T09:00:00Z"
+        );
         assert_eq!(dates.len(), 3);
     }
 

@@ -70,9 +70,10 @@ pub struct Sources {
     /// Paths under `content/` that were refused (symlinks leaving the root, loops…).
     pub refused: Vec<String>,
     pub texts: SourceMap,
-    /// The last git commit of each file under `content/` (by its path), when the root is in
-    /// a git repository: a page's date in what's new without `updated` (issue #14).
-    pub commits: std::collections::BTreeMap<String, jiff::Timestamp>,
+    /// The first and last git commit of each file under `content/` (by its path), when the
+    /// root is in a git repository: a page's date in what's new without `updated`, and a
+    /// material's "new" badge (issue #14).
+    pub commits: std::collections::BTreeMap<String, git::Commits>,
 }
 
 impl Sources {
@@ -163,10 +164,10 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
         texts.insert(file.path.clone(), file.text.clone());
     }
     // One `git log` for the content folder (products are dated by their own `updated`).
-    let commits = if markdown.is_empty() {
+    let commits = if markdown.is_empty() && sidecars.is_empty() {
         Default::default()
     } else {
-        git::last_commits(root, &[CONTENT_DIR.to_owned()])
+        git::commits(root, &[CONTENT_DIR.to_owned()])
     };
     Ok(Sources {
         root: root.to_owned(),

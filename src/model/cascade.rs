@@ -2,7 +2,8 @@
 //! products below it. A child may narrow what it inherits, never widen it (an error naming
 //! both files); axis defaults and `default_status` fill what nobody named.
 
-use super::{Page, PageData, PageId, PageKind, catalog};
+use super::materials::Material;
+use super::{Origin, Page, PageData, PageId, PageKind, catalog};
 use crate::diag::{Diagnostic, Pos};
 use crate::load::CONFIG_FILE;
 use crate::model::audience;
@@ -20,10 +21,9 @@ pub(super) fn cascade_lifecycle<'f>(
     fm_of: impl Fn(PageId) -> &'f FrontMatter,
     calendar: &Calendar,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Chain> {
     // Per page: the explicit window of its chain, and which page set each end.
-    let mut chain: Vec<(Window, Option<PageId>, Option<PageId>)> =
-        vec![(Window::default(), None, None); pages.len()];
+    let mut chain: Vec<Chain> = vec![(Window::default(), None, None); pages.len()];
     for id in 0..pages.len() {
         let fm = fm_of(id);
         let file = pages[id].display_path().to_owned();
@@ -53,61 +53,81 @@ pub(super) fn cascade_lifecycle<'f>(
         let parent = pages[id]
             .parent
             .filter(|&p| pages[p].kind != PageKind::Home);
-        let (outer, from_origin, until_origin) =
-            parent.map_or((Window::default(), None, None), |p| chain[p]);
+        let outer = parent.map_or((Window::default(), None, None), |p| chain[p]);
         let parent_status = parent.map_or(Status::Published, |p| pages[p].lifecycle.status);
         let own_status = fm.status.map_or(default_status, |s| s.0);
-        let mut own = Window {
-            from: fm.publish.map(|p| p.0),
-            until: fm.expires.map(|e| e.0),
-        };
-        if let (Some((from, pos)), Some(outer_from), Some(origin)) =
-            (fm.publish, outer.from, from_origin)
-            && from < outer_from
-        {
-            diags.push(widened(
-                &file,
-                pos,
-                "publish",
-                calendar.display(from),
-                pages[origin].display_path(),
-                calendar.display(outer_from),
-            ));
-            own.from = None;
-        }
-        if let (Some((until, pos)), Some(outer_until), Some(origin)) =
-            (fm.expires, outer.until, until_origin)
-            && until > outer_until
-        {
-            diags.push(widened(
-                &file,
-                pos,
-                "expires",
-                calendar.display(until),
-                pages[origin].display_path(),
-                calendar.display(outer_until),
-            ));
-            own.until = None;
-        }
-        let window = outer.and(own);
-        chain[id] = (
-            window,
-            if own.from.is_some() && window.from == own.from {
-                Some(id)
-            } else {
-                from_origin
-            },
-            if own.until.is_some() && window.until == own.until {
-                Some(id)
-            } else {
-                until_origin
-            },
-        );
+        chain[id] = narrow_window(outer, fm, Some(id), &file, pages, calendar, diags);
+        let window = chain[id].0;
         pages[id].lifecycle = Lifecycle {
             status: parent_status.min(own_status),
             window,
         };
     }
+    chain
+}
+
+/// The explicit publish window of a page's chain of sections, and which page set each end.
+pub(super) type Chain = (Window, Option<PageId>, Option<PageId>);
+
+/// Narrows the window of the chain above (`outer`) by a file's own `publish` and `expires`;
+/// a date outside the outer window is an error (naming the file that set it) and ignored.
+/// `me` is the page being cascaded to (none for a material, which nothing inherits from).
+fn narrow_window(
+    outer: Chain,
+    fm: &FrontMatter,
+    me: Option<PageId>,
+    file: &str,
+    pages: &[Page],
+    calendar: &Calendar,
+    diags: &mut Vec<Diagnostic>,
+) -> Chain {
+    let (outer, from_origin, until_origin) = outer;
+    let mut own = Window {
+        from: fm.publish.map(|p| p.0),
+        until: fm.expires.map(|e| e.0),
+    };
+    if let (Some((from, pos)), Some(outer_from), Some(origin)) =
+        (fm.publish, outer.from, from_origin)
+        && from < outer_from
+    {
+        diags.push(widened(
+            file,
+            pos,
+            "publish",
+            calendar.display(from),
+            pages[origin].display_path(),
+            calendar.display(outer_from),
+        ));
+        own.from = None;
+    }
+    if let (Some((until, pos)), Some(outer_until), Some(origin)) =
+        (fm.expires, outer.until, until_origin)
+        && until > outer_until
+    {
+        diags.push(widened(
+            file,
+            pos,
+            "expires",
+            calendar.display(until),
+            pages[origin].display_path(),
+            calendar.display(outer_until),
+        ));
+        own.until = None;
+    }
+    let window = outer.and(own);
+    (
+        window,
+        if own.from.is_some() && window.from == own.from {
+            me
+        } else {
+            from_origin
+        },
+        if own.until.is_some() && window.until == own.until {
+            me
+        } else {
+            until_origin
+        },
+    )
 }
 
 pub(super) fn widened(
@@ -133,7 +153,7 @@ pub(super) fn cascade<'f>(
     audiences: &AudienceModel,
     fm_of: impl Fn(PageId) -> &'f FrontMatter,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Explicit> {
     // Explicit restrictions only (no defaults), with their origin, per page.
     let mut explicit: Vec<Vec<(AxisId, audience::Req, PageId)>> = vec![Vec::new(); pages.len()];
     for id in 0..pages.len() {
@@ -143,6 +163,11 @@ pub(super) fn cascade<'f>(
             _ => Vec::new(),
         };
         let mut own = inherited.clone();
+        let noun = if pages[id].kind == PageKind::Product {
+            "product"
+        } else {
+            "page"
+        };
         for &(axis, req, pos) in &fm.restrictions {
             let file = pages[id].display_path().to_owned();
             if pages[id].kind == PageKind::Home {
@@ -175,39 +200,17 @@ pub(super) fn cascade<'f>(
                 }
                 continue;
             }
-            if let Some(&(_, parent_req, origin)) = inherited.iter().find(|(a, _, _)| *a == axis)
-                && req.is_wider_than(parent_req)
-            {
-                diags.push(
-                    Diagnostic::error(
-                        "widened-restriction",
-                        format!(
-                            "this {} allows {} but {} allows only {}",
-                            if pages[id].kind == PageKind::Product { "product" } else { "page" },
-                            audiences.describe_req(axis, req),
-                            pages[origin].label(),
-                            audiences.describe_req(axis, parent_req),
-                        ),
-                    )
-                    .at(file, pos)
-                    .len(audiences.axes[axis].name.chars().count())
-                    .help("a page may narrow its section's restriction, never widen it: remove the key or move the page"),
-                );
-                continue;
-            }
-            // Narrowed by what is in force already: the section's, or this page's own
-            // earlier restriction on the axis (two never make the later one win, issue #12).
-            let narrowed = match own.iter().find(|(a, _, _)| *a == axis) {
-                Some(&(_, earlier, _)) => {
-                    let mut r = Restriction::default();
-                    r.require(axis, earlier);
-                    r.require(axis, req);
-                    r.get(axis).unwrap_or(req)
-                }
-                None => req,
-            };
-            own.retain(|(a, _, _)| *a != axis);
-            own.push((axis, narrowed, id));
+            own = narrow(
+                own,
+                &inherited,
+                (axis, req, pos),
+                id,
+                noun,
+                &file,
+                |o| pages[o].label(),
+                audiences,
+                diags,
+            );
         }
         let mut restriction = Restriction::default();
         let mut origins = Vec::new();
@@ -232,6 +235,137 @@ pub(super) fn cascade<'f>(
         pages[id].restriction = restriction;
         pages[id].origins = origins;
         explicit[id] = own;
+    }
+    explicit
+}
+
+/// The restrictions a page's front matter and its sections' name (no defaults), each with
+/// the page that set it.
+pub(super) type Explicit = Vec<(AxisId, audience::Req, PageId)>;
+
+/// Adds a file's own restriction `(axis, req, pos)` to those in force (`own`, which start as
+/// `inherited`): one wider than the inherited one is an error naming where that was set
+/// (`label` of its origin) and is ignored; otherwise it narrows what is in force.
+#[allow(clippy::too_many_arguments)]
+fn narrow<O: Copy>(
+    mut own: Vec<(AxisId, audience::Req, O)>,
+    inherited: &[(AxisId, audience::Req, O)],
+    (axis, req, pos): (AxisId, audience::Req, Pos),
+    me: O,
+    noun: &str,
+    file: &str,
+    label: impl Fn(O) -> String,
+    audiences: &AudienceModel,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(AxisId, audience::Req, O)> {
+    if let Some(&(_, parent_req, origin)) = inherited.iter().find(|(a, _, _)| *a == axis)
+        && req.is_wider_than(parent_req)
+    {
+        // Products were always told as pages are.
+        let help_noun = if noun == "material" { noun } else { "page" };
+        diags.push(
+            Diagnostic::error(
+                "widened-restriction",
+                format!(
+                    "this {noun} allows {} but {} allows only {}",
+                    audiences.describe_req(axis, req),
+                    label(origin),
+                    audiences.describe_req(axis, parent_req),
+                ),
+            )
+            .at(file, pos)
+            .len(audiences.axes[axis].name.chars().count())
+            .help(format!(
+                "a {help_noun} may narrow its section's restriction, never widen it: remove the key or move the {help_noun}"
+            )),
+        );
+        return own;
+    }
+    // Narrowed by what is in force already: the section's, or this file's own earlier
+    // restriction on the axis (two never make the later one win, issue #12).
+    let narrowed = match own.iter().find(|(a, _, _)| *a == axis) {
+        Some(&(_, earlier, _)) => {
+            let mut r = Restriction::default();
+            r.require(axis, earlier);
+            r.require(axis, req);
+            r.get(axis).unwrap_or(req)
+        }
+        None => req,
+    };
+    own.retain(|(a, _, _)| *a != axis);
+    own.push((axis, narrowed, me));
+    own
+}
+
+/// Cascades to each material what its section's `_index.md` (and those above it) say, as
+/// to a page in that folder: its own sidecar may narrow, never widen; axis defaults and
+/// `default_status` fill what nobody named.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cascade_materials(
+    materials: &mut [Material],
+    pages: &[Page],
+    explicit: &[Explicit],
+    chains: &[Chain],
+    audiences: &AudienceModel,
+    default_status: Status,
+    calendar: &Calendar,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for m in materials {
+        let section = m.section;
+        let home = pages[section].kind == PageKind::Home;
+        let inherited: Vec<(AxisId, audience::Req, Origin)> = if home {
+            Vec::new()
+        } else {
+            explicit[section]
+                .iter()
+                .map(|&(a, r, p)| (a, r, Origin::Inherited(p)))
+                .collect()
+        };
+        let mut own = inherited.clone();
+        for &restriction in &m.fm.restrictions {
+            own = narrow(
+                own,
+                &inherited,
+                restriction,
+                Origin::Own,
+                "material",
+                &m.sidecar,
+                |o| match o {
+                    Origin::Inherited(p) => pages[p].label(),
+                    _ => "its sidecar".to_owned(),
+                },
+                audiences,
+                diags,
+            );
+        }
+        let mut restriction = Restriction::default();
+        let mut origins = Vec::new();
+        for &(axis, req, origin) in &own {
+            restriction.require(axis, req);
+            origins.push((axis, origin));
+        }
+        for (axis, req) in audiences.defaults().iter() {
+            if restriction.get(axis).is_none() {
+                restriction.require(axis, req);
+                origins.push((axis, Origin::Default));
+            }
+        }
+        origins.sort_by_key(|(a, _)| *a);
+        m.restriction = restriction;
+        m.origins = origins;
+
+        let (outer, parent_status) = if home {
+            ((Window::default(), None, None), Status::Published)
+        } else {
+            (chains[section], pages[section].lifecycle.status)
+        };
+        let (window, _, _) = narrow_window(outer, &m.fm, None, &m.sidecar, pages, calendar, diags);
+        let own_status = m.fm.status.map_or(default_status, |s| s.0);
+        m.lifecycle = Lifecycle {
+            status: parent_status.min(own_status),
+            window,
+        };
     }
 }
 

@@ -1055,7 +1055,7 @@ fn link(catalog: &mut Catalog, drafts: Vec<Draft>, diags: &mut Vec<Diagnostic>) 
     }
 }
 
-fn pos(node: &Node, line_offset: u32) -> Pos {
+pub(super) fn pos(node: &Node, line_offset: u32) -> Pos {
     Pos::new(node.line + line_offset, node.column)
 }
 
@@ -1093,7 +1093,7 @@ fn number_text(text: &str, node: &Node) -> Option<String> {
     }
 }
 
-fn wrong_type(file: &str, line_offset: u32, node: &Node, expected: &str) -> Diagnostic {
+pub(super) fn wrong_type(file: &str, line_offset: u32, node: &Node, expected: &str) -> Diagnostic {
     Diagnostic::error(
         "wrong-type",
         format!("expected {expected}, found {}", node.value.kind()),
@@ -1101,7 +1101,7 @@ fn wrong_type(file: &str, line_offset: u32, node: &Node, expected: &str) -> Diag
     .at(file, pos(node, line_offset))
 }
 
-fn unknown_key(
+pub(super) fn unknown_key(
     file: &str,
     line_offset: u32,
     node: &Node,

@@ -3,14 +3,19 @@
 //! the same meaning, plus a material's own. This module reads sidecars; who sees a material
 //! is decided in `plan`, like everything else.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Pos, suggest_help};
-use crate::load::SidecarFile;
-use crate::model::audience::AudienceModel;
+use crate::load::{CONFIG_FILE, SidecarFile};
+use crate::model::audience::{AudienceModel, AxisId, Restriction};
+use crate::model::catalog::{self, unknown_key, wrong_type};
 use crate::model::frontmatter::{self, FrontMatter};
-use crate::model::lifecycle::Calendar;
+use crate::model::lifecycle::{Calendar, Lifecycle};
+use crate::model::{AssetId, Origin, PageId};
 use crate::yaml::{Node, Value};
+
+pub type MaterialId = usize;
 
 /// The keys a sidecar may use besides the audience axes. The material's own (`kind`,
 /// `language`, `products`, `version`) are reserved as axis names like front-matter keys.
@@ -39,6 +44,128 @@ pub const KINDS: &[&str] = &[
     "other",
 ];
 
+/// ISO 639-1 language codes: a material's `language` is one of them, optionally with a
+/// region (`pt-BR`). A brochure may be in a language the site's interface is not.
+const LANGUAGES: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Common ways of writing a language that is not its code, for "did you mean".
+const LANGUAGE_NAMES: &[(&str, &str)] = &[
+    ("english", "en"),
+    ("finnish", "fi"),
+    ("suomi", "fi"),
+    ("italian", "it"),
+    ("italiano", "it"),
+    ("french", "fr"),
+    ("francais", "fr"),
+    ("français", "fr"),
+    ("german", "de"),
+    ("deutsch", "de"),
+    ("swedish", "sv"),
+    ("svenska", "sv"),
+    ("spanish", "es"),
+    ("dutch", "nl"),
+    ("danish", "da"),
+    ("norwegian", "no"),
+    ("polish", "pl"),
+    ("portuguese", "pt"),
+    ("estonian", "et"),
+    ("gb", "en"),
+    ("uk", "en"),
+    ("se", "sv"),
+    ("dk", "da"),
+];
+
+/// How many days a material counts as new or updated, unless `kanava.yaml` says.
+pub const NEW_DAYS: i64 = 30;
+
+/// `materials:` in `kanava.yaml`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The built-in kinds, then the site's own.
+    pub kinds: Vec<String>,
+    /// Output names carry the version (`x200-brochure-2026.2.pdf`).
+    pub version_in_name: bool,
+    /// The library's "new" and "updated" badges last this many days.
+    pub new_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            kinds: KINDS.iter().map(|&k| k.to_owned()).collect(),
+            version_in_name: false,
+            new_days: NEW_DAYS,
+        }
+    }
+}
+
+/// Reads `materials:` of `kanava.yaml`.
+pub fn settings(node: Option<&Node>, diags: &mut Vec<Diagnostic>) -> Settings {
+    const SETTINGS_KEYS: &[&str] = &["kinds", "version_in_name", "new_days"];
+    let mut settings = Settings::default();
+    let Some(node) = node else {
+        return settings;
+    };
+    let Value::Map(entries) = &node.value else {
+        diags.push(wrong_type(
+            CONFIG_FILE,
+            0,
+            node,
+            "a mapping under `materials`",
+        ));
+        return settings;
+    };
+    for (k, v) in entries {
+        let Value::Str(key) = &k.value else { continue };
+        match (key.as_str(), &v.value) {
+            ("kinds", Value::Seq(items)) => {
+                for item in items {
+                    match &item.value {
+                        Value::Str(s) if crate::model::frontmatter::is_url_segment(s) => {
+                            if !settings.kinds.contains(s) {
+                                settings.kinds.push(s.clone());
+                            }
+                        }
+                        _ => diags.push(
+                            wrong_type(CONFIG_FILE, 0, item, "a kind's name")
+                                .help("a kind is a lowercase word, e.g. `campaign-kit`"),
+                        ),
+                    }
+                }
+            }
+            ("version_in_name", Value::Bool(b)) => settings.version_in_name = *b,
+            ("new_days", Value::Int(n)) if (0..=3660).contains(n) => settings.new_days = *n,
+            ("kinds" | "version_in_name" | "new_days", _) => diags.push(
+                wrong_type(CONFIG_FILE, 0, v, &format!("a proper value for `{key}`")).help(
+                    "e.g. `materials: { kinds: [campaign-kit], version_in_name: false, new_days: 30 }`",
+                ),
+            ),
+            (other, _) => diags.push(unknown_key(
+                CONFIG_FILE,
+                0,
+                k,
+                other,
+                SETTINGS_KEYS,
+                "materials",
+            )),
+        }
+    }
+    settings
+}
+
 #[derive(Debug, Clone)]
 pub struct Material {
     /// The sidecar: `content/marketing/files/x200.pdf.yaml`.
@@ -50,23 +177,77 @@ pub struct Material {
     pub language: Option<String>,
     /// SKUs, where each was written (checked against the catalog when the site is made).
     pub products: Vec<(String, Pos)>,
+    /// The products named, in the catalog (set by `model`).
+    pub product_ids: Vec<catalog::ProductId>,
     pub version: Option<String>,
     /// Title, description, `updated`, audience restrictions and stage keys, as a page's.
     pub fm: FrontMatter,
+    /// The file, among the site's assets (set by `model`).
+    pub asset: AssetId,
+    /// The section whose `_index.md` cascades to it: the nearest folder above it with pages.
+    pub section: PageId,
+    /// The restriction in force: its own, its sections', and the axis defaults.
+    pub restriction: Restriction,
+    /// Where each restricted axis's restriction comes from.
+    pub origins: Vec<(AxisId, Origin)>,
+    /// Status and publish window in force (cascaded from its sections).
+    pub lifecycle: Lifecycle,
+    /// The later of the last git commits of the file and its sidecar.
+    pub committed: Option<Timestamp>,
+    /// The first git commit of the file (when it was added), for the "new" badge.
+    pub added: Option<Timestamp>,
+}
+
+impl Material {
+    /// When the material last changed (what's new, the feed, the "updated" badge):
+    /// `updated` (the start of that day), else the last commit of it or its sidecar.
+    pub fn changed(&self, calendar: &Calendar) -> Option<Timestamp> {
+        self.fm
+            .updated
+            .and_then(|d| d.to_zoned(calendar.tz.clone()).ok())
+            .map(|z| z.timestamp())
+            .or(self.committed)
+    }
+
+    /// When it first appeared: `publish`, else its first commit (the "new" badge).
+    pub fn since(&self) -> Option<Timestamp> {
+        self.lifecycle.window.from.or(self.added)
+    }
+
+    /// Says where the restriction on `axis` comes from, for messages.
+    pub fn describe_origin(&self, axis: AxisId, site: &crate::model::Site) -> String {
+        match self
+            .origins
+            .iter()
+            .find(|(a, _)| *a == axis)
+            .map(|(_, o)| *o)
+        {
+            Some(Origin::Own) => "set in its sidecar".into(),
+            Some(Origin::Inherited(p)) => format!("inherited from {}", site.pages[p].label()),
+            Some(Origin::Default) | None => format!(
+                "the axis default, since the material names no {}",
+                site.audiences.axes[axis].name
+            ),
+        }
+    }
 }
 
 /// Reads a sidecar; problems go to `diags` (`None` when it cannot describe a material).
 pub fn parse(
     sidecar: &SidecarFile,
+    settings: &Settings,
     audiences: &AudienceModel,
     calendar: &Calendar,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Material> {
     let file = sidecar.path.as_str();
+    let kinds: Vec<&str> = settings.kinds.iter().map(String::as_str).collect();
     let mut kind: Option<String> = None;
     let mut language = None;
     let mut products = Vec::new();
     let mut version = None;
+    // Keys written, valid or not: a missing one is reported once, a wrong one already was.
+    let mut written: Vec<String> = Vec::new();
     let at = |n: &Node| Pos::new(n.line, n.column);
     let wrong = |key: &str, expected: &str, v: &Node| {
         Diagnostic::error(
@@ -84,16 +265,39 @@ pub fn parse(
         diags,
         KEYS,
         &mut |key, v, diags| {
+            written.push(key.to_owned());
             match (key, &v.value) {
-                ("kind", Value::Str(s)) if KINDS.contains(&s.as_str()) => kind = Some(s.clone()),
+                ("kind", Value::Str(s)) if kinds.contains(&s.as_str()) => kind = Some(s.clone()),
                 ("kind", Value::Str(s)) => diags.push(
                     Diagnostic::error("unknown-kind", format!("`{s}` is not a kind of material"))
                         .at(file, at(v))
                         .len(s.chars().count())
-                        .help(suggest_help(s, KINDS, "kinds")),
+                        .help(match crate::diag::did_you_mean(s, kinds.iter().copied()) {
+                            Some(_) => suggest_help(s, &kinds, "kinds"),
+                            None => format!(
+                                "{}; a site adds its own with `materials: {{ kinds: [{s}] }}` in {CONFIG_FILE}",
+                                suggest_help(s, &kinds, "kinds")
+                            ),
+                        }),
                 ),
                 ("kind", _) => diags.push(wrong(key, "a kind, e.g. `brochure`", v)),
-                ("language", Value::Str(s)) => language = Some(s.clone()),
+                ("language", Value::Str(s)) if is_language(s) => language = Some(s.clone()),
+                ("language", Value::Str(s)) => {
+                    let lower = s.to_lowercase();
+                    let known = LANGUAGE_NAMES.iter().find(|(name, _)| *name == lower);
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-language",
+                            format!("`{s}` is not a language code"),
+                        )
+                        .at(file, at(v))
+                        .len(s.chars().count())
+                        .help(match known {
+                            Some((_, code)) => format!("did you mean `{code}`? A language is written as its ISO 639-1 code"),
+                            None => "write the ISO 639-1 code, e.g. `en`, `fi`, `it`, `fr`, `sv`, `de` (a region may follow: `pt-BR`)".to_owned(),
+                        }),
+                    );
+                }
                 ("language", _) => diags.push(wrong(key, "a language code, e.g. `fi`", v)),
                 ("version", Value::Str(s)) => version = Some(s.clone()),
                 ("version", Value::Int(n)) => version = Some(n.to_string()),
@@ -120,31 +324,30 @@ pub fn parse(
     if fm.unreadable {
         return None;
     }
-    let (Some(title), Some(kind)) = (fm.title.clone(), kind) else {
-        let missing: Vec<&str> = [("title", fm.title.is_none())]
-            .into_iter()
-            .filter_map(|(k, m)| m.then_some(k))
-            .collect();
+    let missing: Vec<&str> = ["title", "kind"]
+        .into_iter()
+        .filter(|k| !written.iter().any(|w| w == k))
+        .collect();
+    if !missing.is_empty() {
         diags.push(
             Diagnostic::error(
                 "incomplete-material",
                 format!(
-                    "a material needs a title and a kind{}",
-                    if missing.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (no `{}`)", missing.join("`, `"))
-                    }
+                    "a material needs a title and a kind (no `{}`)",
+                    missing.join("`, `")
                 ),
             )
-            .in_file(file)
+            .at(file, Pos::new(1, 1))
             .help(format!(
                 "e.g. `title: X200 brochure` and `kind: brochure`; kinds: {}",
-                KINDS.join(", ")
+                kinds.join(", ")
             )),
         );
-        return None;
-    };
+    }
+    // A material with a mistake (reported: the build stops) is still checked further —
+    // its products, its section's restrictions — so that one run reports everything.
+    let title = fm.title.clone().unwrap_or_else(|| sidecar.file.clone());
+    let kind = kind.unwrap_or_else(|| "other".to_owned());
     Some(Material {
         sidecar: sidecar.path.clone(),
         file: sidecar.file.clone(),
@@ -152,12 +355,56 @@ pub fn parse(
         kind,
         language,
         products,
+        product_ids: Vec::new(),
         version,
         fm,
+        asset: 0,
+        section: 0,
+        restriction: Restriction::default(),
+        origins: Vec::new(),
+        lifecycle: Lifecycle::default(),
+        committed: None,
+        added: None,
     })
 }
 
-/// When the material last changed, for what's new and the library's badges.
+fn is_language(code: &str) -> bool {
+    let (lang, region) = match code.split_once('-') {
+        Some((l, r)) => (l, Some(r)),
+        None => (code, None),
+    };
+    LANGUAGES.contains(&lang)
+        && region.is_none_or(|r| {
+            (2..=3).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// The output name of a material with `version` when names carry versions:
+/// `files/x200-brochure.pdf` → `files/x200-brochure-2026.2.pdf`. Characters that do not
+/// belong in a file name become `-`.
+pub fn versioned_url(url: &str, version: &str) -> String {
+    let version: String = version
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let (dir, name) = match url.rsplit_once('/') {
+        Some((d, n)) => (format!("{d}/"), n),
+        None => (String::new(), url),
+    };
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{dir}{stem}-{version}.{ext}"),
+        _ => format!("{dir}{name}-{version}"),
+    }
+}
+
+/// Where a date would be read as `updated` (for callers that want only the day).
 pub fn updated(material: &Material) -> Option<Date> {
     material.fm.updated
 }
@@ -165,6 +412,28 @@ pub fn updated(material: &Material) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_join_the_name_before_the_extension() {
+        assert_eq!(
+            versioned_url("files/x200-brochure.pdf", "2026.2"),
+            "files/x200-brochure-2026.2.pdf"
+        );
+        assert_eq!(versioned_url("README", "v 2/3"), "README-v-2-3");
+    }
+
+    #[test]
+    fn languages_are_codes() {
+        assert!(is_language("fi") && is_language("pt-BR"));
+        assert!(!is_language("english") && !is_language("xx") && !is_language("en-"));
+    }
+
+    #[test]
+    fn a_missing_title_or_kind_is_named() {
+        let (_, diags) = read("description: no title\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("(no `title`, `kind`)"));
+    }
 
     fn read(text: &str) -> (Option<Material>, Vec<Diagnostic>) {
         let yaml = "axes:\n  tier: { values: [public, silver, gold], ordered: true }\naudiences:\n  a: { tier: gold }\n";
@@ -176,7 +445,13 @@ mod tests {
             file: "content/files/x.pdf".into(),
             text: text.into(),
         };
-        let m = parse(&sidecar, &model, &Calendar::utc(), &mut diags);
+        let m = parse(
+            &sidecar,
+            &Settings::default(),
+            &model,
+            &Calendar::utc(),
+            &mut diags,
+        );
         (m, diags)
     }
 
@@ -200,8 +475,7 @@ mod tests {
 
     #[test]
     fn sidecar_errors_are_located() {
-        let (m, diags) = read("title: X\nkind: broshure\nweight: 3\ntire: gold\n");
-        assert!(m.is_none());
+        let (_, diags) = read("title: X\nkind: broshure\nweight: 3\ntire: gold\n");
         let codes: Vec<_> = diags
             .iter()
             .map(|d| (d.code, d.pos.map(|p| p.line)))
@@ -212,7 +486,6 @@ mod tests {
                 ("unknown-kind", Some(2)),
                 ("unknown-key", Some(3)),
                 ("unknown-key", Some(4)),
-                ("incomplete-material", None)
             ],
             "{diags:?}"
         );

@@ -29,7 +29,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::load::{CONFIG_FILE, CONTENT_DIR, Config, Sources, frontmatter as split};
 use crate::markdown::{self, Document, LinkResolver, LinkTarget, Resolved};
 use audience::{AudienceModel, AxisId, Restriction};
-use cascade::{cascade, cascade_lifecycle, products_within_categories};
+use cascade::{cascade, cascade_lifecycle, cascade_materials, products_within_categories};
 use frontmatter::FrontMatter;
 use lifecycle::{Calendar, Lifecycle, Status};
 use links::{Index, Resolver};
@@ -194,6 +194,9 @@ pub struct Asset {
     pub disk_path: std::path::PathBuf,
     /// Type, size and pages, read once per build (decorated links, issue #14).
     pub info: crate::load::files::FileInfo,
+    /// The material this file is, when it has a sidecar: then its own metadata decides
+    /// which views publish it, not the links to it.
+    pub material: Option<materials::MaterialId>,
 }
 
 /// The whole site, loaded and parsed once; shared read-only by every view.
@@ -205,9 +208,9 @@ pub struct Site {
     /// Index 0 is the home page; then depth-first in navigation order.
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
-    /// Materials (files with a sidecar), in walk order. Not yet in views: being built
-    /// (issue #14, docs/materials.md).
+    /// Materials (files with a sidecar), in walk order (issue #14, docs/materials.md).
     pub materials: Vec<materials::Material>,
+    pub material_settings: materials::Settings,
 }
 
 /// A page before it has an index: the tree is built first, then numbered depth-first.
@@ -390,7 +393,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
                 .source
                 .as_ref()
                 .and_then(|path| sources.commits.get(path))
-                .copied(),
+                .map(|c| c.last),
             parent,
             children: node.children.iter().map(|&c| index_of[c]).collect(),
             restriction: Restriction::default(),
@@ -404,14 +407,35 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     let fm_of = |i: PageId| &nodes[order[i]].fm;
 
     check_urls(&pages, catalog.is_some(), diags);
-    cascade(&mut pages, &audiences, fm_of, diags);
+    let explicit = cascade(&mut pages, &audiences, fm_of, diags);
     if let Some(catalog) = &catalog {
         products_within_categories(&mut pages, &audiences, catalog, diags);
     }
-    cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
+    let chains = cascade_lifecycle(&mut pages, default_status, fm_of, &calendar, diags);
 
     // Each file is read once (its size; a PDF's page tree), in parallel.
-    let assets: Vec<Asset> = sources.assets.par_iter().map(asset).collect();
+    let mut assets: Vec<Asset> = sources.assets.par_iter().map(asset).collect();
+    let material_settings = materials::settings(config.materials.as_ref(), diags);
+    let mut material_list = read_materials(
+        sources,
+        &material_settings,
+        &audiences,
+        &calendar,
+        &pages,
+        &mut assets,
+        catalog.as_ref(),
+        diags,
+    );
+    cascade_materials(
+        &mut material_list,
+        &pages,
+        &explicit,
+        &chains,
+        &audiences,
+        default_status,
+        &calendar,
+        diags,
+    );
     check_asset_paths(&pages, &assets, catalog.is_some(), diags);
 
     // Markdown, once per page, in parallel.
@@ -453,21 +477,6 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         diags.extend(d);
     }
 
-    // Sidecars, in parallel; diagnostics in file order.
-    let read: Vec<_> = sources
-        .sidecars
-        .par_iter()
-        .map(|sidecar| {
-            let mut found = Vec::new();
-            let material = materials::parse(sidecar, &audiences, &calendar, &mut found);
-            (material, found)
-        })
-        .collect();
-    let mut material_list = Vec::new();
-    for (material, found) in read {
-        diags.extend(found);
-        material_list.extend(material);
-    }
     Site {
         config,
         audiences,
@@ -476,7 +485,111 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         pages,
         assets,
         materials: material_list,
+        material_settings,
     }
+}
+
+/// Reads the sidecars (in parallel; diagnostics in file order) and ties each material to
+/// its file among `assets` (renamed with its version when the settings say so), its
+/// section, its products in the catalog and its git dates.
+#[allow(clippy::too_many_arguments)]
+fn read_materials(
+    sources: &Sources,
+    settings: &materials::Settings,
+    audiences: &AudienceModel,
+    calendar: &Calendar,
+    pages: &[Page],
+    assets: &mut [Asset],
+    catalog: Option<&catalog::Catalog>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<materials::Material> {
+    let read: Vec<_> = sources
+        .sidecars
+        .par_iter()
+        .map(|sidecar| {
+            let mut found = Vec::new();
+            let material = materials::parse(sidecar, settings, audiences, calendar, &mut found);
+            (material, found)
+        })
+        .collect();
+    let asset_of: HashMap<String, AssetId> = assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.path.clone(), i))
+        .collect();
+    // The folders that are sections (a page's folder, or the content root).
+    let sections: HashMap<&str, PageId> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p.kind, PageKind::Home | PageKind::Section))
+        .map(|(i, p)| (p.dir.as_str(), i))
+        .collect();
+    let skus: HashMap<String, catalog::ProductId> = catalog
+        .map(|c| {
+            c.products
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.sku.to_lowercase(), i))
+                .collect()
+        })
+        .unwrap_or_default();
+    let all_skus: Vec<&str> = catalog
+        .map(|c| c.products.iter().map(|p| p.sku.as_str()).collect())
+        .unwrap_or_default();
+    let mut list = Vec::new();
+    for (material, found) in read {
+        diags.extend(found);
+        let Some(mut m) = material else { continue };
+        // `load` keeps only sidecars whose file it found and accepted.
+        let Some(&asset) = asset_of.get(&m.file) else {
+            continue;
+        };
+        m.asset = asset;
+        let mut dir = m.file.rsplit_once('/').map_or(CONTENT_DIR, |(d, _)| d);
+        m.section = loop {
+            if let Some(&section) = sections.get(dir) {
+                break section;
+            }
+            match dir.rsplit_once('/') {
+                Some((up, _)) => dir = up,
+                None => break 0,
+            }
+        };
+        for (sku, pos) in &m.products {
+            match skus.get(&sku.to_lowercase()) {
+                Some(&id) => m.product_ids.push(id),
+                None => diags.push(
+                    Diagnostic::error(
+                        "unknown-sku",
+                        match catalog {
+                            Some(_) => format!("no product in the catalog has the code `{sku}`"),
+                            None => format!("`{sku}` names a product, but the site has no catalog"),
+                        },
+                    )
+                    .at(m.sidecar.clone(), *pos)
+                    .len(sku.chars().count())
+                    .help(match catalog {
+                        Some(_) => crate::diag::suggest_help(sku, &all_skus, "codes"),
+                        None => "remove `products`, or define a catalog in kanava.yaml".to_owned(),
+                    }),
+                ),
+            }
+        }
+        m.product_ids.sort_unstable();
+        m.product_ids.dedup();
+        let dates = |path: &str| sources.commits.get(path).copied();
+        let (file, sidecar) = (dates(&m.file), dates(&m.sidecar));
+        m.committed = file.into_iter().chain(sidecar).map(|c| c.last).max();
+        m.added = file.or(sidecar).map(|c| c.first);
+        if settings.version_in_name
+            && let Some(version) = &m.version
+        {
+            assets[asset].url = materials::versioned_url(&assets[asset].url, version);
+        }
+        assets[asset].material = Some(list.len());
+        list.push(m);
+    }
+    list
 }
 
 /// Puts the catalog into the tree: `catalog/` under the home page, a section per category,
@@ -684,15 +797,29 @@ impl Site {
             });
     }
 
-    /// The first moment after `at` when some page or block starts or stops being shown:
-    /// until then, a build for "now" produces the same output.
+    /// The first moment after `at` when some page, block or material starts or stops being
+    /// shown, or a material's "new" or "updated" badge ends: until then, a build for "now"
+    /// produces the same output.
     pub fn next_change(&self, at: jiff::Timestamp) -> Option<jiff::Timestamp> {
-        let windows = self.pages.iter().flat_map(|p| {
-            std::iter::once(p.lifecycle.window).chain(p.doc.blocks.iter().map(|b| b.window))
+        let windows = self
+            .pages
+            .iter()
+            .flat_map(|p| {
+                std::iter::once(p.lifecycle.window).chain(p.doc.blocks.iter().map(|b| b.window))
+            })
+            .chain(self.materials.iter().map(|m| m.lifecycle.window));
+        let days =
+            jiff::SignedDuration::from_hours(self.material_settings.new_days.saturating_mul(24));
+        let badges = self.materials.iter().flat_map(|m| {
+            [m.since(), m.changed(&self.calendar)]
+                .into_iter()
+                .flatten()
+                .flat_map(move |t| t.checked_add(days).ok())
         });
         windows
             .flat_map(|w| [w.from, w.until])
             .flatten()
+            .chain(badges)
             .filter(|t| *t > at)
             .min()
     }

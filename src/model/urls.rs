@@ -105,6 +105,7 @@ pub(super) fn asset(file: &AssetFile) -> Asset {
             .to_owned(),
         disk_path: file.disk_path.clone(),
         info: crate::load::files::read(&file.disk_path, &file.path),
+        material: None,
     }
 }
 
@@ -120,6 +121,34 @@ pub(super) fn check_asset_paths(
         .collect();
     let catalog_url = format!("{}/", catalog::CATALOG_SEGMENT);
     let generated = crate::paths::generated(has_catalog.then_some(catalog_url.as_str()));
+    // Two files written to one name (a material named with its version, `x-2.pdf`, beside a
+    // file `x-2.pdf`; or names differing only in case, one file on Windows and macOS).
+    let mut names: HashMap<String, &Asset> = HashMap::new();
+    for a in assets {
+        if let Some(first) = names.insert(a.url.to_lowercase(), a) {
+            let (first, second) = if first.path < a.path {
+                (first, a)
+            } else {
+                (a, first)
+            };
+            let sidecar = |x: &Asset| {
+                x.material
+                    .map(|_| format!("{}.yaml", x.path))
+                    .unwrap_or_else(|| x.path.clone())
+            };
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!(
+                        "`{}` and `{}` would both be written to `{}`",
+                        first.path, second.path, second.url
+                    ),
+                )
+                .in_file(sidecar(second))
+                .help("rename one of the files, or give the material another `version`"),
+            );
+        }
+    }
     for a in assets {
         let reserved = generated.iter().find(|(path, _)| {
             if path.ends_with('/') {

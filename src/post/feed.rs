@@ -37,7 +37,7 @@ impl ViewOutput for Feed {
 
 /// The view's Atom feed, none when nothing in it has a date.
 pub fn atom(plan: &Plan) -> Option<String> {
-    let newest = plan.pages[*plan.news.first()?].changed?;
+    let newest = plan.news_entry(*plan.news.first()?)?.changed;
     let cal = plan.calendar;
     let site_url = plan.site_url();
     let title = &plan.config.title;
@@ -84,31 +84,49 @@ pub fn atom(plan: &Plan) -> Option<String> {
     }
     let _ = writeln!(xml, "  <updated>{}</updated>", cal.iso(newest));
     let _ = writeln!(xml, "  <author><name>{}</name></author>", text(title));
-    for &i in &plan.news {
-        let page = &plan.pages[i];
-        let Some(changed) = page.changed else {
+    for &item in &plan.news {
+        let Some(entry) = plan.news_entry(item) else {
             continue;
         };
-        let path = percent_encode_path(page.url);
+        let path = percent_encode_path(entry.url);
         let (id, href) = match &site_url {
             Some(url) => (format!("{url}{path}"), format!("{url}{path}")),
-            None => (format!("{urn}:{}", urn_part(page.url)), path),
+            None => (format!("{urn}:{}", urn_part(entry.url)), path),
         };
         xml.push_str("  <entry>\n");
         let _ = writeln!(xml, "    <id>{}</id>", text(&id));
-        let _ = writeln!(xml, "    <title>{}</title>", text(page.title));
-        let _ = writeln!(xml, "    <updated>{}</updated>", cal.iso(changed));
-        let _ = writeln!(
-            xml,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            text(&href)
-        );
-        let _ = writeln!(
-            xml,
-            "    <category term=\"{}\"/>",
-            crate::plan::news_kind(page.kind)
-        );
-        if let Some(summary) = page.description {
+        let _ = writeln!(xml, "    <title>{}</title>", text(entry.title));
+        let _ = writeln!(xml, "    <updated>{}</updated>", cal.iso(entry.changed));
+        match entry.file {
+            // A material's entry links the file itself, with its size (RFC 4287 4.2.7).
+            Some(file) => {
+                let _ = writeln!(
+                    xml,
+                    "    <link rel=\"enclosure\" href=\"{}\" length=\"{}\"/>",
+                    text(&href),
+                    file.info.bytes
+                );
+                let _ = writeln!(
+                    xml,
+                    "    <link rel=\"alternate\" href=\"{}\"/>",
+                    text(&href)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    xml,
+                    "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+                    text(&href)
+                );
+            }
+        }
+        let _ = writeln!(xml, "    <category term=\"{}\"/>", entry.kind);
+        let summary = match (entry.summary, entry.file) {
+            (Some(s), Some(file)) => Some(format!("{s} ({})", file.info.label())),
+            (None, Some(file)) => Some(file.info.label()),
+            (s, None) => s.map(str::to_owned),
+        };
+        if let Some(summary) = summary.as_deref() {
             let _ = writeln!(xml, "    <summary>{}</summary>", text(summary));
         }
         xml.push_str("  </entry>\n");

@@ -85,12 +85,39 @@ pub struct Section {
 /// Every record of a view, in plan order.
 pub fn records(plan: &Plan) -> Vec<Record> {
     // Products are pages of the plan (`PlanPage::product`), so `page_record` covers them.
-    // Materials and learning paths are added here from the plan's own lists, in the plan's
-    // order, e.g. `.chain(plan.materials.iter().map(|m| Record { kind: Kind::Material, … }))`.
-    (0..plan.pages.len())
+    // Materials come from the plan's own list (learning paths will too), after the pages.
+    let mut records: Vec<Record> = (0..plan.pages.len())
         .into_par_iter()
         .map(|i| page_record(plan, i))
-        .collect()
+        .collect();
+    records.extend(plan.materials.iter().map(|m| material_record(plan, m)));
+    records
+}
+
+/// A material: found by its title, description, kind, language, version and the codes
+/// and names of the products it names (those the view sees); the result opens the file.
+fn material_record(plan: &Plan, pm: &crate::plan::PlanMaterial) -> Record {
+    let m = pm.material;
+    let mut words = vec![m.kind.replace('-', " ")];
+    words.extend(m.language.iter().cloned());
+    words.extend(m.version.iter().map(|v| format!("version {v}")));
+    for &p in &pm.products {
+        let page = &plan.pages[p];
+        if let Some(product) = &page.product {
+            words.push(product.sku.to_owned());
+        }
+        words.push(page.title.to_owned());
+    }
+    words.push(pm.asset.info.label());
+    Record {
+        url: pm.asset.url.clone(),
+        title: m.title.clone(),
+        kind: Kind::Material,
+        sku: None,
+        summary: m.fm.description.clone(),
+        text: words.join(" "),
+        sections: Vec::new(),
+    }
 }
 
 /// A page or section: its title, description, and its visible HTML cut at its visible

@@ -172,6 +172,8 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             product: None,
             price_list: None,
             news: Vec::new(),
+            materials_url: (!self.plan.materials.is_empty()).then_some(crate::paths::MATERIALS),
+            library: None,
         }
     }
 
@@ -451,7 +453,123 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 .as_ref()
                 .and_then(|c| c.price_label.as_deref()),
             related,
+            materials: product
+                .materials
+                .iter()
+                .map(|&m| self.material(m))
+                .collect(),
         })
+    }
+
+    /// Material `i` of the plan, as lists show it.
+    fn material(&self, i: usize) -> MaterialCtx<'p> {
+        let pm = &self.plan.materials[i];
+        let m = pm.material;
+        let cal = self.plan.calendar;
+        let url = pm.asset.url.as_str();
+        MaterialCtx {
+            title: &m.title,
+            description: m.fm.description.as_deref(),
+            url,
+            file_name: url.rsplit('/').next().unwrap_or(url),
+            meta: pm.asset.info.label(),
+            kind: &m.kind,
+            kind_label: kind_label(&m.kind),
+            language: m.language.as_deref(),
+            version: m.version.as_deref(),
+            products: pm
+                .products
+                .iter()
+                .map(|&j| {
+                    let p = &self.plan.pages[j];
+                    SkuLink {
+                        sku: p.product.as_ref().map_or("", |x| x.sku),
+                        name: p.title,
+                        url: p.url,
+                    }
+                })
+                .collect(),
+            date: pm
+                .changed
+                .map(|t| t.to_zoned(cal.tz.clone()).date().to_string()),
+            datetime: pm.changed.map(|t| cal.iso(t)),
+            badge: pm.badge,
+            image: matches!(
+                pm.asset.info.kind.as_str(),
+                "PNG" | "JPG" | "JPEG" | "SVG" | "WEBP" | "GIF" | "AVIF"
+            ),
+            note: pm.note.map(|n| self.note(n, m.lifecycle)),
+        }
+    }
+
+    /// The materials library (`materials.html`): every material of the view, grouped by
+    /// kind (newest first in each), with the values its filters offer.
+    pub fn library(&self) -> Value {
+        let mut ctx = self.base(
+            "materials",
+            crate::paths::MATERIALS,
+            None,
+            self.synthetic_page("Materials", crate::paths::MATERIALS, "materials"),
+        );
+        let plan = self.plan;
+        let kinds = &plan.material_kinds;
+        let mut groups: Vec<MaterialGroup> = kinds
+            .iter()
+            .map(|k| MaterialGroup {
+                kind: k,
+                label: kind_label(k),
+                materials: Vec::new(),
+            })
+            .collect();
+        let mut languages: std::collections::BTreeMap<&str, usize> = Default::default();
+        // Products in catalog order (the plan's page order).
+        let mut products: std::collections::BTreeMap<usize, usize> = Default::default();
+        for (i, pm) in plan.materials.iter().enumerate() {
+            if let Some(g) = groups.iter_mut().find(|g| g.kind == pm.material.kind) {
+                g.materials.push(self.material(i));
+            }
+            if let Some(l) = &pm.material.language {
+                *languages.entry(l).or_default() += 1;
+            }
+            for &p in &pm.products {
+                *products.entry(p).or_default() += 1;
+            }
+        }
+        groups.retain(|g| !g.materials.is_empty());
+        ctx.library = Some(LibraryCtx {
+            count: plan.materials.len(),
+            kinds: groups
+                .iter()
+                .map(|g| Facet {
+                    value: g.kind,
+                    label: g.label.clone(),
+                    count: g.materials.len(),
+                })
+                .collect(),
+            languages: languages
+                .into_iter()
+                .map(|(l, count)| Facet {
+                    value: l,
+                    label: l.to_uppercase(),
+                    count,
+                })
+                .collect(),
+            products: products
+                .into_iter()
+                .map(|(p, count)| {
+                    let page = &plan.pages[p];
+                    let sku = page.product.as_ref().map_or("", |x| x.sku);
+                    Facet {
+                        value: sku,
+                        label: format!("{sku} · {}", page.title),
+                        count,
+                    }
+                })
+                .collect(),
+            groups,
+            new_days: plan.new_days,
+        });
+        Value::from(minijinja::value::Serde(&ctx))
     }
 
     pub fn all(&self) -> Value {
@@ -495,16 +613,16 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             .plan
             .news
             .iter()
-            .filter_map(|&i| {
-                let p = &self.plan.pages[i];
-                let changed = p.changed?;
+            .filter_map(|&item| {
+                let e = self.plan.news_entry(item)?;
                 Some(NewsItem {
-                    title: p.title,
-                    url: p.url,
-                    kind: crate::plan::news_kind(p.kind),
-                    summary: p.description,
-                    date: changed.to_zoned(cal.tz.clone()).date().to_string(),
-                    datetime: cal.iso(changed),
+                    title: e.title,
+                    url: e.url,
+                    kind: e.kind,
+                    summary: e.summary,
+                    date: e.changed.to_zoned(cal.tz.clone()).date().to_string(),
+                    datetime: cal.iso(e.changed),
+                    meta: e.file.map(|f| f.info.label()),
                 })
             })
             .collect();
@@ -623,6 +741,16 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 }
             })
             .collect()
+    }
+}
+
+/// How lists name a kind of material: `price-sheet` → `Price sheet`.
+fn kind_label(kind: &str) -> String {
+    let words = kind.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => words,
     }
 }
 

@@ -201,6 +201,8 @@ pub(super) struct ProductCtx<'s> {
     pub(super) replaces: Vec<SkuLink<'s>>,
     pub(super) price_label: Option<&'s str>,
     pub(super) related: Vec<ProductSummary<'s>>,
+    /// The view's materials naming the product (besides its datasheet), newest first.
+    pub(super) materials: Vec<MaterialCtx<'s>>,
 }
 
 #[derive(Serialize)]
@@ -247,14 +249,75 @@ pub(super) struct ListedPage<'s> {
 pub(super) struct NewsItem<'s> {
     pub(super) title: &'s str,
     pub(super) url: &'s str,
-    /// `guide` or `product`.
+    /// `guide`, `product` or `material`.
     pub(super) kind: &'static str,
-    /// The page's description (a product's summary), if any.
+    /// The page's description (a product's summary, a material's description), if any.
     pub(super) summary: Option<&'s str>,
     /// `2026-11-01`, in the site's timezone.
     pub(super) date: String,
     /// `2026-11-01T00:00:00+02:00`, for `<time datetime>`.
     pub(super) datetime: String,
+    /// A material's file: `PDF · 2.4 MB · 12 pages` (none for pages).
+    pub(super) meta: Option<String>,
+}
+
+/// A material (`materials.html`, and the list on a product page).
+#[derive(Serialize)]
+pub(super) struct MaterialCtx<'s> {
+    pub(super) title: &'s str,
+    pub(super) description: Option<&'s str>,
+    /// The file (site-relative): the download.
+    pub(super) url: &'s str,
+    /// The file's name, for the `download` attribute.
+    pub(super) file_name: &'s str,
+    /// What it downloads: `PDF · 2.4 MB · 12 pages`.
+    pub(super) meta: String,
+    /// `brochure`, `datasheet`, … (a filter value) and how lists name it (`Brochure`).
+    pub(super) kind: &'s str,
+    pub(super) kind_label: String,
+    /// Its language code (`fi`), if it names one.
+    pub(super) language: Option<&'s str>,
+    pub(super) version: Option<&'s str>,
+    /// The products it names that the view sees.
+    pub(super) products: Vec<SkuLink<'s>>,
+    /// When it last changed (`2026-11-01`), and for `<time datetime>`.
+    pub(super) date: Option<String>,
+    pub(super) datetime: Option<String>,
+    /// `new` or `updated` (within the configured days), else none.
+    pub(super) badge: Option<crate::plan::Badge>,
+    /// An image (PNG, JPEG, SVG, WebP, GIF): the library shows a thumbnail.
+    pub(super) image: bool,
+    /// Why it is shown though not live, outside production (its badge).
+    pub(super) note: Option<NoteCtx>,
+}
+
+/// One value of a library filter, with how many materials have it.
+#[derive(Serialize)]
+pub(super) struct Facet<'s> {
+    pub(super) value: &'s str,
+    pub(super) label: String,
+    pub(super) count: usize,
+}
+
+/// A group of the library: the materials of one kind, newest first.
+#[derive(Serialize)]
+pub(super) struct MaterialGroup<'s> {
+    pub(super) kind: &'s str,
+    pub(super) label: String,
+    pub(super) materials: Vec<MaterialCtx<'s>>,
+}
+
+/// The materials library (`materials.html`).
+#[derive(Serialize)]
+pub(super) struct LibraryCtx<'s> {
+    pub(super) count: usize,
+    /// By kind, in the order of the site's kinds.
+    pub(super) groups: Vec<MaterialGroup<'s>>,
+    pub(super) kinds: Vec<Facet<'s>>,
+    pub(super) languages: Vec<Facet<'s>>,
+    pub(super) products: Vec<Facet<'s>>,
+    /// How many days the badges last.
+    pub(super) new_days: i64,
 }
 
 #[derive(Serialize)]
@@ -304,6 +367,10 @@ pub(super) struct Ctx<'s> {
     pub(super) price_list: Option<PriceListCtx<'s>>,
     /// All pages of the view: filled for `all.html` only.
     pub(super) pages: Vec<ListedPage<'s>>,
-    /// The view's newest guides and products: filled for `whats-new.html` only.
+    /// The view's newest guides, products and materials: filled for `whats-new.html` only.
     pub(super) news: Vec<NewsItem<'s>>,
+    /// The materials library (site-relative), none when the view has no material.
+    pub(super) materials_url: Option<&'static str>,
+    /// Filled for `materials.html` only.
+    pub(super) library: Option<LibraryCtx<'s>>,
 }

@@ -41,6 +41,7 @@ const REQUIRED: &[&str] = &[
     "tag.html",
     "all.html",
     "whats-new.html",
+    "materials.html",
     "404.html",
     SIDEBAR,
 ];
@@ -132,6 +133,9 @@ impl Renderer {
         jobs.extend((0..tags).map(Job::Tag));
         jobs.push(Job::All);
         jobs.push(Job::WhatsNew);
+        if plan.has_library {
+            jobs.push(Job::Materials);
+        }
         jobs.push(Job::NotFound);
         if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {
             jobs.push(Job::PriceList);
@@ -151,6 +155,7 @@ impl Renderer {
                     Job::Tag(t) => ("tag.html", ctx.tag(t)),
                     Job::All => ("all.html", ctx.all()),
                     Job::WhatsNew => ("whats-new.html", ctx.whats_new()),
+                    Job::Materials => ("materials.html", ctx.library()),
                     Job::NotFound => ("404.html", ctx.not_found()),
                     Job::PriceList => match ctx.price_list() {
                         Some(value) => ("price-list.html", value),
@@ -235,8 +240,10 @@ enum Job {
     Tag(usize),
     /// The list of all pages (`all/`).
     All,
-    /// The view's newest guides and products (`whats-new/`).
+    /// The view's newest guides, products and materials (`whats-new/`).
     WhatsNew,
+    /// The materials library (`materials/`), when the site has materials.
+    Materials,
     NotFound,
 }
 
@@ -250,6 +257,7 @@ impl Job {
             Job::Tag(t) => &plan.tags[t].url,
             Job::All => crate::paths::ALL,
             Job::WhatsNew => crate::paths::WHATS_NEW,
+            Job::Materials => crate::paths::MATERIALS,
             Job::NotFound => "",
             Job::PriceList => plan.catalog.as_ref()?.price_list_url.as_deref()?,
         })

@@ -25,7 +25,7 @@ pub struct Matrix {
 
 #[derive(Serialize)]
 pub struct MatrixRow {
-    /// `page`, `product` or `asset`
+    /// `page`, `product`, `material` or `asset` (a plain file)
     pub kind: &'static str,
     /// A page's or asset's source path; a product's `sku:HP-12` (what `explain` takes).
     pub path: String,
@@ -71,7 +71,11 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
             _ => None,
         })
         .chain(site.assets.iter().map(|a| MatrixRow {
-            kind: "asset",
+            kind: if a.material.is_some() {
+                "material"
+            } else {
+                "asset"
+            },
             path: a.path.clone(),
             file: None,
             receives: Vec::new(),
@@ -91,7 +95,7 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
         for row in &mut rows {
             let receives = match row.kind {
                 "page" => pages.contains(row.path.as_str()),
-                "asset" => assets.contains(row.path.as_str()),
+                "asset" | "material" => assets.contains(row.path.as_str()),
                 _ => {
                     let seen = products.get(&row.path);
                     row.prices.push(seen.cloned().unwrap_or_default());
@@ -184,7 +188,11 @@ pub fn explain(
     subject: &str,
     audience: &str,
 ) -> Result<String, String> {
-    let ids = find_subject(site, subject)?;
+    let material = find_material(site, subject);
+    let ids = match material {
+        Some(_) => Vec::new(),
+        None => find_subject(site, subject)?,
+    };
     let Some(aid) = site.audiences.audience_id(audience) else {
         let names: Vec<&str> = site.audiences.audience_names();
         return Err(format!(
@@ -193,6 +201,11 @@ pub fn explain(
         ));
     };
     let vis = Visibility::of(site, view_of(aid));
+    if let Some(m) = material {
+        let mut out = String::new();
+        explain_material(site, &vis, m, &mut out);
+        return Ok(out);
+    }
     // Products' prices are what the plan gives the view, so the report cannot disagree
     // with the pages and the price list.
     let plan = ids
@@ -314,6 +327,65 @@ fn find_subject(site: &Site, subject: &str) -> Result<Vec<PageId>, String> {
             "no page `{wanted}` (give a Markdown file, e.g. content/ordering/delivery.md; a product, e.g. sku:{}; or a catalog data file)",
             skus().first().copied().unwrap_or("HP-12")
         )),
+    }
+}
+
+/// The material `subject` names: its file or its sidecar, with or without `content/`.
+fn find_material(site: &Site, subject: &str) -> Option<usize> {
+    let wanted = if subject.starts_with("content/") {
+        subject.to_owned()
+    } else {
+        format!("content/{subject}")
+    };
+    site.materials
+        .iter()
+        .position(|m| m.file == wanted || m.sidecar == wanted)
+}
+
+/// Whether material `id` is in the view, and why.
+fn explain_material(site: &Site, vis: &Visibility, id: usize, out: &mut String) {
+    let model = &site.audiences;
+    let a = &model.audiences[vis.view().audience];
+    let m = &site.materials[id];
+    let verdict = if vis.material(id) {
+        "is in"
+    } else {
+        "is NOT in"
+    };
+    let _ = writeln!(
+        out,
+        "{} ({}, described in {}) {verdict} the site of `{}`.",
+        m.file, m.kind, m.sidecar, a.name
+    );
+    if a.all {
+        let _ = writeln!(out, "  `{}` has `all: true` and sees everything", a.name);
+    } else if m.restriction.is_empty() {
+        let _ = writeln!(out, "  the material restricts no axis");
+    } else {
+        for (axis, req) in m.restriction.iter() {
+            let mut r = crate::model::audience::Restriction::default();
+            r.require(axis, req);
+            let _ = writeln!(
+                out,
+                "  {} {}: requires {} — {}; `{}` has {}",
+                if vis.audience_admits(&r) {
+                    "✓"
+                } else {
+                    "✗"
+                },
+                model.axes[axis].name,
+                model.describe_req(axis, req),
+                m.describe_origin(axis, site),
+                a.name,
+                describe_has(model, axis, a.has.get(axis).copied().flatten()),
+            );
+        }
+    }
+    if let Some(why) = m
+        .lifecycle
+        .absence(vis.view().stage, vis.view().at, &site.calendar)
+    {
+        let _ = writeln!(out, "  ✗ {}: {why}", vis.view().stage.name());
     }
 }
 

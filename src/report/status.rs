@@ -1,5 +1,5 @@
-//! `kanava status`: what an editor and a release manager need to know — drafts, pages in
-//! review, what goes live or expires in the next days (soonest first, with the audiences
+//! `kanava status`: what an editor and a release manager need to know — drafts, pages and
+//! materials in review, what goes live or expires in the next days (soonest first, with the audiences
 //! concerned), and the next moment the production output will change, so CI can schedule
 //! its next rebuild.
 
@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::model::audience::Restriction;
 use crate::model::lifecycle::{Status, Window};
-use crate::model::{Page, PageKind, Site};
+use crate::model::{PageKind, Site};
 
 #[derive(Serialize)]
 pub struct Report {
@@ -50,45 +51,64 @@ pub fn make(site: &Site, at: Timestamp, days: i64) -> Report {
     let mut review = Vec::new();
     let mut upcoming = Vec::new();
     let mut next: Option<Timestamp> = None;
-    for page in site
+    // Pages (with their blocks' dates) and materials, each as the file an editor opens.
+    let pages = site
         .pages
         .iter()
         .filter(|p| p.source.is_some() && p.kind != PageKind::Home)
-    {
+        .map(|p| {
+            (
+                p.display_path(),
+                &p.title,
+                &p.restriction,
+                p.lifecycle,
+                p.doc.blocks.as_slice(),
+            )
+        });
+    let materials = site.materials.iter().map(|m| {
+        (
+            m.sidecar.as_str(),
+            &m.title,
+            &m.restriction,
+            m.lifecycle,
+            &[][..],
+        )
+    });
+    for (file, title, restriction, lifecycle, blocks) in pages.chain(materials) {
         let entry = || Entry {
-            file: page.display_path().to_owned(),
-            title: page.title.clone(),
-            audiences: audiences(site, page),
+            file: file.to_owned(),
+            title: title.clone(),
+            audiences: audiences(site, restriction),
         };
-        match page.lifecycle.status {
+        match lifecycle.status {
             Status::Draft => drafts.push(entry()),
             Status::Review => review.push(entry()),
             Status::Published => {}
         }
         let mut event = |when: Timestamp, event: &'static str, line: Option<u32>| {
-            if when > at && page.lifecycle.status == Status::Published {
+            if when > at && lifecycle.status == Status::Published {
                 next = Some(next.map_or(when, |n| n.min(when)));
             }
-            if when > at && when <= horizon && page.lifecycle.status != Status::Draft {
+            if when > at && when <= horizon && lifecycle.status != Status::Draft {
                 upcoming.push(Event {
                     when: cal.display(when),
                     event,
-                    file: page.display_path().to_owned(),
-                    title: page.title.clone(),
-                    audiences: audiences(site, page),
+                    file: file.to_owned(),
+                    title: title.clone(),
+                    audiences: audiences(site, restriction),
                     line,
                     at: when,
                 });
             }
         };
-        let Window { from, until } = page.lifecycle.window;
+        let Window { from, until } = lifecycle.window;
         if let Some(t) = from {
             event(t, "goes-live", None);
         }
         if let Some(t) = until {
             event(t, "expires", None);
         }
-        for block in &page.doc.blocks {
+        for block in blocks {
             if let Some(t) = block.window.from {
                 event(t, "block-goes-live", Some(block.pos.line));
             }
@@ -121,13 +141,13 @@ fn horizon(at: Timestamp, days: i64) -> Timestamp {
         .unwrap_or(end)
 }
 
-/// The audiences whose restrictions admit the page (whatever its stage); empty for a site
-/// without audiences.
-fn audiences(site: &Site, page: &Page) -> Vec<String> {
+/// The audiences whose restrictions admit a page or material (whatever its stage); empty
+/// for a site without audiences.
+fn audiences(site: &Site, restriction: &Restriction) -> Vec<String> {
     if !site.audiences.configured {
         return Vec::new();
     }
-    crate::plan::audiences_admitting(site, &page.restriction)
+    crate::plan::audiences_admitting(site, restriction)
         .map(|a| a.name.clone())
         .collect()
 }

@@ -43,7 +43,7 @@ impl Stamp {
         // What's new dates files by their last commit: a commit changes the output even
         // when no file does.
         for (path, when) in &sources.commits {
-            (path, when.as_second()).hash(&mut h);
+            (path, when.first.as_second(), when.last.as_second()).hash(&mut h);
         }
         for asset in &sources.assets {
             asset.path.hash(&mut h);
