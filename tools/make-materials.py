@@ -39,7 +39,8 @@ MANIFEST = ROOT / "tools" / "make-materials.manifest"
 
 TIERS = ["public", "registered", "silver", "gold"]  # kanava.yaml: tier is ordered, default registered
 ROLES = ["sales", "technical", "marketing"]
-KINDS = ["brochure", "datasheet", "manual", "price-sheet", "logo", "image", "video", "other"]
+# The built-in kinds, and the demo's own (`materials: { kinds: [campaign-kit] }` in kanava.yaml).
+KINDS = ["brochure", "datasheet", "manual", "price-sheet", "logo", "image", "video", "other", "campaign-kit"]
 LANGUAGES = ["en", "fi", "it", "fr", "sv", "de"]
 
 
@@ -1639,7 +1640,7 @@ def gold_packages(products, aud):
           title="Winter campaign 2026 kit: sales briefing and schedule",
           description="The offer, the media schedule by country and a one-page sales briefing for the winter "
                       "campaign, 23 November 2026 to 15 January 2027.",
-          kind="other", language="en", products=["HP-12", "HP-16", "GS-6", "GS-8", "GS-12", "CTRL-2W"],
+          kind="campaign-kit", language="en", products=["HP-12", "HP-16", "GS-6", "GS-8", "GS-12", "CTRL-2W"],
           version="2026.1", updated="2026-11-18", tier="registered", role=["sales", "marketing"],
           publish="2026-11-23", expires="2027-01-16")
 def winter_kit(products, aud):
@@ -1677,7 +1678,7 @@ def winter_kit(products, aud):
           title="Kit campagna «Addio caldaia» 2027",
           description="Il kit della campagna italiana dall'11 gennaio al 28 febbraio 2027: contenuto, date e "
                       "briefing commerciale per sostituire la caldaia a gas con una Kaamos Ilma.",
-          kind="other", language="it", products=["HP-8", "HP-12", "WT-200"], version="2027.1",
+          kind="campaign-kit", language="it", products=["HP-8", "HP-12", "WT-200"], version="2027.1",
           updated="2026-11-26", tier="registered", role=["sales", "marketing"],
           publish="2026-12-07", expires="2027-03-01")
 def addio_caldaia(products, aud):
@@ -1718,7 +1719,7 @@ def addio_caldaia(products, aud):
           title="Kit de campagne « Coup de pouce chauffage » 2027",
           description="Le kit de la campagne française du 1er février au 31 mars 2027 : contenu, dates et "
                       "briefing commercial pour remplacer une chaudière par une Kaamos Ilma.",
-          kind="other", language="fr", products=["HP-12", "HP-16"], version="2027.1", updated="2026-11-27",
+          kind="campaign-kit", language="fr", products=["HP-12", "HP-16"], version="2027.1", updated="2026-11-27",
           tier="registered", role=["sales", "marketing"], publish="2027-01-11", expires="2027-04-01")
 def coup_de_pouce(products, aud):
     d = Doc("Coup de pouce chauffage 2027", "Kit de campagne · France 2027", "fr")

@@ -103,6 +103,18 @@ Silver sales bonus KXQ09Z.
         "gold prices KXQ11Z\n",
     )
     .write("content/img/unlinked.txt", "never published KXQ14Z\n")
+    // Materials (issue #14): published by their own metadata, linked or not; an expired
+    // one nowhere in production.
+    .write_bytes("content/files/partner-kit.pdf", &crate::harness::pdf("KXQ18Z", 1))
+    .write(
+        "content/files/partner-kit.pdf.yaml",
+        "title: Partner kit KXQ19Z\nkind: brochure\ntier: gold\nupdated: 2026-01-05\n",
+    )
+    .write_bytes("content/files/old-sheet.pdf", &crate::harness::pdf("KXQ20Z", 1))
+    .write(
+        "content/files/old-sheet.pdf.yaml",
+        "title: Old sheet KXQ21Z\nkind: price-sheet\ntier: public\nexpires: 2020-01-01\n",
+    )
     .page(
         "content/kxq16z/only-gold.md",
         "title: Only gold\ntier: gold",
@@ -136,6 +148,10 @@ Silver sales bonus KXQ09Z.
         ("KXQ14Z", sets(&[])),
         ("KXQ15Z", silver),
         ("KXQ16Z", gold.clone()),
+        ("KXQ18Z", gold.clone()),
+        ("KXQ19Z", gold.clone()),
+        ("KXQ20Z", sets(&[])),
+        ("KXQ21Z", sets(&[])),
         // A product (registered by default) and its prices: list for every audience above
         // the lowest tier, each tier's price for that tier only; `all: true` sees list prices.
         (

@@ -363,6 +363,7 @@ fn sidecar_mistakes_are_reported_together() {
         "{}",
         run.short()
     );
+    insta::assert_snapshot!("sidecar_mistakes", run.human());
     assert_eq!(
         site.snapshot_tree(""),
         before,
