@@ -317,10 +317,19 @@ fn walk_content(
             Err(diag) => diags.push(diag),
         }
     }
-    // A sidecar describes a file beside it: one for a missing file is an error.
+    // A sidecar describes a file beside it: one for a missing file is an error (one for a
+    // refused file, a link leaving the root, has that file's error already).
     let files: std::collections::HashSet<&str> = assets.iter().map(|a| a.path.as_str()).collect();
+    let refused_paths: std::collections::HashSet<String> = refused_links
+        .borrow()
+        .iter()
+        .map(|(path, _)| path.clone())
+        .collect();
     for (rel, path) in to_read_sidecars {
         let file = sidecar_of(&rel).unwrap_or_default().to_owned();
+        if refused_paths.contains(&file) {
+            continue;
+        }
         if !files.contains(file.as_str()) {
             diags.push(
                 Diagnostic::error(

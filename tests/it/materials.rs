@@ -520,3 +520,43 @@ fn reports_know_materials() {
         "{text}"
     );
 }
+
+/// A material's file or sidecar that is a link leading outside the site is refused before
+/// anything reads it — one error each, nothing more said of the material.
+#[cfg(unix)]
+#[test]
+fn materials_leading_outside_the_site_are_refused() {
+    let site = material_site();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.pdf"), pdf("OUTQ01Z", 1)).unwrap();
+    std::fs::write(
+        outside.path().join("x.pdf.yaml"),
+        "title: Outside OUTQ02Z\nkind: brochure\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.pdf"),
+        site.root().join("content/library/secret.pdf"),
+    )
+    .unwrap();
+    site.write(
+        "content/library/secret.pdf.yaml",
+        "title: Secret\nkind: brochure\n",
+    );
+    site.write_bytes("content/library/x.pdf", &pdf("inside", 1));
+    std::os::unix::fs::symlink(
+        outside.path().join("x.pdf.yaml"),
+        site.root().join("content/library/x.pdf.yaml"),
+    )
+    .unwrap();
+    let run = site.build();
+    let mut codes = run.codes();
+    codes.sort_unstable();
+    assert_eq!(
+        codes,
+        ["outside-root", "outside-root", "unpublished-asset"],
+        "{}",
+        run.short()
+    );
+    assert!(!run.short().contains("OUTQ02Z"));
+}
