@@ -642,7 +642,7 @@ fn plan_materials<'s>(
                     .filter_map(|p| product_page.get(p).copied())
                     .collect(),
                 changed,
-                badge: if recent(m.since()) {
+                badge: if recent(m.since(&site.calendar)) {
                     Some(Badge::New)
                 } else if recent(changed) {
                     Some(Badge::Updated)

@@ -209,9 +209,19 @@ impl Material {
             .or(self.committed)
     }
 
-    /// When it first appeared: `publish`, else its first commit (the "new" badge).
-    pub fn since(&self) -> Option<Timestamp> {
-        self.lifecycle.window.from.or(self.added)
+    /// When it first appeared, for the "new" badge: `publish`, else the earlier of its
+    /// file's first commit and its `updated` day (a file older than the repository says so
+    /// with `updated`).
+    pub fn since(&self, calendar: &Calendar) -> Option<Timestamp> {
+        let updated = self
+            .fm
+            .updated
+            .and_then(|d| d.to_zoned(calendar.tz.clone()).ok())
+            .map(|z| z.timestamp());
+        self.lifecycle.window.from.or(match (self.added, updated) {
+            (Some(a), Some(u)) => Some(a.min(u)),
+            (a, u) => a.or(u),
+        })
     }
 
     /// Says where the restriction on `axis` comes from, for messages.

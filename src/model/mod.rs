@@ -811,7 +811,7 @@ impl Site {
         let days =
             jiff::SignedDuration::from_hours(self.material_settings.new_days.saturating_mul(24));
         let badges = self.materials.iter().flat_map(|m| {
-            [m.since(), m.changed(&self.calendar)]
+            [m.since(&self.calendar), m.changed(&self.calendar)]
                 .into_iter()
                 .flatten()
                 .flat_map(move |t| t.checked_add(days).ok())

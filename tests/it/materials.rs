@@ -426,6 +426,13 @@ fn the_library_groups_filters_and_badges() {
         "o",
         "title: Older brochure\nkind: brochure\nlanguage: en\nupdated: 2025-03-01\n",
     );
+    // Published long ago, changed lately: "updated".
+    material(
+        &site,
+        "content/library/revised.pdf",
+        "r",
+        &format!("title: Revised manual\nkind: manual\npublish: 2025-01-01\nupdated: {recent}\n"),
+    );
     site.write(
         "content/library/logo.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
@@ -438,12 +445,22 @@ fn the_library_groups_filters_and_badges() {
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .collect();
-    assert_eq!(groups, ["brochure", "logo"], "{html}");
+    assert_eq!(groups, ["brochure", "manual", "logo"], "{html}");
     let fresh = html.find("Fresh brochure").unwrap();
     let older = html.find("Older brochure").unwrap();
     assert!(fresh < older, "newest first");
     assert!(
         html[fresh..older].contains("status-new\">New</span>"),
+        "{html}"
+    );
+    let revised = html.find("Revised manual").unwrap();
+    assert!(
+        html[revised..].contains("status-updated\">Updated</span>")
+            && !html[older..]
+                .split("</li>")
+                .next()
+                .unwrap()
+                .contains("status-"),
         "{html}"
     );
     assert!(html.contains("<option value=\"HP-12\">HP-12 · Ilma 12 (1)</option>"));
