@@ -176,6 +176,23 @@ fn materials_reach_exactly_the_views_their_metadata_admits() {
             ),
         "{feed}"
     );
+    // The feed stays valid Atom: the material's entry links its file, with its length.
+    let parsed: atom_syndication::Feed = feed.parse().expect("valid Atom");
+    let entry = parsed
+        .entries()
+        .iter()
+        .find(|e| e.title().as_str() == "Gold brochure MATQ02Z")
+        .expect("the brochure's entry");
+    let enclosure = entry
+        .links()
+        .iter()
+        .find(|l| l.rel() == "enclosure")
+        .expect("an enclosure link");
+    assert_eq!(
+        enclosure.length(),
+        Some(pdf("MATQ01Z", 2).len().to_string().as_str())
+    );
+    assert_eq!(entry.categories()[0].term(), "material");
     for view in ["public", "silver"] {
         assert!(!site.read(&format!("{view}/feed.xml")).contains("MATQ02Z"));
     }
