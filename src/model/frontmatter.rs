@@ -25,6 +25,10 @@ pub const KEYS: &[&str] = &[
     "status",
     "publish",
     "expires",
+    "path",
+    "quiz",
+    "pass",
+    "duration",
 ];
 
 #[derive(Debug, Default, Clone)]
@@ -42,6 +46,20 @@ pub struct FrontMatter {
     pub unreadable: bool,
     /// Audience restrictions written on this page, with where each was written.
     pub restrictions: Vec<(AxisId, Req, Pos)>,
+    /// Learning-path keys (issue #15: `path`, `quiz`, `pass`, `duration`), as written:
+    /// `model::paths` reads them, with positions (add `line_offset` to their lines).
+    pub learning: Learning,
+}
+
+/// A page's learning-path keys as written (see [`FrontMatter::learning`]).
+#[derive(Debug, Default, Clone)]
+pub struct Learning {
+    pub path: Option<Node>,
+    pub quiz: Option<Node>,
+    pub pass: Option<Node>,
+    pub duration: Option<Node>,
+    /// The front matter's first line in the file, less one.
+    pub line_offset: u32,
 }
 
 pub fn parse(
@@ -90,6 +108,7 @@ pub fn parse_with(
             return fm;
         }
     };
+    fm.learning.line_offset = line_offset;
     let at = |n: &Node| Pos::new(n.line + line_offset, n.column);
     let Value::Map(entries) = node.value else {
         diags.push(
@@ -222,6 +241,10 @@ pub fn parse_with(
                 ),
             },
             ("publish" | "expires", _) => diags.push(wrong(key, "a date or date and time", v)),
+            ("path", _) => fm.learning.path = Some(v.clone()),
+            ("quiz", _) => fm.learning.quiz = Some(v.clone()),
+            ("pass", _) => fm.learning.pass = Some(v.clone()),
+            ("duration", _) => fm.learning.duration = Some(v.clone()),
             // A key listed in `KEYS` that no arm above reads: a bug, which the unit test
             // `every_key_is_read` catches. Never read it as anything else.
             (name, _) => diags.push(

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod frontmatter;
 pub mod lifecycle;
 pub mod materials;
+pub mod paths;
 pub mod money;
 
 mod cascade;
@@ -108,6 +109,12 @@ pub struct Page {
     /// The file to name in messages when it is not `source` (catalog data, kanava.yaml).
     pub origin: Option<String>,
     pub doc: Document,
+    /// The learning path this page declares (`path:` in its front matter).
+    pub path: Option<paths::PathId>,
+    /// Its self-check quiz, when it has one.
+    pub quiz: Option<paths::Quiz>,
+    /// Minutes it takes, when its front matter says (else estimated per view).
+    pub duration: Option<u32>,
 }
 
 impl Page {
@@ -211,6 +218,8 @@ pub struct Site {
     /// Materials (files with a sidecar), in walk order (issue #14, docs/materials.md).
     pub materials: Vec<materials::Material>,
     pub material_settings: materials::Settings,
+    /// Learning paths, in page order (issue #15, docs/paths.md).
+    pub paths: Vec<paths::LearningPath>,
 }
 
 /// A page before it has an index: the tree is built first, then numbered depth-first.
@@ -402,6 +411,9 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             data: node.data,
             origin: node.origin.clone(),
             doc: Document::default(),
+            path: None,
+            quiz: None,
+            duration: None,
         });
     }
     let fm_of = |i: PageId| &nodes[order[i]].fm;
@@ -472,9 +484,43 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             (doc, d)
         })
         .collect();
+    // Learning paths: each page's keys read, then steps and prerequisites resolved like
+    // the page's links (issue #15).
+    let mut learning: Vec<(Option<paths::Quiz>, Option<u32>)> = Vec::with_capacity(pages.len());
+    let mut learning_paths = Vec::new();
+    let mut learning_diags = Vec::new();
+    for (id, page) in pages.iter().enumerate() {
+        let fm = fm_of(id);
+        let file = page.display_path();
+        let (spec, quiz, duration) = paths::read(&fm.learning, file, &mut learning_diags);
+        learning.push((quiz, duration));
+        if let Some(spec) = spec {
+            let resolver = Resolver {
+                index: &index,
+                page,
+            };
+            learning_paths.push(resolve_path(
+                id,
+                spec,
+                &resolver,
+                &assets,
+                file,
+                &mut learning_diags,
+            ));
+        }
+    }
+    check_requires(&pages, &mut learning_paths, &mut learning_diags);
     for (page, (doc, d)) in pages.iter_mut().zip(parsed) {
         page.doc = doc;
         diags.extend(d);
+    }
+    diags.extend(learning_diags);
+    for (page, (quiz, duration)) in pages.iter_mut().zip(learning) {
+        page.quiz = quiz;
+        page.duration = duration;
+    }
+    for (i, p) in learning_paths.iter().enumerate() {
+        pages[p.page].path = Some(i);
     }
 
     Site {
@@ -486,6 +532,121 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         assets,
         materials: material_list,
         material_settings,
+        paths: learning_paths,
+    }
+}
+
+/// A path's steps and prerequisites, resolved (what cannot be is reported and left out).
+fn resolve_path(
+    page: PageId,
+    spec: paths::PathSpec,
+    resolver: &Resolver,
+    assets: &[Asset],
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> paths::LearningPath {
+    let stages = spec
+        .stages
+        .into_iter()
+        .map(|(title, steps)| paths::PathStage {
+            title,
+            steps: steps
+                .into_iter()
+                .filter_map(|(dest, pos)| {
+                    let target = match paths::resolve(resolver, assets, &dest, file, pos, diags)? {
+                        paths::Named::Page(p) => paths::StepTarget::Page(p),
+                        paths::Named::Material(m) => paths::StepTarget::Material(m),
+                    };
+                    Some(paths::Step { target, dest, pos })
+                })
+                .collect(),
+        })
+        .collect();
+    let requires = spec
+        .requires
+        .into_iter()
+        .filter_map(|(dest, pos)| {
+            match paths::resolve(resolver, assets, &dest, file, pos, diags)? {
+                paths::Named::Page(p) => Some((p, pos, dest)),
+                paths::Named::Material(_) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "requires-not-a-path",
+                            format!("`{dest}` is a material, not a learning path"),
+                        )
+                        .at(file, pos)
+                        .len(dest.chars().count())
+                        .help("`requires` names pages with a `path:` block"),
+                    );
+                    None
+                }
+            }
+        })
+        .map(|(p, pos, _)| (p, pos))
+        .collect();
+    paths::LearningPath {
+        page,
+        stages,
+        requires,
+        badge: spec.badge,
+    }
+}
+
+/// Every `requires` names a path, and no path requires itself through others.
+fn check_requires(
+    pages: &[Page],
+    learning_paths: &mut [paths::LearningPath],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let is_path: std::collections::HashSet<PageId> =
+        learning_paths.iter().map(|p| p.page).collect();
+    for path in learning_paths.iter_mut() {
+        let file = pages[path.page].display_path().to_owned();
+        path.requires.retain(|&(required, pos)| {
+            if required == path.page {
+                diags.push(
+                    Diagnostic::error("requires-cycle", "this path requires itself")
+                        .at(file.clone(), pos)
+                        .help("remove it from `requires`"),
+                );
+                return false;
+            }
+            if !is_path.contains(&required) {
+                diags.push(
+                    Diagnostic::error(
+                        "requires-not-a-path",
+                        format!(
+                            "`{}` is not a learning path",
+                            pages[required].display_path()
+                        ),
+                    )
+                    .at(file.clone(), pos)
+                    .help("`requires` names pages with a `path:` block"),
+                );
+                return false;
+            }
+            true
+        });
+    }
+    for (at, r, cycle) in paths::cycles(learning_paths) {
+        let path = &learning_paths[at];
+        let names: Vec<String> = cycle
+            .iter()
+            .chain(std::iter::once(&cycle[0]))
+            .map(|&p| format!("`{}`", pages[learning_paths[p].page].display_path()))
+            .collect();
+        diags.push(
+            Diagnostic::error(
+                "requires-cycle",
+                format!("these paths require each other: {}", names.join(" → ")),
+            )
+            .at(pages[path.page].display_path(), path.requires[r].1)
+            .help("a path can be finished only after the paths it requires: remove one `requires`"),
+        );
+    }
+    // Cut the cycles so that nothing downstream loops.
+    for (at, r, _) in paths::cycles(learning_paths).into_iter().rev() {
+        learning_paths[at].requires.remove(r);
     }
 }
 
