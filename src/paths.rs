@@ -23,6 +23,11 @@ pub const ROBOTS: &str = "robots.txt";
 pub const WHATS_NEW: &str = "whats-new/";
 /// The materials library of the view: every file it may download, with filters (issue #14).
 pub const MATERIALS: &str = "materials/";
+/// The learning paths of the view ("Your onboarding", issue #15).
+pub const PATHS: &str = "paths/";
+/// The completion certificate of any path of the view (`?path=` names it; filled in by
+/// the reader's browser from their progress).
+pub const CERTIFICATE: &str = "paths/certificate/";
 /// The same list as an Atom feed (only when it has an entry).
 pub const FEED: &str = "feed.xml";
 /// The catalog's price list page, below the catalog (`catalog/price-list/`).
@@ -92,6 +97,7 @@ pub fn generated(catalog_url: Option<&str>) -> Vec<(String, &'static str)> {
         (WHATS_NEW.to_owned(), "the what's new page"),
         (FEED.to_owned(), "the Atom feed"),
         (MATERIALS.to_owned(), "the materials library"),
+        (PATHS.to_owned(), "the learning paths and their certificate"),
     ];
     if let Some(catalog) = catalog_url {
         paths.push((price_list(catalog), "the price list"));

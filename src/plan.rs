@@ -17,6 +17,7 @@ use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
 use crate::model::materials::{Material, MaterialId};
 use crate::model::money::Money;
+use crate::model::paths::{MINUTES_PER_PDF_PAGE, Quiz, StepTarget, WORDS_PER_MINUTE};
 use crate::model::{Asset, AssetId, Page, PageData, PageId, PageKind, Site, relative_url};
 use jiff::Timestamp;
 
@@ -280,6 +281,50 @@ pub struct PlanPage<'s> {
     pub next: Option<usize>,
     /// For product pages: the product as this view sees it (its prices filtered).
     pub product: Option<PlanProduct<'s>>,
+    /// The path this page declares, when it is one (index into [`Plan::paths`]).
+    pub path: Option<usize>,
+    /// The paths this page is a step of: (index into [`Plan::paths`], its step number from 1).
+    pub in_paths: Vec<(usize, usize)>,
+    /// Its self-check quiz.
+    pub quiz: Option<&'s Quiz>,
+}
+
+/// A learning path as a view sees it: only steps and prerequisites the view has (`check`
+/// reports a path whose step a view lacks, so in a clean build none is left out).
+pub struct PlanPath<'s> {
+    /// The path's page (plan index).
+    pub page: usize,
+    pub stages: Vec<PlanStage<'s>>,
+    /// Paths to finish first (indexes into [`Plan::paths`]).
+    pub requires: Vec<usize>,
+    pub badge: Option<&'s str>,
+    /// Steps in all stages.
+    pub steps: usize,
+    /// Estimated minutes, all steps.
+    pub minutes: u32,
+    /// The path is restricted on an unordered axis (a role) by its own page or section,
+    /// not only by tier: the paths index lists these first, as "for your role".
+    pub for_role: bool,
+}
+
+pub struct PlanStage<'s> {
+    pub title: Option<&'s str>,
+    pub steps: Vec<PlanStep>,
+}
+
+pub struct PlanStep {
+    pub target: PlanStepTarget,
+    /// Its number in the path, from 1.
+    pub number: usize,
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStepTarget {
+    /// A plan page (a guide or a product).
+    Page(usize),
+    /// A plan material.
+    Material(usize),
 }
 
 /// A product as a view sees it: no prices but the list price and the view's own tier's —
@@ -306,6 +351,8 @@ pub struct PlanProduct<'s> {
 
 /// A material as a view sees it.
 pub struct PlanMaterial<'s> {
+    /// The material in the site.
+    pub id: MaterialId,
     pub material: &'s Material,
     pub asset: &'s Asset,
     /// The view's product pages it names (plan indexes).
@@ -386,6 +433,10 @@ pub struct Plan<'s> {
     /// What's new (page and feed): the guides, products and materials with a date, newest
     /// first (then by URL), at most [`NEWS_LIMIT`].
     pub news: Vec<News>,
+    /// The learning paths the view shows, in page order (issue #15).
+    pub paths: Vec<PlanPath<'s>>,
+    /// The site has learning paths (so every view has a paths index, maybe empty).
+    pub has_paths: bool,
     links: Links<'s>,
 }
 
@@ -529,6 +580,9 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             prev: None,
             next: None,
             product: None,
+            path: None,
+            in_paths: Vec::new(),
+            quiz: page.quiz.as_ref(),
         });
     }
     for (id, m) in site.materials.iter().enumerate() {
@@ -576,7 +630,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         .map(|(a, _)| a)
         .collect();
     let news = news(&pages, &materials);
-    Plan {
+    let mut plan = Plan {
         config: &site.config,
         calendar: &site.calendar,
         view,
@@ -603,7 +657,115 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             within,
             assets: assets_seen,
         },
+        paths: Vec::new(),
+        has_paths: !site.paths.is_empty(),
+    };
+    plan_paths(site, &vis, &mut plan);
+    plan
+}
+
+/// Fills in the view's learning paths: those whose page it shows, with the steps and
+/// prerequisites it has, each step's minutes (its `duration:`, else its words in this view
+/// at [`WORDS_PER_MINUTE`]; a material's pages at [`MINUTES_PER_PDF_PAGE`]), and which
+/// paths each page is a step of.
+fn plan_paths<'s>(site: &'s Site, vis: &Visibility<'s>, plan: &mut Plan<'s>) {
+    let slot = &plan.links.slot;
+    // Site material id → plan material index.
+    let material_slot: std::collections::HashMap<MaterialId, usize> = plan
+        .materials
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
+    let path_slot: std::collections::HashMap<PageId, usize> = site
+        .paths
+        .iter()
+        .filter(|p| slot[p.page].is_some())
+        .enumerate()
+        .map(|(i, p)| (p.page, i))
+        .collect();
+    let mut minutes_of_page: std::collections::HashMap<usize, u32> = Default::default();
+    let mut paths = Vec::new();
+    for path in site.paths.iter().filter(|p| slot[p.page].is_some()) {
+        let mut number = 0;
+        let stages: Vec<PlanStage> = path
+            .stages
+            .iter()
+            .map(|stage| PlanStage {
+                title: stage.title.as_deref(),
+                steps: stage
+                    .steps
+                    .iter()
+                    .filter_map(|step| {
+                        let (target, minutes) = match step.target {
+                            StepTarget::Page(p) => {
+                                let i = slot[p]?;
+                                let minutes = *minutes_of_page.entry(i).or_insert_with(|| {
+                                    site.pages[p]
+                                        .duration
+                                        .unwrap_or_else(|| reading_minutes(&plan.content(i)))
+                                });
+                                (PlanStepTarget::Page(i), minutes)
+                            }
+                            StepTarget::Material(m) => {
+                                if !vis.material(m) {
+                                    return None;
+                                }
+                                let i = *material_slot.get(&m)?;
+                                let info = &plan.materials[i].asset.info;
+                                let minutes = info.pages.unwrap_or(1).max(1) * MINUTES_PER_PDF_PAGE;
+                                (PlanStepTarget::Material(i), minutes)
+                            }
+                        };
+                        number += 1;
+                        Some(PlanStep {
+                            target,
+                            number,
+                            minutes,
+                        })
+                    })
+                    .collect(),
+            })
+            .filter(|s: &PlanStage| !s.steps.is_empty())
+            .collect();
+        let page = &site.pages[path.page];
+        let for_role = page.restriction.iter().any(|(axis, _)| {
+            !site.audiences.axes[axis].ordered
+                && page.origin(path.page, axis) != crate::model::Origin::Default
+        });
+        paths.push(PlanPath {
+            page: slot[path.page].unwrap_or(0),
+            minutes: stages
+                .iter()
+                .flat_map(|s| &s.steps)
+                .map(|s| s.minutes)
+                .sum(),
+            steps: number,
+            stages,
+            requires: path
+                .requires
+                .iter()
+                .filter_map(|(p, _)| path_slot.get(p).copied())
+                .collect(),
+            badge: path.badge.as_deref(),
+            for_role,
+        });
     }
+    for (i, path) in paths.iter().enumerate() {
+        plan.pages[path.page].path = Some(i);
+        for step in path.stages.iter().flat_map(|s| &s.steps) {
+            if let PlanStepTarget::Page(p) = step.target {
+                plan.pages[p].in_paths.push((i, step.number));
+            }
+        }
+    }
+    plan.paths = paths;
+}
+
+/// Minutes to read `html` at [`WORDS_PER_MINUTE`], at least one.
+fn reading_minutes(html: &str) -> u32 {
+    let words = crate::html::strip_tags(html).split_whitespace().count();
+    u32::try_from(words.div_ceil(WORDS_PER_MINUTE).max(1)).unwrap_or(u32::MAX)
 }
 
 /// The view's materials, newest first (then by title, then path).
@@ -631,9 +793,10 @@ fn plan_materials<'s>(
         .iter()
         .enumerate()
         .filter(|(id, _)| vis.material(*id))
-        .map(|(_, m)| {
+        .map(|(id, m)| {
             let changed = m.changed(&site.calendar);
             PlanMaterial {
+                id,
                 material: m,
                 asset: &site.assets[m.asset],
                 products: m

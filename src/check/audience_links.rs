@@ -68,9 +68,9 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
 }
 
 /// Why a view cannot follow a link, and what to do.
-struct Why {
-    why: String,
-    help: String,
+pub(super) struct Why {
+    pub(super) why: String,
+    pub(super) help: String,
 }
 
 const HELP_ONLY: &str = "wrap the link in a `::: only …` block for the audiences that may follow it, or widen the target's restriction";
@@ -83,48 +83,7 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     };
     let target = &site.pages[target_id];
     if !vis.page(target_id) {
-        if !vis.audience_admits(&target.restriction) {
-            // A default is widened by naming the axis on the target (issue #13).
-            let defaults: Vec<&str> = target
-                .restriction
-                .iter()
-                .filter(|&(axis, _)| target.origin(target_id, axis) == Origin::Default)
-                .map(|(axis, _)| site.audiences.axes[axis].name.as_str())
-                .collect();
-            let help = match defaults.first() {
-                Some(axis) => format!(
-                    "wrap the link in a `::: only …` block for the audiences that may follow it, or name the `{axis}` the target is for in its {}",
-                    if target.kind.is_catalog() {
-                        "data"
-                    } else {
-                        "front matter"
-                    }
-                ),
-                None => HELP_ONLY.to_owned(),
-            };
-            return Some(Why {
-                why: format!(
-                    "{} is restricted to {}",
-                    name(site, target_id),
-                    restriction_with_origins(site, target_id)
-                ),
-                help,
-            });
-        }
-        let view = vis.view();
-        let why = target
-            .lifecycle
-            .absence(view.stage, view.at, &site.calendar)
-            .unwrap_or_else(|| "it is not shown".to_owned());
-        return Some(Why {
-            why: format!(
-                "{} is not in {} on {}: {why}",
-                name(site, target_id),
-                view.stage.name(),
-                site.calendar.display(view.at)
-            ),
-            help: "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates".to_owned(),
-        });
+        return Some(page_absence(site, vis, target_id));
     }
     let anchor = anchor?;
     let within = vis.within(target);
@@ -144,9 +103,57 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     })
 }
 
+/// Why page `target_id`, which the view does not show, is not in it: its restriction (with
+/// where each part comes from) or its stage and dates.
+pub(super) fn page_absence(site: &Site, vis: &Visibility, target_id: PageId) -> Why {
+    let target = &site.pages[target_id];
+    if !vis.audience_admits(&target.restriction) {
+        // A default is widened by naming the axis on the target (issue #13).
+        let defaults: Vec<&str> = target
+            .restriction
+            .iter()
+            .filter(|&(axis, _)| target.origin(target_id, axis) == Origin::Default)
+            .map(|(axis, _)| site.audiences.axes[axis].name.as_str())
+            .collect();
+        let help = match defaults.first() {
+            Some(axis) => format!(
+                "wrap the link in a `::: only …` block for the audiences that may follow it, or name the `{axis}` the target is for in its {}",
+                if target.kind.is_catalog() {
+                    "data"
+                } else {
+                    "front matter"
+                }
+            ),
+            None => HELP_ONLY.to_owned(),
+        };
+        return Why {
+            why: format!(
+                "{} is restricted to {}",
+                name(site, target_id),
+                restriction_with_origins(site, target_id)
+            ),
+            help,
+        };
+    }
+    let view = vis.view();
+    let why = target
+        .lifecycle
+        .absence(view.stage, view.at, &site.calendar)
+        .unwrap_or_else(|| "it is not shown".to_owned());
+    return Why {
+            why: format!(
+                "{} is not in {} on {}: {why}",
+                name(site, target_id),
+                view.stage.name(),
+                site.calendar.display(view.at)
+            ),
+            help: "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates".to_owned(),
+        };
+}
+
 /// Why a view cannot follow a link to file `asset`: it is a material the view does not
 /// publish ("`…/x200-brochure.pdf` is not in production on …: it expired 1 Dec 2026").
-fn hidden_material(site: &Site, vis: &Visibility, asset: AssetId) -> Option<Why> {
+pub(super) fn hidden_material(site: &Site, vis: &Visibility, asset: AssetId) -> Option<Why> {
     let id = site.assets[asset].material?;
     if vis.material(id) {
         return None;

@@ -5,6 +5,7 @@
 mod anchors;
 mod audience_links;
 mod files;
+mod paths;
 mod unused_assets;
 
 use crate::diag::Diagnostic;
@@ -17,6 +18,7 @@ pub fn run(site: &Site, views: &[View]) -> Vec<Diagnostic> {
     anchors::check(site, &mut diags);
     audience_links::check(site, views, &mut diags);
     files::check(site, &mut diags);
+    paths::check(site, views, &mut diags);
     unused_assets::check(site, views, &mut diags);
     diags
 }

@@ -12,8 +12,8 @@ pub mod catalog;
 pub mod frontmatter;
 pub mod lifecycle;
 pub mod materials;
-pub mod paths;
 pub mod money;
+pub mod paths;
 
 mod cascade;
 mod links;

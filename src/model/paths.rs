@@ -99,7 +99,10 @@ pub fn read(
     };
     let spec = learning.path.as_ref().and_then(|n| r.path(n, diags));
     let quiz = r.quiz(learning.quiz.as_ref(), learning.pass.as_ref(), diags);
-    let duration = learning.duration.as_ref().and_then(|n| r.duration(n, diags));
+    let duration = learning
+        .duration
+        .as_ref()
+        .and_then(|n| r.duration(n, diags));
     (spec, quiz, duration)
 }
 
@@ -122,10 +125,13 @@ impl Reader<'_> {
     }
 
     fn unknown(&self, k: &Node, key: &str, known: &[&str], under: &str) -> Diagnostic {
-        Diagnostic::error("unknown-key", format!("unknown key `{key}` under `{under}`"))
-            .at(self.file, self.at(k))
-            .len(key.chars().count())
-            .help(suggest_help(key, known, "known keys"))
+        Diagnostic::error(
+            "unknown-key",
+            format!("unknown key `{key}` under `{under}`"),
+        )
+        .at(self.file, self.at(k))
+        .len(key.chars().count())
+        .help(suggest_help(key, known, "known keys"))
     }
 
     fn text(&self, key: &str, v: &Node, diags: &mut Vec<Diagnostic>) -> Option<String> {
@@ -151,9 +157,7 @@ impl Reader<'_> {
         items
             .iter()
             .filter_map(|item| match &item.value {
-                Value::Str(s) if !s.trim().is_empty() => {
-                    Some((s.trim().to_owned(), self.at(item)))
-                }
+                Value::Str(s) if !s.trim().is_empty() => Some((s.trim().to_owned(), self.at(item))),
                 _ => {
                     diags.push(self.wrong(key, "a list of pages, products or files", item));
                     None
@@ -205,7 +209,9 @@ impl Reader<'_> {
             diags.push(
                 Diagnostic::error("empty-path", "this path has no steps")
                     .at(self.file, spec.pos)
-                    .help("list them: `path: { steps: [../welcome.md, ../ordering/quick-order.md] }`"),
+                    .help(
+                        "list them: `path: { steps: [../welcome.md, ../ordering/quick-order.md] }`",
+                    ),
             );
         }
         Some(spec)
@@ -255,9 +261,12 @@ impl Reader<'_> {
         let Some(node) = quiz else {
             if let Some(p) = pass {
                 diags.push(
-                    Diagnostic::error("pass-without-quiz", "`pass` is set but the page has no `quiz`")
-                        .at(self.file, self.at(p))
-                        .help("add a `quiz:`, or remove `pass`"),
+                    Diagnostic::error(
+                        "pass-without-quiz",
+                        "`pass` is set but the page has no `quiz`",
+                    )
+                    .at(self.file, self.at(p))
+                    .help("add a `quiz:`, or remove `pass`"),
                 );
             }
             return None;
@@ -360,10 +369,7 @@ impl Reader<'_> {
                 Value::Int(i) => diags.push(
                     Diagnostic::error(
                         "answer-out-of-range",
-                        format!(
-                            "answer {i} is not one of the {} options",
-                            options.len()
-                        ),
+                        format!("answer {i} is not one of the {} options", options.len()),
                     )
                     .at(self.file, self.at(n))
                     .help(format!(
@@ -371,9 +377,11 @@ impl Reader<'_> {
                         options.len()
                     )),
                 ),
-                _ => diags.push(
-                    self.wrong("answer", "the number of the right option (from 1), or a list of them", n),
-                ),
+                _ => diags.push(self.wrong(
+                    "answer",
+                    "the number of the right option (from 1), or a list of them",
+                    n,
+                )),
             }
         }
         if answers.is_empty() {
@@ -392,16 +400,22 @@ impl Reader<'_> {
     fn pass(&self, v: &Node, diags: &mut Vec<Diagnostic>) -> Option<u8> {
         let number = match &v.value {
             Value::Int(n) => Some(*n),
-            Value::Str(s) => s.trim().strip_suffix('%').and_then(|n| n.trim().parse().ok()),
+            Value::Str(s) => s
+                .trim()
+                .strip_suffix('%')
+                .and_then(|n| n.trim().parse().ok()),
             _ => None,
         };
         match number {
             Some(n) if (0..=100).contains(&n) => Some(n as u8),
             Some(n) => {
                 diags.push(
-                    Diagnostic::error("bad-pass", format!("`pass: {n}%` is not between 0 and 100 %"))
-                        .at(self.file, self.at(v))
-                        .help("the share of questions to get right, e.g. `pass: 80%`"),
+                    Diagnostic::error(
+                        "bad-pass",
+                        format!("`pass: {n}%` is not between 0 and 100 %"),
+                    )
+                    .at(self.file, self.at(v))
+                    .help("the share of questions to get right, e.g. `pass: 80%`"),
                 );
                 None
             }
@@ -439,13 +453,17 @@ fn parse_duration(s: &str) -> Option<u32> {
     let mut rest = s.trim();
     let mut any = false;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
         let n: u32 = rest[..digits].parse().ok()?;
         rest = rest[digits..].trim_start();
-        let unit_end = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+        let unit_end = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_end] {
             "" if !any && unit_end == rest.len() => 1,
             "m" | "min" | "mins" | "minute" | "minutes" => 1,
@@ -503,10 +521,13 @@ pub fn resolve(
         },
         Ok(Some(_)) => {
             diags.push(
-                Diagnostic::error("bad-step", format!("`{dest}` is not a page, product or material"))
-                    .at(file, pos)
-                    .len(dest.chars().count())
-                    .help("a step names a whole page: drop the `#anchor`"),
+                Diagnostic::error(
+                    "bad-step",
+                    format!("`{dest}` is not a page, product or material"),
+                )
+                .at(file, pos)
+                .len(dest.chars().count())
+                .help("a step names a whole page: drop the `#anchor`"),
             );
             None
         }
@@ -627,7 +648,10 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let spec = spec.unwrap();
         assert_eq!(spec.stages[0].0.as_deref(), Some("Start"));
-        assert_eq!(spec.stages[0].1[1], ("sku:HP-12".to_owned(), Pos::new(5, 21)));
+        assert_eq!(
+            spec.stages[0].1[1],
+            ("sku:HP-12".to_owned(), Pos::new(5, 21))
+        );
         assert_eq!(spec.requires[0].0, "b.md");
         let quiz = quiz.unwrap();
         assert_eq!(quiz.pass, 50);

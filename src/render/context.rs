@@ -114,6 +114,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     }
 
     pub fn template_for(&self, i: usize) -> &'static str {
+        if self.plan.pages[i].path.is_some() {
+            return "path.html";
+        }
         match self.plan.pages[i].kind {
             PageKind::Home => "home.html",
             PageKind::Section => "section.html",
@@ -174,12 +177,184 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             news: Vec::new(),
             materials_url: (!self.plan.materials.is_empty()).then_some(crate::paths::MATERIALS),
             library: None,
+            paths_url: (!self.plan.paths.is_empty()).then_some(crate::paths::PATHS),
+            progress_key: self.progress_key(),
+            path: None,
+            page_paths: Vec::new(),
+            quiz: None,
+            paths: Vec::new(),
         }
+    }
+
+    /// The `localStorage` key of the reader's progress: per site and audience, so two
+    /// audiences' sites on one host keep theirs apart.
+    fn progress_key(&self) -> String {
+        let plan = self.plan;
+        format!(
+            "kanava:progress:{}:{}",
+            plan.config
+                .base_url
+                .as_deref()
+                .unwrap_or(&plan.config.title),
+            plan.audience.unwrap_or("")
+        )
+    }
+
+    /// Learning path `i` of the plan.
+    fn path_ctx(&self, i: usize) -> PathCtx<'p> {
+        let plan = self.plan;
+        let path = &plan.paths[i];
+        let page = &plan.pages[path.page];
+        PathCtx {
+            url: page.url,
+            title: page.title,
+            description: page.description,
+            badge: path.badge,
+            stages: path
+                .stages
+                .iter()
+                .map(|stage| PathStageCtx {
+                    title: stage.title,
+                    steps: stage.steps.iter().map(|s| self.step_ctx(s)).collect(),
+                })
+                .collect(),
+            requires: path
+                .requires
+                .iter()
+                .map(|&r| self.link(plan.paths[r].page))
+                .collect(),
+            steps: path.steps,
+            minutes: path.minutes,
+            duration: duration_text(path.minutes),
+            for_role: path.for_role,
+            certificate_url: format!("{}{}", crate::paths::CERTIFICATE, path_query(page.url)),
+            query: path_query(page.url),
+        }
+    }
+
+    fn step_ctx(&self, step: &crate::plan::PlanStep) -> PathStepCtx<'p> {
+        let plan = self.plan;
+        match step.target {
+            crate::plan::PlanStepTarget::Page(p) => {
+                let page = &plan.pages[p];
+                PathStepCtx {
+                    number: step.number,
+                    title: page.title,
+                    url: page.url,
+                    kind: if page.product.is_some() {
+                        "product"
+                    } else {
+                        "page"
+                    },
+                    minutes: step.minutes,
+                    meta: None,
+                    quiz: page.quiz.is_some(),
+                }
+            }
+            crate::plan::PlanStepTarget::Material(m) => {
+                let m = &plan.materials[m];
+                PathStepCtx {
+                    number: step.number,
+                    title: &m.material.title,
+                    url: &m.asset.url,
+                    kind: "material",
+                    minutes: step.minutes,
+                    meta: Some(m.asset.info.label()),
+                    quiz: false,
+                }
+            }
+        }
+    }
+
+    /// The view's paths, those for a role first (then in page order).
+    fn paths_ctx(&self) -> Vec<PathCtx<'p>> {
+        let mut order: Vec<usize> = (0..self.plan.paths.len()).collect();
+        order.sort_by_key(|&i| !self.plan.paths[i].for_role);
+        order.into_iter().map(|i| self.path_ctx(i)).collect()
+    }
+
+    /// The paths page `i` is a step of, with its neighbours in each.
+    fn memberships(&self, i: usize) -> Vec<PathMembership<'p>> {
+        let plan = self.plan;
+        plan.pages[i]
+            .in_paths
+            .iter()
+            .map(|&(path, number)| {
+                let steps: Vec<&crate::plan::PlanStep> = plan.paths[path]
+                    .stages
+                    .iter()
+                    .flat_map(|s| &s.steps)
+                    .collect();
+                let link = |n: usize| -> Option<StepLink<'p>> {
+                    let step = self.step_ctx(steps.get(n)?);
+                    Some(StepLink {
+                        title: step.title,
+                        url: step.url,
+                        download: step.kind == "material",
+                    })
+                };
+                PathMembership {
+                    query: path_query(plan.pages[plan.paths[path].page].url),
+                    url: plan.pages[plan.paths[path].page].url,
+                    title: plan.pages[plan.paths[path].page].title,
+                    step: number,
+                    of: steps.len(),
+                    prev: number.checked_sub(2).and_then(link),
+                    next: link(number),
+                    step_urls: steps.iter().map(|s| self.step_ctx(s).url).collect(),
+                }
+            })
+            .collect()
+    }
+
+    fn quiz_ctx(&self, quiz: &'p crate::model::paths::Quiz) -> QuizCtx<'p> {
+        QuizCtx {
+            pass: quiz.pass,
+            questions: quiz
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(n, q)| QuestionCtx {
+                    number: n + 1,
+                    question: &q.question,
+                    options: q.options.iter().map(String::as_str).collect(),
+                    answers: q.answers.iter().map(|a| a + 1).collect(),
+                    multiple: q.answers.len() > 1,
+                    explain: q.explain.as_deref(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The learning paths index (`paths.html`).
+    pub fn paths_index(&self) -> Value {
+        let mut ctx = self.base(
+            "paths",
+            crate::paths::PATHS,
+            None,
+            self.synthetic_page("Your onboarding", crate::paths::PATHS, "paths"),
+        );
+        ctx.paths = self.paths_ctx();
+        Value::from(minijinja::value::Serde(&ctx))
+    }
+
+    /// The completion certificate (`certificate.html`): one page for every path of the
+    /// view, which the browser fills in for the path named by `?path=`.
+    pub fn certificate(&self) -> Value {
+        let mut ctx = self.base(
+            "certificate",
+            crate::paths::CERTIFICATE,
+            None,
+            self.synthetic_page("Certificate", crate::paths::CERTIFICATE, "certificate"),
+        );
+        ctx.paths = self.paths_ctx();
+        Value::from(minijinja::value::Serde(&ctx))
     }
 
     pub fn page(&self, i: usize) -> Value {
         let p = &self.plan.pages[i];
         let kind = match p.kind {
+            _ if p.path.is_some() => "path",
             PageKind::Home => "home",
             PageKind::Section => "section",
             PageKind::Page => "page",
@@ -232,6 +407,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             PageKind::Product => ctx.product = self.product_ctx(i),
             _ => {}
         }
+        ctx.path = p.path.map(|path| self.path_ctx(path));
+        ctx.page_paths = self.memberships(i);
+        ctx.quiz = p.quiz.map(|q| self.quiz_ctx(q));
         Value::from(minijinja::value::Serde(&ctx))
     }
 
@@ -741,6 +919,20 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 }
             })
             .collect()
+    }
+}
+
+/// `?path=learn%2Fsales%2F`: the query naming a path (by its page's URL).
+fn path_query(url: &str) -> String {
+    format!("?path={}", crate::model::percent_encode(url, b"-._~"))
+}
+
+/// `85` → `1 h 25 min`; `20` → `20 min`.
+fn duration_text(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 

@@ -291,6 +291,99 @@ pub(super) struct MaterialCtx<'s> {
     pub(super) note: Option<NoteCtx>,
 }
 
+/// A learning path (`path.html`, `paths.html`, `certificate.html`).
+#[derive(Serialize)]
+pub(super) struct PathCtx<'s> {
+    /// Its page's URL (site-relative): also its key in the reader's progress.
+    pub(super) url: &'s str,
+    pub(super) title: &'s str,
+    pub(super) description: Option<&'s str>,
+    pub(super) badge: Option<&'s str>,
+    pub(super) stages: Vec<PathStageCtx<'s>>,
+    /// Paths to finish first.
+    pub(super) requires: Vec<Link<'s>>,
+    /// How many steps, and the estimated time in minutes and as text ("1 h 25 min").
+    pub(super) steps: usize,
+    pub(super) minutes: u32,
+    pub(super) duration: String,
+    /// Restricted to a role (not only a tier): listed first, "for your role".
+    pub(super) for_role: bool,
+    /// The certificate page for this path (site-relative, with `?path=`).
+    pub(super) certificate_url: String,
+    /// `?path=…` naming this path, for links to its steps (so a step page shows this path
+    /// when it is in several).
+    pub(super) query: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct PathStageCtx<'s> {
+    /// None for a path written as one flat list.
+    pub(super) title: Option<&'s str>,
+    pub(super) steps: Vec<PathStepCtx<'s>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PathStepCtx<'s> {
+    /// From 1, through all stages.
+    pub(super) number: usize,
+    pub(super) title: &'s str,
+    /// Site-relative: a page's URL or a material's file; also the step's key in progress.
+    pub(super) url: &'s str,
+    /// `page`, `product` or `material`.
+    pub(super) kind: &'static str,
+    pub(super) minutes: u32,
+    /// A material: what it downloads (`PDF · 2.4 MB · 12 pages`).
+    pub(super) meta: Option<String>,
+    /// The step page has a quiz (the step is done when it is passed).
+    pub(super) quiz: bool,
+}
+
+/// A path that the current page is a step of.
+#[derive(Serialize)]
+pub(super) struct PathMembership<'s> {
+    pub(super) url: &'s str,
+    pub(super) title: &'s str,
+    /// `?path=…` naming the path, for links to its steps.
+    pub(super) query: String,
+    /// This page's number in the path, and how many steps it has.
+    pub(super) step: usize,
+    pub(super) of: usize,
+    /// The neighbouring steps in the path (not in the section).
+    pub(super) prev: Option<StepLink<'s>>,
+    pub(super) next: Option<StepLink<'s>>,
+    /// Every step's URL in order (progress keys), for the browser's bookkeeping.
+    pub(super) step_urls: Vec<&'s str>,
+}
+
+/// A neighbouring step: a page, or a material (a download).
+#[derive(Serialize)]
+pub(super) struct StepLink<'s> {
+    pub(super) title: &'s str,
+    pub(super) url: &'s str,
+    pub(super) download: bool,
+}
+
+/// A self-check quiz, graded in the browser. The answers are in the page (docs/paths.md).
+#[derive(Serialize)]
+pub(super) struct QuizCtx<'s> {
+    /// Percent of questions to get right.
+    pub(super) pass: u8,
+    pub(super) questions: Vec<QuestionCtx<'s>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct QuestionCtx<'s> {
+    /// From 1.
+    pub(super) number: usize,
+    pub(super) question: &'s str,
+    pub(super) options: Vec<&'s str>,
+    /// The right options' numbers, from 1.
+    pub(super) answers: Vec<usize>,
+    /// More than one option is right (checkboxes rather than radio buttons).
+    pub(super) multiple: bool,
+    pub(super) explain: Option<&'s str>,
+}
+
 /// One value of a library filter, with how many materials have it.
 #[derive(Serialize)]
 pub(super) struct Facet<'s> {
@@ -371,6 +464,18 @@ pub(super) struct Ctx<'s> {
     pub(super) news: Vec<NewsItem<'s>>,
     /// The materials library (site-relative), none when the view has no material.
     pub(super) materials_url: Option<&'static str>,
+    /// The learning paths index (site-relative), none when the view has no path.
+    pub(super) paths_url: Option<&'static str>,
+    /// Where the reader's progress is kept in `localStorage`: one key per site and audience.
+    pub(super) progress_key: String,
+    /// `path.html`: the path this page declares.
+    pub(super) path: Option<PathCtx<'s>>,
+    /// The paths this page is a step of, in page order ("Step 3 of 7 · Sales onboarding").
+    pub(super) page_paths: Vec<PathMembership<'s>>,
+    /// The page's self-check quiz.
+    pub(super) quiz: Option<QuizCtx<'s>>,
+    /// `paths.html` and `certificate.html`: every path of the view, those for a role first.
+    pub(super) paths: Vec<PathCtx<'s>>,
     /// Filled for `materials.html` only.
     pub(super) library: Option<LibraryCtx<'s>>,
 }

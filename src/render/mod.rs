@@ -42,6 +42,9 @@ const REQUIRED: &[&str] = &[
     "all.html",
     "whats-new.html",
     "materials.html",
+    "path.html",
+    "paths.html",
+    "certificate.html",
     "404.html",
     SIDEBAR,
 ];
@@ -136,6 +139,10 @@ impl Renderer {
         if plan.has_library {
             jobs.push(Job::Materials);
         }
+        if plan.has_paths {
+            jobs.push(Job::Paths);
+            jobs.push(Job::Certificate);
+        }
         jobs.push(Job::NotFound);
         if plan.catalog.as_ref().is_some_and(|c| c.has_prices) {
             jobs.push(Job::PriceList);
@@ -156,6 +163,8 @@ impl Renderer {
                     Job::All => ("all.html", ctx.all()),
                     Job::WhatsNew => ("whats-new.html", ctx.whats_new()),
                     Job::Materials => ("materials.html", ctx.library()),
+                    Job::Paths => ("paths.html", ctx.paths_index()),
+                    Job::Certificate => ("certificate.html", ctx.certificate()),
                     Job::NotFound => ("404.html", ctx.not_found()),
                     Job::PriceList => match ctx.price_list() {
                         Some(value) => ("price-list.html", value),
@@ -244,6 +253,9 @@ enum Job {
     WhatsNew,
     /// The materials library (`materials/`), when the site has materials.
     Materials,
+    /// The learning paths (`paths/`) and their certificate, when the site has paths.
+    Paths,
+    Certificate,
     NotFound,
 }
 
@@ -258,6 +270,8 @@ impl Job {
             Job::All => crate::paths::ALL,
             Job::WhatsNew => crate::paths::WHATS_NEW,
             Job::Materials => crate::paths::MATERIALS,
+            Job::Paths => crate::paths::PATHS,
+            Job::Certificate => crate::paths::CERTIFICATE,
             Job::NotFound => "",
             Job::PriceList => plan.catalog.as_ref()?.price_list_url.as_deref()?,
         })
