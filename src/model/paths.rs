@@ -440,10 +440,20 @@ impl Reader<'_> {
             diags.push(
                 Diagnostic::error("bad-duration", "`duration` is not a duration")
                     .at(self.file, self.at(v))
+                    .len(scalar_len(v))
                     .help("write minutes or hours: `15m`, `1h`, `1h 30m`"),
             );
         }
         minutes
+    }
+}
+
+/// How many characters to underline for a scalar (one for anything else).
+fn scalar_len(v: &Node) -> usize {
+    match &v.value {
+        Value::Str(s) => s.chars().count(),
+        Value::Int(n) => n.to_string().len(),
+        _ => 1,
     }
 }
 

@@ -187,6 +187,8 @@ fn page_record(plan: &Plan, i: usize) -> Record {
         title: page.title.to_owned(),
         kind: if page.product.is_some() {
             Kind::Product
+        } else if page.path.is_some() {
+            Kind::Path
         } else {
             Kind::Guide
         },

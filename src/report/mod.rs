@@ -25,7 +25,7 @@ pub struct Matrix {
 
 #[derive(Serialize)]
 pub struct MatrixRow {
-    /// `page`, `product`, `material` or `asset` (a plain file)
+    /// `page`, `path` (a learning path's page), `product`, `material` or `asset` (a plain file)
     pub kind: &'static str,
     /// A page's or asset's source path; a product's `sku:HP-12` (what `explain` takes).
     pub path: String,
@@ -62,7 +62,7 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
                 prices: Vec::new(),
             }),
             (_, Some(source)) => Some(MatrixRow {
-                kind: "page",
+                kind: if p.path.is_some() { "path" } else { "page" },
                 path: source.clone(),
                 file: None,
                 receives: Vec::new(),
@@ -94,7 +94,7 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
             .collect();
         for row in &mut rows {
             let receives = match row.kind {
-                "page" => pages.contains(row.path.as_str()),
+                "page" | "path" => pages.contains(row.path.as_str()),
                 "asset" | "material" => assets.contains(row.path.as_str()),
                 _ => {
                     let seen = products.get(&row.path);
@@ -389,6 +389,65 @@ fn explain_material(site: &Site, vis: &Visibility, id: usize, out: &mut String) 
     }
 }
 
+/// For a learning path's page, which of its steps and prerequisites the view has; for any
+/// page, the paths it is a step of.
+fn explain_paths(site: &Site, vis: &Visibility, id: PageId, out: &mut String) {
+    use crate::model::paths::StepTarget;
+    let p = &site.pages[id];
+    if let Some(path) = p.path.map(|i| &site.paths[i]) {
+        let steps = path.stages.iter().flat_map(|s| &s.steps).count();
+        let _ = writeln!(out, "  it is a learning path of {steps} steps:");
+        for (n, step) in path.stages.iter().flat_map(|s| &s.steps).enumerate() {
+            let seen = match step.target {
+                StepTarget::Page(s) => vis.page(s),
+                StepTarget::Material(m) => vis.material(m),
+            };
+            let _ = writeln!(
+                out,
+                "    {} step {} `{}`{}",
+                if seen { "✓" } else { "✗" },
+                n + 1,
+                step.dest,
+                if seen {
+                    ""
+                } else if vis.page(id) {
+                    " — not in this site: the build fails (hidden-path-step)"
+                } else {
+                    " — not in this site"
+                }
+            );
+        }
+        for &(r, _) in &path.requires {
+            let _ = writeln!(
+                out,
+                "    {} requires `{}`",
+                if vis.page(r) { "✓" } else { "✗" },
+                site.pages[r].display_path()
+            );
+        }
+    }
+    for path in &site.paths {
+        if let Some(n) = path
+            .stages
+            .iter()
+            .flat_map(|s| &s.steps)
+            .position(|s| s.target == StepTarget::Page(id))
+        {
+            let _ = writeln!(
+                out,
+                "  step {} of the learning path `{}`{}",
+                n + 1,
+                site.pages[path.page].display_path(),
+                if vis.page(path.page) {
+                    ""
+                } else {
+                    " (which is not in this site)"
+                }
+            );
+        }
+    }
+}
+
 /// Whether page `id` is in the view, and why.
 fn explain_page(site: &Site, vis: &Visibility, id: PageId, out: &mut String) {
     let model = &site.audiences;
@@ -449,6 +508,7 @@ fn explain_page(site: &Site, vis: &Visibility, id: PageId, out: &mut String) {
             a.name
         );
     }
+    explain_paths(site, vis, id, out);
     if !vis.page(id) {
         return;
     }

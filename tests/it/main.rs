@@ -14,5 +14,6 @@ mod fuzz;
 mod isolation;
 mod materials;
 mod output_safety;
+mod paths;
 mod stages;
 mod tidy;
