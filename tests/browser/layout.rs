@@ -1,8 +1,9 @@
 //! Layout and accessibility of the default theme (issue #13), on the demo (gold's view):
 //! no page is wider than the screen at any width from a small phone to a laptop; the phone
-//! header's tap targets are large and apart; wide tables scroll in boxes of their own that
-//! keyboards reach; keyboard hints stay off touch screens; the sidebar does not pretend to
-//! expand; and axe-core finds nothing serious or critical on any kind of page.
+//! header's tap targets are large and apart; the header's title and search box are not cut
+//! at any width; wide tables scroll in boxes of their own that keyboards reach; keyboard
+//! hints stay off touch screens; the sidebar does not pretend to expand; and axe-core finds
+//! nothing serious or critical on any kind of page.
 //!
 //! One Chromium per test and one tab whose viewport changes width (`viewport`), on one
 //! demo build shared by the tests (`shared_demo`).
@@ -33,6 +34,14 @@ pub const PAGES: &[(&str, &str)] = &[
     ("tag", "tags/air-to-water/"),
     ("404", "404.html"),
     ("search", "ordering/delivery/"),
+    // Issue #14: the materials library, as it opens and filtered (its live count shows),
+    // and What's new, which lists materials too.
+    ("materials", "materials/"),
+    (
+        "materials-filtered",
+        "materials/?kind=datasheet&product=HP-12",
+    ),
+    ("whats-new", "whats-new/"),
 ];
 
 /// The widths checked (CSS px), each with a usual screen height: small and common phones,
@@ -263,24 +272,81 @@ pub fn phone_header_targets_are_large_apart_and_the_title_readable(path: PathBuf
             for problem in target_problems(&targets) {
                 failures.push(format!("{} at {} px: {problem}", page.0, size.0));
             }
-            if page.0 != "search" {
-                let title = eval(
-                    &tab,
-                    "JSON.stringify((() => { const t = document.querySelector('.brand-title'); const r = t.getBoundingClientRect();
-                        return { text: t.textContent, width: r.width, clipped: t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1 }; })())",
-                );
-                let title: serde_json::Value =
-                    serde_json::from_str(title.as_str().expect("JSON")).expect("title");
-                if title["width"].as_f64().unwrap_or(0.0) < 60.0 || title["clipped"] == true {
-                    failures.push(format!(
-                        "{} at {} px: the title is not shown whole: {title}",
-                        page.0, size.0
-                    ));
-                }
+            if page.0 != "search"
+                && let Some(title) = title_cut(&tab)
+            {
+                failures.push(format!(
+                    "{} at {} px: the title is not shown whole: {title}",
+                    page.0, size.0
+                ));
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The site title of the header, when it is not shown whole (cut to an ellipsis, or too
+/// narrow to read).
+fn title_cut(tab: &Tab) -> Option<serde_json::Value> {
+    let title = eval(
+        tab,
+        "JSON.stringify((() => { const t = document.querySelector('.brand-title'); const r = t.getBoundingClientRect();
+            return { text: t.textContent, width: r.width, clipped: t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1 }; })())",
+    );
+    let title: serde_json::Value =
+        serde_json::from_str(title.as_str().expect("JSON")).expect("title");
+    (title["width"].as_f64().unwrap_or(0.0) < 60.0 || title["clipped"] == true).then_some(title)
+}
+
+/// Issue #14: the header's Materials link, beside Catalog, cut the site title to "Kaamos
+/// Heat…" and the search box to "Sear" on tablets (768 and 820 px). At every width the
+/// title shows whole and, where the header has it, the search box is at least 8 rem wide.
+pub fn the_header_title_and_search_box_fit_at_every_width(path: PathBuf) {
+    let base = shared_demo();
+    let chrome = launch(path);
+    let tab = tab(&chrome);
+    let mut failures = Vec::new();
+    let pages = [PAGES[0], PAGES[4], page("materials")];
+    for page in pages {
+        for (i, &size) in WIDTHS.iter().enumerate() {
+            if i == 0 {
+                show(&tab, &base, page, size);
+            } else {
+                viewport(&tab, size.0, size.1);
+            }
+            eval(
+                &tab,
+                &format!("(async () => {{ {FRAMES} return true; }})()"),
+            );
+            if let Some(title) = title_cut(&tab) {
+                failures.push(format!(
+                    "{} at {} px: the title is not shown whole: {title}",
+                    page.0, size.0
+                ));
+            }
+            let search = eval(
+                &tab,
+                "(() => { const f = document.querySelector('.search-form'); return f && f.getClientRects().length ? f.getBoundingClientRect().width : null; })()",
+            );
+            if let Some(width) = search.as_f64()
+                && width < 128.0
+            {
+                failures.push(format!(
+                    "{} at {} px: the search box is {width:.0} px wide",
+                    page.0, size.0
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The page type called `name` in [`PAGES`].
+fn page(name: &str) -> (&'static str, &'static str) {
+    *PAGES
+        .iter()
+        .find(|p| p.0 == name)
+        .unwrap_or_else(|| panic!("no page type {name}"))
 }
 
 /// The state of the first element matching `selector`: its scroll box and tab stop.

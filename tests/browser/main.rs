@@ -1,5 +1,6 @@
-//! Browser tests: features that live in the browser (search now; quick-find, learning-path
-//! progress and the language switch as later issues add them), tested in real Chromium.
+//! Browser tests: features that live in the browser (search, the catalog's quick-find, the
+//! materials library's filters; learning-path progress and the language switch as later
+//! issues add them), tested in real Chromium.
 //!
 //! Chromium comes from Debian's packages (`apt-get install chromium`) at `/usr/bin/chromium`
 //! and is driven over the DevTools protocol (`headless_chrome`, without its browser
@@ -75,6 +76,7 @@ enum Needs {
 type BrowserTest = (&'static str, fn(PathBuf), Needs);
 
 mod layout;
+mod materials;
 mod review;
 mod search;
 mod site;
@@ -146,6 +148,11 @@ const TESTS: &[BrowserTest] = &[
         Needs::Chromium,
     ),
     (
+        "the_header_title_and_search_box_fit_at_every_width",
+        layout::the_header_title_and_search_box_fit_at_every_width,
+        Needs::Chromium,
+    ),
+    (
         "wide_tables_scroll_in_their_own_box_by_keyboard_too",
         layout::wide_tables_scroll_in_their_own_box_by_keyboard_too,
         Needs::Chromium,
@@ -164,6 +171,16 @@ const TESTS: &[BrowserTest] = &[
         "axe_finds_nothing_serious_on_any_page",
         layout::axe_finds_nothing_serious_on_any_page,
         Needs::Axe,
+    ),
+    (
+        "the_library_filters_on_a_phone_and_keeps_the_choice_in_the_address",
+        materials::the_library_filters_on_a_phone_and_keeps_the_choice_in_the_address,
+        Needs::Chromium,
+    ),
+    (
+        "without_javascript_the_library_is_the_whole_grouped_list",
+        materials::without_javascript_the_library_is_the_whole_grouped_list,
+        Needs::Chromium,
     ),
     (
         "the_404_page_works_at_any_depth_without_base_url",

@@ -38,10 +38,15 @@ pub fn screenshots_for_review(path: PathBuf) {
         let height = sizes.iter().find(|s| s.0 == width).map_or(900, |s| s.1);
         // The search results float over the page: the screen as the reader sees it.
         let full = page != "search";
+        // Images below the fold load lazily, as the reader scrolls: loaded now, or the
+        // whole-page screenshot shows empty frames where a reader sees thumbnails.
         let page_height = eval(
             &tab,
             &format!(
-                "(async () => {{ {FRAMES} return document.documentElement.scrollHeight; }})()"
+                "(async () => {{
+                    for (const i of document.querySelectorAll('img[loading=lazy]')) i.loading = 'eager';
+                    await Promise.all([...document.images].map(i => i.decode().catch(() => {{}})));
+                    {FRAMES} return document.documentElement.scrollHeight; }})()"
             ),
         )
         .as_f64()
