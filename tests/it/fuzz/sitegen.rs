@@ -19,6 +19,8 @@
 //! - and the page's lifecycle shows it in the stage at `--at`: production shows published
 //!   pages between `publish` and `expires`, staging also review and scheduled ones,
 //!   preview everything; status and windows cascade (a page may not widen its section's);
+//!   `default_status` is the status of a page that names none (a folder without
+//!   `_index.md` is no page: it passes its section's status on);
 //! - a folder without `_index.md` is in a view when one of its children is; the home page
 //!   is in every view;
 //! - an `only` block is shown when its parent is, the audience satisfies its conditions
@@ -163,6 +165,9 @@ pub struct Model {
     pub axes: Vec<Axis>,
     pub audiences: Vec<Has>,
     pub stage: Stage,
+    /// `default_status` in `kanava.yaml`: the status of pages and materials that name none
+    /// (published when unset).
+    pub default_status: Option<Status>,
     pub home: Vec<Item>,
     pub root: Vec<Node>,
     /// Materials in `content/` (or `content/files/`): the home page's section.
@@ -556,26 +561,35 @@ pub fn model() -> impl Strategy<Value = Model> {
             1 => Just(Stage::Staging),
             1 => Just(Stage::Preview)
         ];
+        let default_status = prop_oneof![
+            6 => Just(None),
+            1 => Just(Some(Status::Draft)),
+            1 => Just(Some(Status::Review)),
+            1 => Just(Some(Status::Published)),
+        ];
         let tags = 3;
         (
             Just(axes.clone()),
             proptest::collection::vec(audience, 2..6),
-            stage,
+            (stage, default_status),
             items(axes.clone(), 2),
             proptest::collection::vec(node(axes.clone(), tags, 2), 1..5),
             materials(&axes),
             proptest::bool::weighted(0.4),
         )
             .prop_map(
-                move |(axes, audiences, stage, home, root, materials, errors)| Model {
-                    axes,
-                    audiences,
-                    stage,
-                    home,
-                    root,
-                    materials,
-                    tags,
-                    errors,
+                move |(axes, audiences, (stage, default_status), home, root, materials, errors)| {
+                    Model {
+                        axes,
+                        audiences,
+                        stage,
+                        default_status,
+                        home,
+                        root,
+                        materials,
+                        tags,
+                        errors,
+                    }
                 },
             )
     })
@@ -605,6 +619,7 @@ pub fn body() -> impl Strategy<Value = Model> {
         axes: axes.clone(),
         audiences: vec![Has::All],
         stage: Stage::Production,
+        default_status: None,
         home,
         root: Vec::new(),
         materials: Vec::new(),
@@ -834,8 +849,11 @@ impl<'m> Writer<'m> {
     }
 
     fn config(&self) -> String {
-        let mut c =
-            String::from("title: Fuzz\nbase_url: https://fuzz.example/site/\naudience:\n  axes:\n");
+        let mut c = String::from("title: Fuzz\nbase_url: https://fuzz.example/site/\n");
+        if let Some(s) = self.model.default_status {
+            c += &format!("default_status: {}\n", status_name(s));
+        }
+        c += "audience:\n  axes:\n";
         for (i, a) in self.model.axes.iter().enumerate() {
             let values: Vec<String> = (0..a.values).map(|v| value_name(i, v)).collect();
             c += &format!(
@@ -1088,7 +1106,11 @@ impl<'m> Writer<'m> {
             expires = None;
         }
         let life = Life {
-            status: outer.status.min(status.unwrap_or(Status::Published)),
+            status: outer.status.min(
+                status
+                    .or(self.model.default_status)
+                    .unwrap_or(Status::Published),
+            ),
             from: max_opt(outer.from, publish),
             until: min_opt(outer.until, expires),
         };
