@@ -277,7 +277,7 @@ pub enum Hostile {
     HtmlPre,
     /// Inside `<!--` … `-->`: a fence.
     HtmlComment,
-    /// After a code fence that is never closed: an error.
+    /// After a code fence that is never closed (five backticks): an error.
     AfterUnclosedCode,
     /// Zero-width space before `:::`: an error.
     ZeroWidth,
@@ -1614,7 +1614,10 @@ impl<'m> PageWriter<'_, 'm> {
                 deco("")
             }
             Hostile::AfterUnclosedCode => {
-                self.push(&format!("```\nunclosed {m}\n\n"), prefix);
+                // Longer than any code fence the generator writes, so that no later one
+                // in the page closes it (a later ``` did, and CommonMark then read the
+                // fence-like lines between as the body of a closed code block: valid).
+                self.push(&format!("`````\nunclosed {m}\n\n"), prefix);
                 deco("")
             }
             Hostile::ZeroWidth => {
