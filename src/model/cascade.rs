@@ -55,7 +55,16 @@ pub(super) fn cascade_lifecycle<'f>(
             .filter(|&p| pages[p].kind != PageKind::Home);
         let outer = parent.map_or((Window::default(), None, None), |p| chain[p]);
         let parent_status = parent.map_or(Status::Published, |p| pages[p].lifecycle.status);
-        let own_status = fm.status.map_or(default_status, |s| s.0);
+        // `default_status` is the status of a page that names none. A folder without
+        // `_index.md` is no page: it names nothing and passes its section's status on (a
+        // default on it would hide the pages below it that name a later status, and the
+        // materials beside them), as it gets no axis defaults in `cascade`.
+        let derived = pages[id].kind == PageKind::Section && pages[id].source.is_none();
+        let own_status = match fm.status {
+            Some((status, _)) => status,
+            None if derived => Status::Published,
+            None => default_status,
+        };
         chain[id] = narrow_window(outer, fm, Some(id), &file, pages, calendar, diags);
         let window = chain[id].0;
         pages[id].lifecycle = Lifecycle {

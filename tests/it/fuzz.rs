@@ -2,11 +2,13 @@
 //! bounded fuzz targets for every parser of user input.
 //!
 //! - [`isolation_oracle`]: random sites ([`sitegen`]) — axes, audiences, sections with
-//!   cascading `_index.md` restrictions, pages with lifecycles, bodies of random Markdown
-//!   constructs with nested and hostile `::: only` blocks — built for a fixed `--at`. Every
-//!   marker must reach exactly the audiences the oracle computes, in every output file
-//!   (search index decoded); a build may be refused only for what kanava documents as an
-//!   error, and must be refused for those.
+//!   cascading `_index.md` restrictions, pages with lifecycles, materials with sidecars
+//!   (issue #14) under those sections, bodies of random Markdown constructs and links to
+//!   pages and materials with nested and hostile `::: only` blocks — built for a fixed
+//!   `--at`. Every marker must reach exactly the audiences the oracle computes, in every
+//!   output file (search index decoded; a material's file too); a build may be refused
+//!   only for what kanava documents as an error, and must be refused for those, naming
+//!   the ones the oracle is sure of.
 //! - Parser targets: front matter, fences + Markdown (directly and through a site),
 //!   catalog YAML and CSV, and `kanava.yaml`, fed mutations of valid documents and raw
 //!   input ([`mutate`]). No input may panic, and every error must be a diagnostic with a
@@ -129,8 +131,14 @@ fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), TestCaseError
 fn isolation_oracle() {
     let built = AtomicUsize::new(0);
     let refused: Mutex<BTreeMap<&'static str, usize>> = Mutex::new(BTreeMap::new());
+    // Materials written, materials some audience gets, links to materials.
+    let materials = [const { AtomicUsize::new(0) }; 3];
     fuzz("isolation_oracle", 32, sitegen::model(), |model| {
         let generated = sitegen::write(&model);
+        let (all, shown, links) = generated.oracle.materials;
+        for (count, n) in materials.iter().zip([all, shown, links]) {
+            count.fetch_add(n, Ordering::Relaxed);
+        }
         let outcome = isolation_case(&generated)?;
         match outcome {
             None => {
@@ -147,8 +155,10 @@ fn isolation_oracle() {
         Ok(())
     });
     let refused = refused.into_inner().expect("not poisoned");
+    let [all, shown, links] = materials.map(AtomicUsize::into_inner);
     println!(
-        "isolation_oracle: {} built, {} refused {refused:?}",
+        "isolation_oracle: {} built, {} refused {refused:?}; {all} materials ({shown} seen by \
+         some audience), {links} links to them (counting shrinking)",
         built.into_inner(),
         refused.values().sum::<usize>()
     );
@@ -184,6 +194,20 @@ fn isolation_case(generated: &sitegen::Generated) -> Result<Option<&'static str>
         check(unexpected.is_empty(), || {
             format!(
                 "kanava refused the site for what the oracle does not know as an error \
+                 (documented errors in it: {:?}):\n{}\n{}",
+                oracle.must_fail,
+                run.short(),
+                sources()
+            )
+        })?;
+        let unreported: Vec<&&str> = oracle
+            .must_report
+            .iter()
+            .filter(|code| !errors.iter().any(|d| d.code == **code))
+            .collect();
+        check(unreported.is_empty(), || {
+            format!(
+                "kanava refused the site but did not report {unreported:?} \
                  (documented errors in it: {:?}):\n{}\n{}",
                 oracle.must_fail,
                 run.short(),

@@ -269,6 +269,59 @@ fn bad_lifecycle_input() {
     insta::assert_snapshot!("bad_lifecycle_input", run.short());
 }
 
+/// `default_status` is the status of a page (or material) that names none. A folder
+/// without `_index.md` is no page: it passes its section's status on. (Found by the
+/// isolation oracle: the folder took `default_status` itself, and as the least published
+/// of its chain it hid the pages below it that say `status: published`, and the
+/// materials beside them; `status` listed those pages as in review.)
+#[test]
+fn default_status_is_for_pages_not_folders_without_index() {
+    let site = TestSite::with_config("title: Defaults\ndefault_status: review\n");
+    site.page(
+        "content/guides/ready.md",
+        "title: Ready\nstatus: published",
+        "Ready MARKREADY.\n",
+    )
+    .page(
+        "content/guides/unsaid.md",
+        "title: Unsaid",
+        "Unsaid MARKUNSAID.\n",
+    )
+    .page(
+        "content/wip/_index.md",
+        "title: WIP",
+        "The section names no status: in review.\n",
+    )
+    .page(
+        "content/wip/done.md",
+        "title: Done\nstatus: published",
+        "Done MARKDONE.\n",
+    );
+    site.write_bytes(
+        "content/guides/sheet.pdf",
+        &crate::harness::pdf("MARKSHEET", 1),
+    );
+    site.write(
+        "content/guides/sheet.pdf.yaml",
+        "title: Sheet\nkind: datasheet\nstatus: published\n",
+    );
+    site.build_stage(Production, AT).assert_clean();
+    assert!(site.exists("guides/ready/index.html"));
+    assert!(site.exists("guides/sheet.pdf"));
+    assert!(
+        !site.exists("guides/unsaid/index.html"),
+        "in review by default"
+    );
+    // A section's own `_index.md` does take the default, and its pages stay below it.
+    assert!(!site.exists("wip/done/index.html"));
+    let out = site.cli(&["status", "--at", AT]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("content/guides/unsaid.md") && !text.contains("content/guides/ready.md"),
+        "{text}"
+    );
+}
+
 #[test]
 fn status_report() {
     let site = lifecycle_site();

@@ -1,13 +1,16 @@
 //! Random sites for the isolation oracle (issue #12), and the oracle itself.
 //!
 //! A [`Model`] is a site in the abstract: axes, audiences, a stage, a tree of folders
-//! (with or without `_index.md`) and pages, and page bodies made of Markdown constructs and
-//! nested `::: only` blocks, some of them written in hostile ways. [`write`] turns a model
+//! (with or without `_index.md`) and pages, materials (a PDF and its sidecar) in `content/`,
+//! in folders and in `files/` folders of no pages, and page bodies made of Markdown
+//! constructs, links to pages and materials and nested `::: only` blocks, some of them
+//! written in hostile ways. [`write`] turns a model
 //! into files, giving every leaf text a unique marker word, and computes — from the model
 //! and the rules as documented, never by calling kanava — which audiences must see each
 //! marker, and whether kanava must, may or must not refuse the site.
 //!
-//! The rules restated here (README, ARCHITECTURE.md, `markdown/fences.rs`):
+//! The rules restated here (README, ARCHITECTURE.md, docs/materials.md,
+//! `markdown/fences.rs`):
 //! - an audience sees a page when it satisfies every axis of the page's restriction:
 //!   `_index.md` restrictions cascade down, a page may narrow them (widening is an error),
 //!   and an axis nobody in the chain names requires its default, if it has one; an
@@ -16,14 +19,22 @@
 //! - and the page's lifecycle shows it in the stage at `--at`: production shows published
 //!   pages between `publish` and `expires`, staging also review and scheduled ones,
 //!   preview everything; status and windows cascade (a page may not widen its section's);
+//!   `default_status` is the status of a page that names none (a folder without
+//!   `_index.md` is no page: it passes its section's status on);
 //! - a folder without `_index.md` is in a view when one of its children is; the home page
 //!   is in every view;
 //! - an `only` block is shown when its parent is, the audience satisfies its conditions
 //!   (no defaults) and its dates (`from` 00:00 to the end of the `until` day) hold in the
 //!   stage;
-//! - a link seen by an audience must lead to a page it sees (`hidden-link-target`); a
-//!   reference definition inside a block is usable only inside that block
-//!   (`hidden-reference`);
+//! - a material is in an audience's site by its own sidecar, as a page by its front
+//!   matter, never because a page links it: the restrictions, status and window of the
+//!   nearest folder above it with pages (a folder without `_index.md` passes its section's
+//!   on) cascade to it, its sidecar may narrow them (widening either is an error), axis
+//!   defaults fill the axes nobody named; its file, title and description are then in
+//!   that audience's folder (library, what's new, feed, search) and nowhere else;
+//! - a link seen by an audience must lead to a page it sees, or a material its site has
+//!   (`hidden-link-target`); a reference definition inside a block is usable only inside
+//!   that block (`hidden-reference`);
 //! - a fence is a line starting with `:::` after at most 3 spaces, outside the body of a
 //!   fenced code block; any other fence-like line is an error.
 
@@ -99,8 +110,54 @@ pub enum Node {
     Folder {
         index: Option<Meta>,
         children: Vec<Node>,
+        /// Materials in the folder (or in its `files/` subfolder, which holds no pages).
+        materials: Vec<Material>,
     },
     Page(Meta),
+}
+
+/// The kinds of material kanava knows without configuration.
+const KINDS: &[&str] = &[
+    "brochure",
+    "datasheet",
+    "manual",
+    "price-sheet",
+    "logo",
+    "image",
+    "video",
+    "other",
+];
+
+/// Languages a material may name (none: the site's).
+const LANGUAGES: &[&str] = &["en", "fi", "sv", "pt-BR"];
+
+/// A material (issue #14): a small PDF with a sidecar `NAME.pdf.yaml` holding its title,
+/// kind and the audience and stage keys a page has, cascaded from its section's
+/// `_index.md` (narrowing only).
+#[derive(Debug, Clone)]
+pub struct Material {
+    /// In `files/` below the section's folder (a folder of no pages), else beside its pages.
+    pub in_files: bool,
+    /// Index into [`KINDS`].
+    pub kind: usize,
+    /// Index into [`LANGUAGES`].
+    pub language: Option<usize>,
+    pub version: bool,
+    /// A description (with a marker of its own).
+    pub description: bool,
+    /// `updated` as days after [`AT`] (what's new and the feed list it then).
+    pub updated: Option<i64>,
+    pub restrict: Restrict,
+    pub status: Option<Status>,
+    pub publish: Option<i64>,
+    pub expires: Option<i64>,
+    /// Write the restriction and dates as drawn even when they widen the section's (or
+    /// `expires` is not after `publish`): a documented error.
+    pub invalid: bool,
+    /// The sidecar with `\r\n` line endings.
+    pub crlf: bool,
+    /// Pages of the PDF.
+    pub pages: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -108,8 +165,13 @@ pub struct Model {
     pub axes: Vec<Axis>,
     pub audiences: Vec<Has>,
     pub stage: Stage,
+    /// `default_status` in `kanava.yaml`: the status of pages and materials that name none
+    /// (published when unset).
+    pub default_status: Option<Status>,
     pub home: Vec<Item>,
     pub root: Vec<Node>,
+    /// Materials in `content/` (or `content/files/`): the home page's section.
+    pub materials: Vec<Material>,
     pub tags: usize,
     /// Does this site keep the documented errors the generator draws (fence-like lines
     /// that are not fences, hidden link targets and references, widened restrictions and
@@ -180,6 +242,13 @@ pub enum Leaf {
     Image {
         raw: bool,
     },
+    /// A link to a material (`target` picks it); `strict`: keep the target even when some
+    /// audience that sees the link does not get the material (a documented error).
+    MaterialLink {
+        target: u16,
+        raw: bool,
+        strict: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -208,7 +277,7 @@ pub enum Hostile {
     HtmlPre,
     /// Inside `<!--` … `-->`: a fence.
     HtmlComment,
-    /// After a code fence that is never closed: an error.
+    /// After a code fence that is never closed (five backticks): an error.
     AfterUnclosedCode,
     /// Zero-width space before `:::`: an error.
     ZeroWidth,
@@ -314,6 +383,8 @@ fn leaf() -> impl Strategy<Value = Leaf> {
         2 => (any::<u16>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.1))
             .prop_map(|(target, raw, strict)| Leaf::Link { target, raw, strict }),
         1 => any::<bool>().prop_map(|raw| Leaf::Image { raw }),
+        2 => (any::<u16>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.25))
+            .prop_map(|(target, raw, strict)| Leaf::MaterialLink { target, raw, strict }),
     ]
 }
 
@@ -405,6 +476,61 @@ fn meta(axes: Vec<Axis>, tags: usize) -> impl Strategy<Value = Meta> {
         )
 }
 
+fn material(axes: &[Axis]) -> impl Strategy<Value = Material> + use<> {
+    let status = prop_oneof![
+        5 => Just(None),
+        1 => Just(Some(Status::Draft)),
+        1 => Just(Some(Status::Review)),
+        1 => Just(Some(Status::Published)),
+    ];
+    (
+        (
+            proptest::bool::weighted(0.4),
+            0..KINDS.len(),
+            proptest::option::weighted(0.5, 0..LANGUAGES.len()),
+            proptest::bool::weighted(0.3),
+            proptest::bool::weighted(0.5),
+            proptest::option::weighted(0.4, -40i64..=0),
+        ),
+        (restrict(axes), status, day(), day()),
+        proptest::bool::weighted(0.12),
+        proptest::bool::weighted(0.1),
+        1usize..=3,
+    )
+        .prop_map(
+            |(
+                (in_files, kind, language, version, description, updated),
+                (restrict, status, publish, expires),
+                invalid,
+                crlf,
+                pages,
+            )| Material {
+                in_files,
+                kind,
+                language,
+                version,
+                description,
+                updated,
+                restrict,
+                status,
+                publish,
+                expires,
+                invalid,
+                crlf,
+                pages,
+            },
+        )
+}
+
+/// The materials of one section: none in half of them, else one to three.
+fn materials(axes: &[Axis]) -> BoxedStrategy<Vec<Material>> {
+    prop_oneof![
+        1 => Just(Vec::new()),
+        1 => proptest::collection::vec(material(axes), 1..=3),
+    ]
+    .boxed()
+}
+
 fn node(axes: Vec<Axis>, tags: usize, depth: u32) -> BoxedStrategy<Node> {
     let page = meta(axes.clone(), tags).prop_map(Node::Page);
     if depth == 0 {
@@ -412,9 +538,14 @@ fn node(axes: Vec<Axis>, tags: usize, depth: u32) -> BoxedStrategy<Node> {
     }
     let folder = (
         proptest::option::weighted(0.7, meta(axes.clone(), tags)),
-        proptest::collection::vec(node(axes, tags, depth - 1), 0..4),
+        proptest::collection::vec(node(axes.clone(), tags, depth - 1), 0..4),
+        materials(&axes),
     )
-        .prop_map(|(index, children)| Node::Folder { index, children });
+        .prop_map(|(index, children, materials)| Node::Folder {
+            index,
+            children,
+            materials,
+        });
     prop_oneof![2 => page, 1 => folder].boxed()
 }
 
@@ -430,24 +561,37 @@ pub fn model() -> impl Strategy<Value = Model> {
             1 => Just(Stage::Staging),
             1 => Just(Stage::Preview)
         ];
+        let default_status = prop_oneof![
+            6 => Just(None),
+            1 => Just(Some(Status::Draft)),
+            1 => Just(Some(Status::Review)),
+            1 => Just(Some(Status::Published)),
+        ];
         let tags = 3;
         (
             Just(axes.clone()),
             proptest::collection::vec(audience, 2..6),
-            stage,
+            (stage, default_status),
             items(axes.clone(), 2),
-            proptest::collection::vec(node(axes, tags, 2), 1..5),
+            proptest::collection::vec(node(axes.clone(), tags, 2), 1..5),
+            materials(&axes),
             proptest::bool::weighted(0.4),
         )
-            .prop_map(move |(axes, audiences, stage, home, root, errors)| Model {
-                axes,
-                audiences,
-                stage,
-                home,
-                root,
-                tags,
-                errors,
-            })
+            .prop_map(
+                move |(axes, audiences, (stage, default_status), home, root, materials, errors)| {
+                    Model {
+                        axes,
+                        audiences,
+                        stage,
+                        default_status,
+                        home,
+                        root,
+                        materials,
+                        tags,
+                        errors,
+                    }
+                },
+            )
     })
 }
 
@@ -475,8 +619,10 @@ pub fn body() -> impl Strategy<Value = Model> {
         axes: axes.clone(),
         audiences: vec![Has::All],
         stage: Stage::Production,
+        default_status: None,
         home,
         root: Vec::new(),
+        materials: Vec::new(),
         tags: 0,
         errors: true,
     })
@@ -491,11 +637,19 @@ pub struct Oracle {
     pub markers: BTreeMap<String, BTreeSet<usize>>,
     /// Documented errors the site contains: the build must fail.
     pub must_fail: Vec<String>,
+    /// The codes of those whose report the oracle is sure of: the refusal must include each
+    /// (a fence-like line that is not a fence may change how the rest of its page is read,
+    /// so errors of what follows it in the page, or of what is inside raw HTML, are not
+    /// among them).
+    pub must_report: BTreeSet<&'static str>,
     /// The diagnostic codes a failed build may report.
     pub may_fail: BTreeSet<&'static str>,
     /// Pages with "Overview dup" headings: the page's output file (under the audience's
     /// folder) and, per audience that sees the page, how many of them it shows.
     pub dup_headings: Vec<(String, BTreeMap<usize, usize>)>,
+    /// How many materials the site has, how many of them some audience gets, and how many
+    /// links to materials its pages have (for the counts the test prints).
+    pub materials: (usize, usize, usize),
 }
 
 /// A generated site, ready to be written.
@@ -583,12 +737,26 @@ struct Placed<'m> {
     seen: Set,
 }
 
+/// A material placed in the tree, before its files are written.
+struct PlacedMaterial<'m> {
+    /// `content/…/m3.pdf`, `content/…/files/m3.pdf` (the sidecar: `….pdf.yaml`).
+    source: String,
+    material: &'m Material,
+    /// The sidecar's keys for the restriction (after narrowing, unless invalid).
+    own: Restrict,
+    /// `publish` / `expires` to write.
+    dates: (Option<i64>, Option<i64>),
+    /// Who gets it: in whose folder its file, title and description must be, and only there.
+    seen: Set,
+}
+
 struct Writer<'m> {
     model: &'m Model,
     next: usize,
     oracle: Oracle,
     files: Vec<(String, Vec<u8>)>,
     placed: Vec<Placed<'m>>,
+    materials: Vec<PlacedMaterial<'m>>,
     tag_markers: Vec<String>,
     tag_seen: Vec<Set>,
 }
@@ -601,6 +769,7 @@ pub fn write(model: &Model) -> Generated {
         oracle: Oracle::default(),
         files: Vec::new(),
         placed: Vec::new(),
+        materials: Vec::new(),
         tag_markers: Vec::new(),
         tag_seen: vec![Set::new(); model.tags],
     };
@@ -622,10 +791,17 @@ pub fn write(model: &Model) -> Generated {
     });
     let none = vec![None; model.axes.len()];
     w.place_children(&model.root, "content", &none, Life::open());
-    // Pass 2: the pages' files, with their markers.
+    w.place_materials(&model.materials, "content", &none, Life::open());
+    // Pass 2: the pages' files, with their markers (links to materials need to know who
+    // gets each), then the materials'.
     for p in 0..w.placed.len() {
         w.write_page(p);
     }
+    for m in 0..w.materials.len() {
+        w.write_material(m);
+    }
+    w.oracle.materials.0 = w.materials.len();
+    w.oracle.materials.1 = w.materials.iter().filter(|m| !m.seen.is_empty()).count();
     for (t, m) in w.tag_markers.clone().into_iter().enumerate() {
         let seen = w.tag_seen[t].clone();
         w.oracle.markers.insert(m, seen);
@@ -666,9 +842,18 @@ impl<'m> Writer<'m> {
         self.oracle.may_fail.insert(code);
     }
 
+    /// A documented error whose code the refusal must include.
+    fn must_report(&mut self, code: &'static str, why: String) {
+        self.must_fail(code, why);
+        self.oracle.must_report.insert(code);
+    }
+
     fn config(&self) -> String {
-        let mut c =
-            String::from("title: Fuzz\nbase_url: https://fuzz.example/site/\naudience:\n  axes:\n");
+        let mut c = String::from("title: Fuzz\nbase_url: https://fuzz.example/site/\n");
+        if let Some(s) = self.model.default_status {
+            c += &format!("default_status: {}\n", status_name(s));
+        }
+        c += "audience:\n  axes:\n";
         for (i, a) in self.model.axes.iter().enumerate() {
             let values: Vec<String> = (0..a.values).map(|v| value_name(i, v)).collect();
             c += &format!(
@@ -732,8 +917,9 @@ impl<'m> Writer<'m> {
             .collect()
     }
 
-    /// Places the children of a folder; returns who sees anything in it (for the URL
-    /// segments of folders without `_index.md`) and who sees one of its direct children.
+    /// Places the children of a folder; returns who sees anything in it, pages or materials
+    /// (for the URL segments of folders without `_index.md`), and who sees one of its
+    /// direct children.
     fn place_children(
         &mut self,
         nodes: &'m [Node],
@@ -755,6 +941,7 @@ impl<'m> Writer<'m> {
                 Node::Folder {
                     index: Some(meta),
                     children,
+                    materials,
                 } => {
                     let sub = format!("{dir}/f{}", self.placed.len());
                     let (seen, chain, life) =
@@ -763,16 +950,22 @@ impl<'m> Writer<'m> {
                     direct.extend(&seen);
                     let (inner, _) = self.place_children(children, &sub, &chain, life);
                     below.extend(inner);
+                    let got = self.place_materials(materials, &sub, &chain, life);
+                    below.extend(got);
                 }
                 Node::Folder {
                     index: None,
                     children,
+                    materials,
                 } => {
                     // The folder's name is a marker: its derived title is shown where one
-                    // of its children is, and its URL segment wherever anything below it is.
+                    // of its children is, and its URL segment wherever anything below it is
+                    // (a material's file too). Its materials' section is the nearest folder
+                    // above with pages, whose chain and lifecycle are passed through here.
                     let name = self.fresh();
                     let sub = format!("{dir}/{name}");
-                    let (inner, shown) = self.place_children(children, &sub, chain, life);
+                    let (mut inner, shown) = self.place_children(children, &sub, chain, life);
+                    inner.extend(self.place_materials(materials, &sub, chain, life));
                     self.oracle.markers.insert(name, inner.clone());
                     below.extend(&inner);
                     direct.extend(shown);
@@ -792,13 +985,47 @@ impl<'m> Writer<'m> {
         inherited: &Restrict,
         outer: Life,
     ) -> (Set, Restrict, Life) {
-        let axes = &self.model.axes;
         let invalid = meta.invalid && self.model.errors;
-        let mut own = meta.restrict.clone();
+        let (own, chain) = self.narrow(&source, &meta.restrict, inherited, invalid);
+        let (written, life) = self.lifecycle(
+            &source,
+            (meta.status, meta.publish, meta.expires),
+            outer,
+            invalid,
+        );
+        let seen = if life.shown(self.model.stage) {
+            self.admitted(&chain, true)
+        } else {
+            Set::new()
+        };
+        self.placed.push(Placed {
+            source,
+            dir,
+            meta: Some(meta),
+            own,
+            dates: written,
+            seen: seen.clone(),
+        });
+        (seen, chain, life)
+    }
+
+    /// A file's restriction (`drawn`) under its section's chain (`inherited`: the explicit
+    /// restrictions of the `_index.md` files above it): the keys to write (narrowed to
+    /// the section's unless `invalid`) and the chain in force after it. A widening written
+    /// as drawn is an error, and the section's restriction stays.
+    fn narrow(
+        &mut self,
+        source: &str,
+        drawn: &Restrict,
+        inherited: &Restrict,
+        invalid: bool,
+    ) -> (Restrict, Restrict) {
+        let axes = &self.model.axes;
+        let mut own = drawn.clone();
         let mut chain = inherited.clone();
         for (i, a) in axes.iter().enumerate() {
-            let (Some(o), Some(p)) = (&meta.restrict[i], &inherited[i]) else {
-                if let Some(o) = &meta.restrict[i] {
+            let (Some(o), Some(p)) = (&drawn[i], &inherited[i]) else {
+                if let Some(o) = &drawn[i] {
                     chain[i] = Some(o.clone());
                 }
                 continue;
@@ -807,7 +1034,7 @@ impl<'m> Writer<'m> {
                 chain[i] = Some(o.clone());
             } else if invalid {
                 // Written as drawn: an error, and the section's restriction stays.
-                self.must_fail(
+                self.must_report(
                     "widened-restriction",
                     format!("{source} widens ax{i} to {o:?} from {p:?}"),
                 );
@@ -827,10 +1054,22 @@ impl<'m> Writer<'m> {
                 chain[i] = Some(narrowed);
             }
         }
-        // Dates: unless the page is drawn invalid, fitted into the section's window and
-        // ordered; then kanava's checks in its order (an `expires` not after `publish` is
-        // dropped, then a date reaching outside the section's window is dropped).
-        let (mut publish, mut expires) = (meta.publish, meta.expires);
+        (own, chain)
+    }
+
+    /// A file's status and dates under its section's lifecycle (`outer`): the `publish` and
+    /// `expires` to write, and the lifecycle in force after it. Unless `invalid`, the dates
+    /// are fitted into the section's window and ordered; then kanava's checks in its order
+    /// (an `expires` not after `publish` is dropped, then a date reaching outside the
+    /// section's window is dropped).
+    fn lifecycle(
+        &mut self,
+        source: &str,
+        (status, publish, expires): (Option<Status>, Option<i64>, Option<i64>),
+        outer: Life,
+        invalid: bool,
+    ) -> ((Option<i64>, Option<i64>), Life) {
+        let (mut publish, mut expires) = (publish, expires);
         if !invalid {
             if let (Some(p), Some(f)) = (publish, outer.from) {
                 publish = Some(p.max(f));
@@ -848,7 +1087,7 @@ impl<'m> Writer<'m> {
         if let (Some(p), Some(e)) = (publish, expires)
             && e <= p
         {
-            self.must_fail(
+            self.must_report(
                 "expires-before-publish",
                 format!("{source}: expires {e} <= publish {p}"),
             );
@@ -857,34 +1096,124 @@ impl<'m> Writer<'m> {
         if let (Some(p), Some(f)) = (publish, outer.from)
             && p < f
         {
-            self.must_fail("widened-window", format!("{source}: publish {p} < {f}"));
+            self.must_report("widened-window", format!("{source}: publish {p} < {f}"));
             publish = None;
         }
         if let (Some(e), Some(u)) = (expires, outer.until)
             && e > u
         {
-            self.must_fail("widened-window", format!("{source}: expires {e} > {u}"));
+            self.must_report("widened-window", format!("{source}: expires {e} > {u}"));
             expires = None;
         }
         let life = Life {
-            status: outer.status.min(meta.status.unwrap_or(Status::Published)),
+            status: outer.status.min(
+                status
+                    .or(self.model.default_status)
+                    .unwrap_or(Status::Published),
+            ),
             from: max_opt(outer.from, publish),
             until: min_opt(outer.until, expires),
         };
-        let seen = if life.shown(self.model.stage) {
-            self.admitted(&chain, true)
-        } else {
-            Set::new()
-        };
-        self.placed.push(Placed {
+        (written, life)
+    }
+
+    /// Places the materials of the folder `dir`, whose pages get `chain` and `life` from
+    /// the sections above (a folder without `_index.md` passes them through, so this is
+    /// also what kanava's nearest section cascades). Returns who gets one of them.
+    fn place_materials(
+        &mut self,
+        materials: &'m [Material],
+        dir: &str,
+        inherited: &Restrict,
+        outer: Life,
+    ) -> Set {
+        let mut got = Set::new();
+        for material in materials {
+            let n = self.materials.len();
+            let source = if material.in_files {
+                format!("{dir}/files/m{n}.pdf")
+            } else {
+                format!("{dir}/m{n}.pdf")
+            };
+            let sidecar = format!("{source}.yaml");
+            let invalid = material.invalid && self.model.errors;
+            let (own, chain) = self.narrow(&sidecar, &material.restrict, inherited, invalid);
+            let (dates, life) = self.lifecycle(
+                &sidecar,
+                (material.status, material.publish, material.expires),
+                outer,
+                invalid,
+            );
+            let seen = if life.shown(self.model.stage) {
+                self.admitted(&chain, true)
+            } else {
+                Set::new()
+            };
+            got.extend(&seen);
+            self.materials.push(PlacedMaterial {
+                source,
+                material,
+                own,
+                dates,
+                seen,
+            });
+        }
+        got
+    }
+
+    /// Writes a material's PDF (a marker in a comment) and its sidecar (markers in the
+    /// title and the description): exactly the audiences that get it must see them.
+    fn write_material(&mut self, n: usize) {
+        let PlacedMaterial {
             source,
-            dir,
-            meta: Some(meta),
+            material,
             own,
-            dates: written,
-            seen: seen.clone(),
-        });
-        (seen, chain, life)
+            dates,
+            seen,
+        } = &self.materials[n];
+        let (source, material, own, dates, seen) =
+            (source.clone(), *material, own.clone(), *dates, seen.clone());
+        let comment = self.marker(&seen);
+        self.files.push((
+            source.clone(),
+            crate::harness::pdf(&comment, material.pages),
+        ));
+        let mut sidecar = format!(
+            "title: Material {}\nkind: {}\n",
+            self.marker(&seen),
+            KINDS[material.kind]
+        );
+        if material.description {
+            sidecar += &format!("description: About {}\n", self.marker(&seen));
+        }
+        if let Some(l) = material.language {
+            sidecar += &format!("language: {}\n", LANGUAGES[l]);
+        }
+        if material.version {
+            sidecar += "version: \"2026.2\"\n";
+        }
+        if let Some(d) = material.updated {
+            sidecar += &format!("updated: {}\n", date(d));
+        }
+        for (i, r) in own.iter().enumerate() {
+            if let Some(v) = r {
+                sidecar += &format!("ax{i}: {}\n", self.yaml_values(i, v));
+            }
+        }
+        if let Some(s) = material.status {
+            sidecar += &format!("status: {}\n", status_name(s));
+        }
+        if let Some(d) = dates.0 {
+            sidecar += &format!("publish: {}\n", date(d));
+        }
+        if let Some(d) = dates.1 {
+            sidecar += &format!("expires: {}\n", date(d));
+        }
+        if material.crlf {
+            sidecar = sidecar.replace('\n', "\r\n");
+        }
+        self.files
+            .push((format!("{source}.yaml"), sidecar.into_bytes()));
     }
 
     fn write_page(&mut self, p: usize) {
@@ -908,12 +1237,7 @@ impl<'m> Writer<'m> {
                     }
                 }
                 if let Some(s) = meta.status {
-                    let name = match s {
-                        Status::Draft => "draft",
-                        Status::Review => "review",
-                        Status::Published => "published",
-                    };
-                    fm.push_str(&format!("status: {name}\n"));
+                    fm.push_str(&format!("status: {}\n", status_name(s)));
                 }
                 let (publish, expires) = self.placed[p].dates;
                 if let Some(d) = publish {
@@ -948,6 +1272,8 @@ impl<'m> Writer<'m> {
             blocks: 0,
             hostile: false,
             in_html: false,
+            fence_error: false,
+            reports: BTreeSet::new(),
             def_count: 0,
             has_dups: false,
         };
@@ -959,8 +1285,13 @@ impl<'m> Writer<'m> {
             out,
             dups,
             has_dups,
+            fence_error,
+            reports,
             ..
         } = page;
+        if !fence_error {
+            self.oracle.must_report.extend(reports);
+        }
         if has_dups {
             // Every audience that sees the page, with how many it shows (maybe none).
             let counts = seen
@@ -982,6 +1313,14 @@ impl<'m> Writer<'m> {
         }
         let source = self.placed[p].source.clone();
         self.files.push((source, text.into_bytes()));
+    }
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "draft",
+        Status::Review => "review",
+        Status::Published => "published",
     }
 }
 
@@ -1045,6 +1384,11 @@ struct PageWriter<'w, 'm> {
     hostile: bool,
     /// Inside an HTML block, as CommonMark reads the whole page.
     in_html: bool,
+    /// Has the page a fence-like line that is not a fence (an error that may change how
+    /// the rest of it is read)?
+    fence_error: bool,
+    /// Codes of errors in the page the refusal must include unless `fence_error`.
+    reports: BTreeSet<&'static str>,
 }
 
 impl<'m> PageWriter<'_, 'm> {
@@ -1091,6 +1435,16 @@ impl<'m> PageWriter<'_, 'm> {
 
     fn dir(&self) -> String {
         self.w.placed[self.page].dir.clone()
+    }
+
+    /// An error of the page's body: the build must fail, and report `code` unless the
+    /// page has a fence error or this is inside raw HTML (where what CommonMark reads as
+    /// a link is not for the oracle to say).
+    fn must_fail(&mut self, code: &'static str, why: String) {
+        self.w.must_fail(code, why);
+        if !self.in_html {
+            self.reports.insert(code);
+        }
     }
 
     /// Writes items seen by `seen`, inside the blocks `path`, every line prefixed.
@@ -1161,6 +1515,7 @@ impl<'m> PageWriter<'_, 'm> {
             None => (open, close.to_owned(), String::new()),
             Some(h) => {
                 self.hostile = true;
+                self.fence_error |= h.is_error();
                 if h.is_error() && !was_hostile {
                     self.w.must_fail(
                         "ambiguous-fence",
@@ -1259,7 +1614,10 @@ impl<'m> PageWriter<'_, 'm> {
                 deco("")
             }
             Hostile::AfterUnclosedCode => {
-                self.push(&format!("```\nunclosed {m}\n\n"), prefix);
+                // Longer than any code fence the generator writes, so that no later one
+                // in the page closes it (a later ``` did, and CommonMark then read the
+                // fence-like lines between as the body of a closed code block: valid).
+                self.push(&format!("`````\nunclosed {m}\n\n"), prefix);
                 deco("")
             }
             Hostile::ZeroWidth => {
@@ -1430,13 +1788,13 @@ impl<'m> PageWriter<'_, 'm> {
                     Some(_) if !self.w.model.errors => {
                         return format!("See [the ref {text}](https://ref.example/inline).\n");
                     }
-                    Some(_) => self.w.must_fail(
-                        "hidden-reference",
-                        format!(
+                    Some(_) => {
+                        let why = format!(
                             "[r{label}] used outside its block in {}",
                             self.w.placed[self.page].source
-                        ),
-                    ),
+                        );
+                        self.must_fail("hidden-reference", why);
+                    }
                     None => {}
                 }
                 format!("See [the ref {text}][r{label}].\n")
@@ -1455,19 +1813,50 @@ impl<'m> PageWriter<'_, 'm> {
                     .find(|&t| strict || seen.is_subset(&self.w.placed[t].seen))
                     .unwrap_or(0);
                 if !seen.is_subset(&self.w.placed[pick].seen) {
-                    self.w.must_fail(
-                        "hidden-link-target",
-                        format!(
-                            "link from {} to {}",
-                            self.w.placed[self.page].source, self.w.placed[pick].source
-                        ),
+                    let why = format!(
+                        "link from {} to {}",
+                        self.w.placed[self.page].source, self.w.placed[pick].source
                     );
+                    self.must_fail("hidden-link-target", why);
                 }
                 let href = relative(&self.dir(), &self.w.placed[pick].source);
                 if raw {
                     format!("Go <a href=\"{href}\">there {text}</a>.\n")
                 } else {
                     format!("Go [there {text}]({href}).\n")
+                }
+            }
+            Leaf::MaterialLink {
+                target,
+                raw,
+                strict,
+            } => {
+                let text = m();
+                let strict = strict && self.w.model.errors;
+                let n = self.w.materials.len();
+                let start = target as usize % n.max(1);
+                let pick = (0..n)
+                    .map(|i| (start + i) % n)
+                    .find(|&t| strict || seen.is_subset(&self.w.materials[t].seen));
+                let Some(pick) = pick else {
+                    return format!("No file for {text}.\n");
+                };
+                self.w.oracle.materials.2 += 1;
+                let material = &self.w.materials[pick];
+                // Whoever sees the link must get the file: kanava never writes a link to a
+                // file a view lacks, and says so before building.
+                if !seen.is_subset(&material.seen) {
+                    let why = format!(
+                        "link from {} to {} (seen by {seen:?}, the file by {:?})",
+                        self.w.placed[self.page].source, material.source, material.seen
+                    );
+                    self.must_fail("hidden-link-target", why);
+                }
+                let href = relative(&self.dir(), &self.w.materials[pick].source);
+                if raw {
+                    format!("Get <a href=\"{href}\">the file {text}</a>.\n")
+                } else {
+                    format!("Get [the file {text}]({href}).\n")
                 }
             }
             Leaf::Image { raw } => {
