@@ -562,6 +562,10 @@ const FRONT_MATTER_SEEDS: &[&str] = &[
     "---\ntitle: >\n  folded\n  title\npublish: 2026-11-28 09:00\n...\nbody\n",
     "---\ntitle: Draft\nstatus: draft\nexpires: 2026-12-01\n---\n",
     "---\n---\nNo title.\n",
+    // Learning paths (issue #15): a path, a quiz, a duration.
+    "---\ntitle: Path\npath:\n  stages:\n    - title: One\n      steps: [../x.md, sku:HP-12, ../files/hp-12.pdf]\n  requires: [page.md]\n  badge: B\nduration: 1h 30m\n---\nx\n",
+    "---\ntitle: Quiz\nquiz:\n  - question: Q?\n    options: [A, B, C]\n    answer: [1, 3]\n    explain: E\n  - { question: R, options: [x, y], answer: 2 }\npass: 80%\n---\nx\n",
+    "---\ntitle: Flat\npath: { steps: [../other.md, page.md] }\n---\nx\n",
 ];
 
 #[test]
