@@ -99,11 +99,23 @@ pub const FRAMES: &str =
 /// Each kind of page loaded once and shown at each of `sizes`, narrowest first, as a reader
 /// turning a tablet or widening a window would: `each` is called with the page and the
 /// width (what it reads of the page must wait for [`FRAMES`] first).
+///
+/// Then the learning-path pages (`paths::REVIEW_PAGES`), with some progress
+/// (`paths::seed_for_review`) and the quiz checked (`paths::prepare_for_review`).
 pub fn each_page(tab: &Tab, base: &str, sizes: &[(u32, u32)], mut each: impl FnMut(&str, u32)) {
-    for &page in PAGES {
+    let review = crate::paths::REVIEW_PAGES;
+    for (n, &page) in PAGES.iter().chain(review).enumerate() {
+        let is_path = n >= PAGES.len();
+        if n == PAGES.len() {
+            show(tab, base, ("paths", "paths/"), sizes[0]);
+            crate::paths::seed_for_review(tab);
+        }
         for (i, &size) in sizes.iter().enumerate() {
             if i == 0 {
                 show(tab, base, page, size);
+                if is_path {
+                    crate::paths::prepare_for_review(tab, page.0);
+                }
             } else {
                 viewport(tab, size.0, size.1);
             }

@@ -1,6 +1,6 @@
 //! Browser tests: features that live in the browser (search, the catalog's quick-find, the
-//! materials library's filters; learning-path progress and the language switch as later
-//! issues add them), tested in real Chromium.
+//! materials library's filters, learning-path progress; the language switch as a later
+//! issue adds it), tested in real Chromium.
 //!
 //! Chromium comes from Debian's packages (`apt-get install chromium`) at `/usr/bin/chromium`
 //! and is driven over the DevTools protocol (`headless_chrome`, without its browser
@@ -77,6 +77,7 @@ type BrowserTest = (&'static str, fn(PathBuf), Needs);
 
 mod layout;
 mod materials;
+mod paths;
 mod review;
 mod search;
 mod site;
@@ -183,6 +184,41 @@ const TESTS: &[BrowserTest] = &[
         Needs::Chromium,
     ),
     (
+        "marking_steps_done_fills_the_progress_bar_and_survives_a_reload",
+        paths::marking_steps_done_fills_the_progress_bar_and_survives_a_reload,
+        Needs::Chromium,
+    ),
+    (
+        "a_quiz_grades_right_and_wrong_answers_and_passing_marks_the_step_done",
+        paths::a_quiz_grades_right_and_wrong_answers_and_passing_marks_the_step_done,
+        Needs::Chromium,
+    ),
+    (
+        "completing_every_step_shows_the_certificate_with_the_typed_name",
+        paths::completing_every_step_shows_the_certificate_with_the_typed_name,
+        Needs::Chromium,
+    ),
+    (
+        "export_reset_and_import_round_trip_progress",
+        paths::export_reset_and_import_round_trip_progress,
+        Needs::Chromium,
+    ),
+    (
+        "a_locked_prerequisite_unlocks_when_its_path_is_finished",
+        paths::a_locked_prerequisite_unlocks_when_its_path_is_finished,
+        Needs::Chromium,
+    ),
+    (
+        "paths_work_from_disk",
+        paths::paths_work_from_disk,
+        Needs::Chromium,
+    ),
+    (
+        "without_storage_the_page_says_progress_cannot_be_saved",
+        paths::without_storage_the_page_says_progress_cannot_be_saved,
+        Needs::Chromium,
+    ),
+    (
         "the_404_page_works_at_any_depth_without_base_url",
         site::the_404_page_works_at_any_depth_without_base_url,
         Needs::Chromium,
@@ -231,6 +267,7 @@ fn main() -> std::process::ExitCode {
     if let Some((site, _)) = DEMO.get() {
         let _ = std::fs::remove_dir_all(site.dir.path());
     }
+    paths::remove_fixture();
     conclusion.exit_code()
 }
 
