@@ -140,15 +140,15 @@ pub(super) fn page_absence(site: &Site, vis: &Visibility, target_id: PageId) -> 
         .lifecycle
         .absence(view.stage, view.at, &site.calendar)
         .unwrap_or_else(|| "it is not shown".to_owned());
-    return Why {
-            why: format!(
-                "{} is not in {} on {}: {why}",
-                name(site, target_id),
-                view.stage.name(),
-                site.calendar.display(view.at)
-            ),
-            help: "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates".to_owned(),
-        };
+    Why {
+        why: format!(
+            "{} is not in {} on {}: {why}",
+            name(site, target_id),
+            view.stage.name(),
+            site.calendar.display(view.at)
+        ),
+        help: "schedule the link with the target (`::: only from=…` around it), or change the target's status or dates".to_owned(),
+    }
 }
 
 /// Why a view cannot follow a link to file `asset`: it is a material the view does not

@@ -11,12 +11,14 @@ use crate::model::paths::StepTarget;
 use crate::model::{PageId, Site};
 use crate::plan::{View, Visibility};
 
+/// (path page, position, what) → (why, underline length, audiences).
+type Broken = BTreeMap<(PageId, Pos, String), (Why, usize, Vec<String>)>;
+
 pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
     if site.paths.is_empty() {
         return;
     }
-    // (path page, position, what) → (why, audiences)
-    let mut broken: BTreeMap<(PageId, Pos, String), (Why, usize, Vec<String>)> = BTreeMap::new();
+    let mut broken = Broken::new();
     for &view in views {
         let vis = Visibility::of(site, view);
         let audience = &site.audiences.audiences[view.audience].name;
@@ -42,16 +44,18 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
                         step.dest.chars().count(),
                     ))
                 });
-            let requires = path.requires.iter().filter_map(|&(p, pos)| {
-                (!vis.page(p)).then(|| {
+            let requires = path
+                .requires
+                .iter()
+                .filter(|&&(p, _)| !vis.page(p))
+                .map(|&(p, pos)| {
                     (
                         pos,
                         format!("required path `{}`", site.pages[p].display_path()),
                         page_absence(site, &vis, p),
                         1,
                     )
-                })
-            });
+                });
             for (pos, what, why, len) in steps.chain(requires).collect::<Vec<_>>() {
                 broken
                     .entry((path.page, pos, what))

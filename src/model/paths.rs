@@ -72,10 +72,14 @@ pub struct Question {
     pub explain: Option<String>,
 }
 
+/// A stage as written: its title (none for a flat `steps:` list) and its step destinations
+/// with their positions.
+pub type StageSpec = (Option<String>, Vec<(String, Pos)>);
+
 /// A `path:` block as written: stages of step destinations, before they are resolved.
 #[derive(Debug, Clone)]
 pub struct PathSpec {
-    pub stages: Vec<(Option<String>, Vec<(String, Pos)>)>,
+    pub stages: Vec<StageSpec>,
     pub requires: Vec<(String, Pos)>,
     pub badge: Option<String>,
     /// Where `path:` is written.
