@@ -554,6 +554,19 @@ fn resolve_path(
                 .into_iter()
                 .filter_map(|(dest, pos)| {
                     let target = match paths::resolve(resolver, assets, &dest, file, pos, diags)? {
+                        // The home page is every audience's front door, not a step.
+                        paths::Named::Page(0) => {
+                            diags.push(
+                                Diagnostic::error(
+                                    "bad-step",
+                                    "the home page cannot be a step of a path",
+                                )
+                                .at(file, pos)
+                                .len(dest.chars().count())
+                                .help("make a page of what the step should say, and name it"),
+                            );
+                            return None;
+                        }
                         paths::Named::Page(p) => paths::StepTarget::Page(p),
                         paths::Named::Material(m) => paths::StepTarget::Material(m),
                     };
