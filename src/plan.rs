@@ -568,8 +568,7 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             updated: page.updated,
             changed: page
                 .updated
-                .and_then(|d| d.to_zoned(site.calendar.tz.clone()).ok())
-                .map(|z| z.timestamp())
+                .and_then(|d| site.calendar.start_of(d))
                 .or(page.committed),
             site_id: id,
             toc,

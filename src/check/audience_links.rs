@@ -160,24 +160,12 @@ pub(super) fn hidden_material(site: &Site, vis: &Visibility, asset: AssetId) -> 
     }
     let m = &site.materials[id];
     if !vis.audience_admits(&m.restriction) {
-        let model = &site.audiences;
-        let parts: Vec<String> = m
-            .restriction
-            .iter()
-            .map(|(axis, req)| {
-                let req = model.describe_req(axis, req);
-                match m.origins.iter().find(|(a, _)| *a == axis) {
-                    Some((_, Origin::Own)) => req,
-                    _ => format!("{req} ({})", m.describe_origin(axis, site)),
-                }
-            })
-            .collect();
+        let described = describe_with_origins(site, &m.restriction, |axis| {
+            let own = m.origins.contains(&(axis, Origin::Own));
+            (!own).then(|| m.describe_origin(axis, site))
+        });
         return Some(Why {
-            why: format!(
-                "the material `{}` is restricted to {}",
-                m.file,
-                parts.join(", ")
-            ),
+            why: format!("the material `{}` is restricted to {described}", m.file),
             help: format!(
                 "wrap the link in a `::: only …` block for the audiences that may follow it, or widen the restriction in `{}`",
                 m.sidecar
@@ -223,14 +211,23 @@ fn name(site: &Site, id: PageId) -> String {
 /// tier". An author who reads "restricted" looks for a key in the file; a default is in none.
 fn restriction_with_origins(site: &Site, id: PageId) -> String {
     let page = &site.pages[id];
+    describe_with_origins(site, &page.restriction, |axis| {
+        (page.origin(id, axis) != Origin::Own).then(|| page.describe_origin(id, axis, site))
+    })
+}
+
+/// A restriction described axis by axis, grouped by where each part comes from (`why`:
+/// none for the file's own): "tier gold and above — inherited from its section …".
+fn describe_with_origins(
+    site: &Site,
+    restriction: &crate::model::audience::Restriction,
+    why: impl Fn(crate::model::audience::AxisId) -> Option<String>,
+) -> String {
     let model = &site.audiences;
-    // Axes grouped by where their restriction comes from (none: the page's own), in order.
+    // Axes grouped by where their restriction comes from (none: the file's own), in order.
     let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
-    for (axis, req) in page.restriction.iter() {
-        let why = match page.origin(id, axis) {
-            Origin::Own => None,
-            Origin::Inherited(_) | Origin::Default => Some(page.describe_origin(id, axis, site)),
-        };
+    for (axis, req) in restriction.iter() {
+        let why = why(axis);
         let req = model.describe_req(axis, req);
         match groups.iter_mut().find(|(w, _)| *w == why) {
             Some((_, reqs)) => reqs.push(req),
@@ -238,7 +235,7 @@ fn restriction_with_origins(site: &Site, id: PageId) -> String {
         }
     }
     match groups.as_slice() {
-        [] => model.describe(&page.restriction),
+        [] => model.describe(restriction),
         [(Some(why), reqs)] => format!("{} — {why}", reqs.join(", ")),
         _ => groups
             .iter()

@@ -217,7 +217,11 @@ impl Calendar {
         if let Ok(dt) = normalized.parse::<DateTime>() {
             return dt.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp());
         }
-        let date = s.parse::<Date>().ok()?;
+        self.start_of(s.parse::<Date>().ok()?)
+    }
+
+    /// The first moment of `date` in the site's timezone.
+    pub fn start_of(&self, date: Date) -> Option<Timestamp> {
         date.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp())
     }
 
@@ -226,8 +230,7 @@ impl Calendar {
         let start = self.parse(s)?;
         if s.trim().len() == 10 {
             let date = s.trim().parse::<Date>().ok()?;
-            let next = date.checked_add(1.day()).ok()?;
-            return next.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp());
+            return self.start_of(date.checked_add(1.day()).ok()?);
         }
         Some(start)
     }

@@ -4,7 +4,6 @@
 //! is decided in `plan`, like everything else.
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::load::{CONFIG_FILE, SidecarFile};
@@ -204,8 +203,7 @@ impl Material {
     pub fn changed(&self, calendar: &Calendar) -> Option<Timestamp> {
         self.fm
             .updated
-            .and_then(|d| d.to_zoned(calendar.tz.clone()).ok())
-            .map(|z| z.timestamp())
+            .and_then(|d| calendar.start_of(d))
             .or(self.committed)
     }
 
@@ -213,11 +211,7 @@ impl Material {
     /// file's first commit and its `updated` day (a file older than the repository says so
     /// with `updated`).
     pub fn since(&self, calendar: &Calendar) -> Option<Timestamp> {
-        let updated = self
-            .fm
-            .updated
-            .and_then(|d| d.to_zoned(calendar.tz.clone()).ok())
-            .map(|z| z.timestamp());
+        let updated = self.fm.updated.and_then(|d| calendar.start_of(d));
         self.lifecycle.window.from.or(match (self.added, updated) {
             (Some(a), Some(u)) => Some(a.min(u)),
             (a, u) => a.or(u),
@@ -412,11 +406,6 @@ pub fn versioned_url(url: &str, version: &str) -> String {
         Some((stem, ext)) if !stem.is_empty() => format!("{dir}{stem}-{version}.{ext}"),
         _ => format!("{dir}{name}-{version}"),
     }
-}
-
-/// Where a date would be read as `updated` (for callers that want only the day).
-pub fn updated(material: &Material) -> Option<Date> {
-    material.fm.updated
 }
 
 #[cfg(test)]

@@ -555,7 +555,7 @@ fn resolve_path(
                 .filter_map(|(dest, pos)| {
                     let target = match paths::resolve(resolver, assets, &dest, file, pos, diags)? {
                         // The home page is every audience's front door, not a step.
-                        paths::Named::Page(0) => {
+                        paths::StepTarget::Page(0) => {
                             diags.push(
                                 Diagnostic::error(
                                     "bad-step",
@@ -567,8 +567,7 @@ fn resolve_path(
                             );
                             return None;
                         }
-                        paths::Named::Page(p) => paths::StepTarget::Page(p),
-                        paths::Named::Material(m) => paths::StepTarget::Material(m),
+                        target => target,
                     };
                     Some(paths::Step { target, dest, pos })
                 })
@@ -580,8 +579,8 @@ fn resolve_path(
         .into_iter()
         .filter_map(|(dest, pos)| {
             match paths::resolve(resolver, assets, &dest, file, pos, diags)? {
-                paths::Named::Page(p) => Some((p, pos, dest)),
-                paths::Named::Material(_) => {
+                paths::StepTarget::Page(p) => Some((p, pos, dest)),
+                paths::StepTarget::Material(_) => {
                     diags.push(
                         Diagnostic::error(
                             "requires-not-a-path",
@@ -641,7 +640,8 @@ fn check_requires(
             true
         });
     }
-    for (at, r, cycle) in paths::cycles(learning_paths) {
+    let cycles = paths::cycles(learning_paths);
+    for &(at, r, ref cycle) in &cycles {
         let path = &learning_paths[at];
         let names: Vec<String> = cycle
             .iter()
@@ -658,7 +658,7 @@ fn check_requires(
         );
     }
     // Cut the cycles so that nothing downstream loops.
-    for (at, r, _) in paths::cycles(learning_paths).into_iter().rev() {
+    for (at, r, _) in cycles.into_iter().rev() {
         learning_paths[at].requires.remove(r);
     }
 }

@@ -491,13 +491,7 @@ fn parse_duration(s: &str) -> Option<u32> {
     (any && (1..=10_000).contains(&total)).then_some(total)
 }
 
-/// A step's or prerequisite's destination, resolved like a link of the path's page.
-pub enum Named {
-    Page(PageId),
-    Material(MaterialId),
-}
-
-/// Resolves `dest` for a path of the page `resolver` belongs to: a page, a product or a
+/// Resolves a step's or prerequisite's `dest` for a path of the page `resolver` belongs to: a page, a product or a
 /// material; anything else is an error at `pos` in `file`.
 pub fn resolve(
     resolver: &dyn LinkResolver,
@@ -506,17 +500,17 @@ pub fn resolve(
     file: &str,
     pos: Pos,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Named> {
+) -> Option<StepTarget> {
     match resolver.resolve(dest) {
         Ok(Some(Resolved {
             target: LinkTarget::Page { page, anchor: None },
             ..
-        })) => Some(Named::Page(page)),
+        })) => Some(StepTarget::Page(page)),
         Ok(Some(Resolved {
             target: LinkTarget::Asset(a),
             ..
         })) => match assets[a].material {
-            Some(m) => Some(Named::Material(m)),
+            Some(m) => Some(StepTarget::Material(m)),
             None => {
                 diags.push(
                     Diagnostic::error(

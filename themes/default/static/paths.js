@@ -323,6 +323,9 @@
         where.appendChild(tally);
       }
       var title = block.getAttribute("aria-label") || "";
+      // A step with a quiz is done when its quiz is passed, never by a click: the
+      // certificate says every step and every quiz is done.
+      if (button && document.querySelector("[data-quiz]")) button = null;
       if (button) {
         button.hidden = false;
         button.addEventListener("click", function () {
