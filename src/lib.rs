@@ -11,6 +11,7 @@
 //! [`plan`], and a view is built from a site from which everything outside it was removed.
 
 pub mod check;
+pub mod deploy;
 pub mod diag;
 mod fs;
 pub mod highlight;
@@ -22,6 +23,7 @@ pub mod model;
 pub mod paths;
 pub mod plan;
 pub mod post;
+pub mod probe;
 pub mod render;
 pub mod report;
 pub mod write;
@@ -272,7 +274,16 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         (None, None) => &Discard,
     };
     let search = options.search() && (staging.is_some() || into.is_some());
-    let rendered = write_views(&site, &views, &renderer, dest, search, &options.progress);
+    let rendered = write_views(&site, &views, &renderer, dest, search, &options.progress).and_then(
+        |(mut view_diags, stats, mut folders)| {
+            // The output's root page, beside the audiences' folders (issue #16).
+            if site.audiences.configured {
+                view_diags.extend(renderer.render_root(&site, &*dest.view(""))?);
+                folders.push(ROOT_PAGE);
+            }
+            Ok((view_diags, stats, folders))
+        },
+    );
     let (stats, folders) = match rendered {
         Ok((view_diags, stats, folders)) => {
             diags.extend(view_diags);
@@ -375,8 +386,12 @@ fn write_views<'s>(
 /// output (an audience kanava.yaml no longer has, files of a build from before audiences)
 /// stays published as it was. Named, so nobody serves it unawares (issue #12); a full build
 /// replaces the whole output and so removes it.
+/// The output's root page: written by every build of a site with audiences.
+const ROOT_PAGE: &str = "index.html";
+
 fn stale_folders(site: &Site, output: &write::Output) -> Vec<Diagnostic> {
-    let names: Vec<&str> = site.audiences.audience_names();
+    let mut names: Vec<&str> = site.audiences.audience_names();
+    names.push(ROOT_PAGE);
     output
         .stale_entries(&names)
         .into_iter()

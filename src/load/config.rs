@@ -21,6 +21,7 @@ const KEYS: &[&str] = &[
     "audience",
     "catalog",
     "materials",
+    "hosting",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +55,9 @@ pub struct Config {
     /// Materials' settings (see `model::materials::settings`); interpreted there.
     #[serde(default)]
     pub materials: Option<Node>,
+    /// Hosting (see `model::hosting::settings`): the host, users file and root page.
+    #[serde(default)]
+    pub hosting: Option<Node>,
 }
 
 fn default_language() -> String {

@@ -199,6 +199,15 @@ fn add(
             ),
         }
     } else if let Some(name) = rel.strip_prefix("static/") {
+        // The build-time guard (issue #16), for the theme's files as for content's.
+        if let Some(what) = crate::model::hosting::secret_file(name) {
+            diags.push(crate::model::hosting::secret_file_error(
+                &origin,
+                &format!("_kanava/{name}"),
+                what,
+            ));
+            return;
+        }
         theme.static_files.insert(name.to_owned(), bytes);
     }
 }

@@ -14,7 +14,7 @@ pub type AxisId = usize;
 pub type AudienceId = usize;
 
 /// The keys of an audience besides axes (`staff: { all: true }`).
-pub const AUDIENCE_KEYS: &[&str] = &["all", "title"];
+pub const AUDIENCE_KEYS: &[&str] = &["all", "title", "public"];
 
 /// Names no axis may take, with what each already names (issue #12): every key that a
 /// reader matches *before* axis names — front matter, `::: only` dates, product fields,
@@ -128,6 +128,21 @@ pub enum Has {
     Set(u64),
 }
 
+/// Whether an audience's site needs a sign-in where it is hosted (issue #16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Openness {
+    Public(PublicBecause),
+    Protected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicBecause {
+    /// `public: true` in its configuration.
+    Said,
+    /// The lowest value of every ordered axis it names, and no other axis.
+    LowestTier,
+}
+
 #[derive(Debug, Clone)]
 pub struct Audience {
     pub name: String,
@@ -135,6 +150,9 @@ pub struct Audience {
     pub title: Option<String>,
     /// `all: true`: sees everything (internal review).
     pub all: bool,
+    /// `public: true|false`: whether its site is open to anyone on the web, where that is
+    /// said rather than inferred (see [`AudienceModel::openness`]).
+    pub public: Option<bool>,
     /// Per axis (indexed by AxisId); `None` when the audience does not name the axis, in
     /// which case it satisfies no restriction on that axis.
     pub has: Vec<Option<Has>>,
@@ -173,6 +191,7 @@ impl AudienceModel {
                 title: None,
                 name: "default".into(),
                 all: true,
+                public: None,
                 has: Vec::new(),
             }],
             configured: false,
@@ -190,6 +209,37 @@ impl AudienceModel {
     /// The audiences' names (their folders), in configuration order.
     pub fn audience_names(&self) -> Vec<&str> {
         self.audiences.iter().map(|a| a.name.as_str()).collect()
+    }
+
+    /// Whether an audience's site is open to anyone (no sign-in where it is hosted), and
+    /// why: said with `public:`, or inferred for an audience that has the lowest value of
+    /// every ordered axis and names no other axis (the demo's `public: { tier: public }`).
+    /// Anything else is protected: deny by default, and `all: true` is never public.
+    pub fn openness(&self, id: AudienceId) -> Openness {
+        let audience = &self.audiences[id];
+        match audience.public {
+            Some(true) => return Openness::Public(PublicBecause::Said),
+            Some(false) => return Openness::Protected,
+            None => {}
+        }
+        if audience.all || !self.configured {
+            return Openness::Protected;
+        }
+        let mut named = audience
+            .has
+            .iter()
+            .enumerate()
+            .filter_map(|(axis, has)| has.map(|h| (axis, h)))
+            .peekable();
+        if named.peek().is_none() {
+            return Openness::Protected;
+        }
+        let lowest = named.all(|(axis, has)| self.axes[axis].ordered && has == Has::Level(0));
+        if lowest {
+            Openness::Public(PublicBecause::LowestTier)
+        } else {
+            Openness::Protected
+        }
     }
 
     pub fn axis_names(&self) -> Vec<&str> {
@@ -585,6 +635,7 @@ fn read_audience(
         name,
         title: None,
         all: false,
+        public: None,
         has: vec![None; model.axes.len()],
     };
     let mut known: Vec<&str> = model.axis_names();
@@ -597,6 +648,13 @@ fn read_audience(
             match &v.value {
                 Value::Str(t) if !t.trim().is_empty() => audience.title = Some(t.trim().to_owned()),
                 other => diags.push(expected("a display name (text)", other, v)),
+            }
+            continue;
+        }
+        if axis_name == "public" {
+            match v.value {
+                Value::Bool(b) => audience.public = Some(b),
+                ref other => diags.push(expected("`true` or `false`", other, v)),
             }
             continue;
         }
@@ -833,6 +891,30 @@ audiences:
             both.get(role)
                 .unwrap()
                 .is_wider_than(sales.get(role).unwrap())
+        );
+    }
+
+    #[test]
+    fn openness_is_said_or_the_lowest_tier_alone() {
+        let (m, diags) = model(
+            "axes:\n  tier: { values: [public, silver, gold], ordered: true }\n  role: { values: [sales] }\n\
+             audiences:\n  open: { tier: public }\n  prospects: { tier: public, role: [sales] }\n\
+             silver: { tier: silver }\n  shown: { tier: silver, public: true }\n\
+             closed: { tier: public, public: false }\n  staff: { all: true }\n  nothing: {}\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let open = |name| m.openness(m.audience_id(name).unwrap());
+        assert_eq!(open("open"), Openness::Public(PublicBecause::LowestTier));
+        assert_eq!(open("prospects"), Openness::Protected);
+        assert_eq!(open("silver"), Openness::Protected);
+        assert_eq!(open("shown"), Openness::Public(PublicBecause::Said));
+        assert_eq!(open("closed"), Openness::Protected);
+        assert_eq!(open("staff"), Openness::Protected);
+        assert_eq!(open("nothing"), Openness::Protected);
+        assert_eq!(
+            AudienceModel::single().openness(0),
+            Openness::Protected,
+            "a site without audiences is protected as a whole"
         );
     }
 }

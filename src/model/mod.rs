@@ -10,6 +10,7 @@
 pub mod audience;
 pub mod catalog;
 pub mod frontmatter;
+pub mod hosting;
 pub mod lifecycle;
 pub mod materials;
 pub mod money;
@@ -218,6 +219,8 @@ pub struct Site {
     /// Materials (files with a sidecar), in walk order (issue #14, docs/materials.md).
     pub materials: Vec<materials::Material>,
     pub material_settings: materials::Settings,
+    /// `hosting:` (issue #16, docs/hosting.md).
+    pub hosting: hosting::Settings,
     /// Learning paths, in page order (issue #15, docs/paths.md).
     pub paths: Vec<paths::LearningPath>,
 }
@@ -428,6 +431,14 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     // Each file is read once (its size; a PDF's page tree), in parallel.
     let mut assets: Vec<Asset> = sources.assets.par_iter().map(asset).collect();
     let material_settings = materials::settings(config.materials.as_ref(), diags);
+    let hosting = hosting::settings(config.hosting.as_ref(), &audiences, diags);
+    // The build-time guard (issue #16): a file in content/ that could be published is
+    // refused when it is access configuration, keys or a users list — linked or not.
+    for a in &assets {
+        if let Some(what) = hosting::secret_file(&a.path) {
+            diags.push(hosting::secret_file_error(&a.path, &a.url, what));
+        }
+    }
     let mut material_list = read_materials(
         sources,
         &material_settings,
@@ -532,6 +543,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         assets,
         materials: material_list,
         material_settings,
+        hosting,
         paths: learning_paths,
     }
 }

@@ -971,3 +971,38 @@ fn mark_current(sidebar: &str, href: &str) -> String {
         None => sidebar.to_owned(),
     }
 }
+
+/// The root page's context (`root.html`): the audiences' names, titles and openness, from
+/// the configuration alone — it is the one context not made from a plan, and so holds
+/// nothing any view filters.
+pub(super) fn root(site: &crate::model::Site) -> Value {
+    use crate::model::audience::Openness;
+    use crate::model::hosting::RootPage;
+    let model = &site.audiences;
+    let audiences: Vec<RootAudience> = model
+        .audiences
+        .iter()
+        .enumerate()
+        .map(|(id, a)| RootAudience {
+            name: &a.name,
+            title: a.title.as_deref().unwrap_or(&a.name),
+            url: format!("{}/", a.name),
+            public: matches!(model.openness(id), Openness::Public(_)),
+        })
+        .collect();
+    let redirect = match site.hosting.root {
+        RootPage::List => None,
+        RootPage::Redirect(id) => audiences.get(id).cloned(),
+    };
+    let config = &site.config;
+    Value::from(minijinja::value::Serde(&RootCtx {
+        site: SiteCtx {
+            title: &config.title,
+            description: config.description.as_deref(),
+            base_url: config.base_url.as_deref(),
+        },
+        lang: &config.language,
+        audiences,
+        redirect,
+    }))
+}

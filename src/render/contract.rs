@@ -479,3 +479,24 @@ pub(super) struct Ctx<'s> {
     /// Filled for `materials.html` only.
     pub(super) library: Option<LibraryCtx<'s>>,
 }
+
+/// What `root.html` receives: the output's root page (issue #16).
+#[derive(Serialize)]
+pub(super) struct RootCtx<'s> {
+    pub(super) site: SiteCtx<'s>,
+    pub(super) lang: &'s str,
+    /// Every audience's site, in configuration order.
+    pub(super) audiences: Vec<RootAudience<'s>>,
+    /// `hosting: { root: <audience> }`: the site the root page sends readers to.
+    pub(super) redirect: Option<RootAudience<'s>>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct RootAudience<'s> {
+    pub(super) name: &'s str,
+    pub(super) title: &'s str,
+    /// Relative to the root page: `gold/`.
+    pub(super) url: String,
+    /// Open to anyone where it is hosted (no sign-in).
+    pub(super) public: bool,
+}

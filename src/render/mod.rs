@@ -46,8 +46,12 @@ const REQUIRED: &[&str] = &[
     "paths.html",
     "certificate.html",
     "404.html",
+    ROOT,
     SIDEBAR,
 ];
+
+/// The output's root page, for a site with audiences (issue #16).
+const ROOT: &str = "root.html";
 
 /// The sidebar partial, rendered once per section and view (not per page).
 const SIDEBAR: &str = "partials/sidebar.html";
@@ -202,6 +206,24 @@ impl Renderer {
         }
         crate::diag::normalize(&mut diags);
         Ok(diags)
+    }
+
+    /// Renders the output's root page (`index.html` beside the audiences' folders) into
+    /// `sink`: the audiences' names and titles, and whether each is open — nothing from
+    /// inside any of them. A site without audiences has no root page (its one site is the
+    /// root).
+    pub fn render_root(
+        &self,
+        site: &crate::model::Site,
+        sink: &dyn Sink,
+    ) -> Result<Vec<Diagnostic>> {
+        let ctx = context::root(site);
+        match self.env.get_template(ROOT).and_then(|t| t.render(ctx)) {
+            Ok(html) => sink
+                .write("index.html", html.as_bytes())
+                .map(|()| Vec::new()),
+            Err(err) => Ok(vec![self.render_error(&err, ROOT)]),
+        }
     }
 
     /// Renders `partials/sidebar.html` once for each sidebar the jobs need (all pages of a

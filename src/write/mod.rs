@@ -315,11 +315,24 @@ impl DirSink {
     }
 }
 
+/// The build-time guard's last line (issue #16): `model` and the theme's loader report such
+/// files with their source; a file that reaches the writer anyway fails the build here.
+fn refuse_secret(path: &str) -> Result<()> {
+    match crate::model::hosting::secret_file(path) {
+        Some(what) => Err(anyhow::anyhow!(
+            "refusing to publish `{path}`: it is {what} (docs/hosting.md)"
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Sink for DirSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        refuse_secret(path)?;
         fs::write(&self.target(path), bytes)
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
+        refuse_secret(path)?;
         fs::copy(from, &self.target(path))
     }
 }
