@@ -206,6 +206,73 @@ note on stderr counts the errors); only errors in kanava.yaml stop it.")]
         #[command(flatten)]
         when: When,
     },
+    /// Write the access control for a host: who may read each audience's site
+    #[command(
+        name = "deploy-config",
+        after_help = "Examples:
+  kanava deploy-config --host nginx --users ../secrets/users.csv
+  kanava deploy-config --host apache --users users.csv --secrets-dir /etc/apache2/kanava --docroot /var/www/extranet
+  kanava deploy-config --host netlify --users users.csv      _headers with plain-text passwords: keep it secret
+
+Writes into deploy/<host>/ (outside the publish folder): the host's configuration, the
+password files (hashed, readable by you only) and deploy-probe.json for `kanava probe`.
+The users file (CSV: user,audience,password — or hash) stays out of git. An audience
+without users is refused unless it is public (docs/hosting.md)."
+    )]
+    DeployConfig {
+        /// The host: nginx, apache, netlify, cloudflare or cloudfront [default: `hosting.host` in kanava.yaml]
+        #[arg(long, value_enum)]
+        host: Option<kanava::deploy::Host>,
+        /// The users file: CSV or YAML with user, audience, password or hash [default: `hosting.users`]
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        /// The site's folder (holds kanava.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The built site: the publish folder [default: <root>/public]
+        #[arg(long, value_name = "DIR")]
+        site: Option<PathBuf>,
+        /// Where to write the configuration, outside the publish folder [default: <root>/deploy/<host>]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Where the password files will be on the server (absolute) [default: <out>/htpasswd]
+        #[arg(long, value_name = "PATH")]
+        secrets_dir: Option<String>,
+        /// Where the publish folder will be on the server (absolute), for Apache's <Directory> [default: --site]
+        #[arg(long, value_name = "PATH")]
+        docroot: Option<String>,
+        /// How passwords are hashed: bcrypt ($2y$) or sha512 ($6$, for older nginx builds)
+        #[arg(long, value_enum, default_value = "bcrypt")]
+        hash: kanava::deploy::Hash,
+        /// The site's address, for the cloud hosts [default: base_url]
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Cloudflare Pages project: its pages.dev and preview hostnames are covered too
+        #[arg(long, value_name = "NAME")]
+        pages_project: Option<String>,
+    },
+    /// Prove a deployed site's access control: every audience refused to others, served to its own
+    #[command(after_help = "Examples:
+  kanava probe https://partners.example.com/ --manifest deploy/nginx/deploy-probe.json --users ../secrets/users.csv
+  kanava probe http://127.0.0.1:8080/ --manifest deploy/apache/deploy-probe.json --format json
+
+For each protected audience: its page, a PDF or image, the search index, the feed and
+made-up .pdf/.png/.css/… addresses must be refused anonymously and to other audiences'
+users, and served to its own; dotfiles and the users file to nobody; no folder listed.
+Exit 1 on any failure: run it in CI after each deploy.")]
+    Probe {
+        /// The deployed site's address
+        url: String,
+        /// What to try, written by `kanava deploy-config`
+        #[arg(long, value_name = "FILE", default_value = "deploy-probe.json")]
+        manifest: PathBuf,
+        /// The users file, to sign in as each audience (users with a plain-text password)
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        /// human: a table; json: every check, for scripts
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
+    },
 }
 
 /// A hundred years: enough for any plan. Larger values were a panic in the date arithmetic
@@ -430,6 +497,119 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::DeployConfig {
+            host,
+            users,
+            root,
+            site,
+            out,
+            secrets_dir,
+            docroot,
+            hash,
+            url,
+            pages_project,
+        } => {
+            let Some((loaded, _)) = load_for_report(&root, Stage::Production, None)? else {
+                return Ok(ExitCode::from(1));
+            };
+            let settings = &loaded.hosting;
+            let Some(host) = host.or(settings.host) else {
+                anyhow::bail!(
+                    "name the host: `--host nginx` (or apache, netlify, cloudflare, cloudfront), or `hosting: {{ host: nginx }}` in kanava.yaml"
+                );
+            };
+            let Some(users_path) = users.or_else(|| settings.users.as_ref().map(|u| root.join(u)))
+            else {
+                anyhow::bail!(
+                    "give the users file: `--users users.csv` (CSV: user,audience,password), or `hosting: {{ users: … }}` in kanava.yaml; keep it out of git"
+                );
+            };
+            let site_dir = site.unwrap_or_else(|| root.join("public"));
+            let users = match read_users(&users_path, &root, &site_dir, &loaded.audiences)? {
+                Some(users) => users,
+                None => return Ok(ExitCode::from(1)),
+            };
+            let request = kanava::deploy::Request {
+                host,
+                out: out.unwrap_or_else(|| root.join("deploy").join(host.name())),
+                site_dir,
+                secrets_dir,
+                docroot,
+                hash,
+                url,
+                pages_project,
+                users_file_name: users_path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned()),
+            };
+            let deployment = kanava::deploy::plan(&loaded, users, &request)?;
+            let generated = kanava::deploy::generate(&deployment)?;
+            kanava::deploy::write(&request.out, &generated)?;
+            for w in &generated.warnings {
+                eprintln!("warning: {w}");
+            }
+            eprintln!(
+                "wrote {} for {} into {}:",
+                plural(generated.files.len(), "file"),
+                host.name(),
+                request.out.display()
+            );
+            for f in &generated.files {
+                eprintln!(
+                    "  {}{}",
+                    f.path,
+                    if f.secret {
+                        "  (secret: keep it out of git and off the web)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            eprintln!("next:");
+            for (n, step) in generated.next_steps.iter().enumerate() {
+                eprintln!("  {}. {step}", n + 1);
+            }
+            eprintln!(
+                "  {}. after deploying: kanava probe <URL> --manifest {} --users {}",
+                generated.next_steps.len() + 1,
+                request.out.join(kanava::deploy::manifest::FILE).display(),
+                users_path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Probe {
+            url,
+            manifest,
+            users,
+            format,
+        } => {
+            let text = std::fs::read_to_string(&manifest).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot read `{}`: {e}; `kanava deploy-config` writes it (deploy/<host>/deploy-probe.json): give it with `--manifest`",
+                    manifest.display()
+                )
+            })?;
+            let manifest: kanava::deploy::Manifest = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!("`{}` is not a deploy-probe.json: {e}", manifest.display())
+            })?;
+            let credentials = match &users {
+                Some(path) => match probe_credentials(path, &manifest)? {
+                    Some(c) => c,
+                    None => return Ok(ExitCode::from(1)),
+                },
+                None => Vec::new(),
+            };
+            let report = kanava::probe::run(&url, &manifest, &credentials)?;
+            match format {
+                ReportFormat::Human => print!("{}", kanava::probe::human(&report)),
+                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            }
+            Ok(if report.failures() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::Explain {
             page,
             audience,
@@ -531,6 +711,79 @@ fn load_for_report(
         );
     }
     Ok(Some((site, loaded.at)))
+}
+
+/// Reads and checks the users file; `None` after printing its problems. Refuses a users
+/// file that could be published: inside the publish folder or the site's content.
+fn read_users(
+    path: &Path,
+    root: &Path,
+    site_dir: &Path,
+    audiences: &kanava::model::audience::AudienceModel,
+) -> anyhow::Result<Option<Vec<kanava::deploy::User>>> {
+    let abs = |p: &Path| std::path::absolute(p).map(|a| a.canonicalize().unwrap_or(a));
+    let file = abs(path)?;
+    for (dir, what) in [
+        (site_dir.to_owned(), "the publish folder"),
+        (root.join("content"), "content/"),
+    ] {
+        if file.starts_with(abs(&dir)?) {
+            anyhow::bail!(
+                "the users file `{}` is inside {what}, where it could be published: move it out of the site (and out of git)",
+                path.display()
+            );
+        }
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read the users file `{}`: {e}", path.display()))?;
+    let name = path.display().to_string();
+    let (users, diags) = kanava::deploy::users::parse(&text, &name, audiences);
+    if diags.is_empty() {
+        return Ok(Some(users));
+    }
+    let mut sources = diag::SourceMap::default();
+    sources.insert(name, text.into());
+    eprint!("{}", diag::render(&diags, &sources, Format::Human, color()));
+    eprintln!(
+        "the users file has {}; nothing was written",
+        plural(diags.len(), "problem")
+    );
+    Ok(None)
+}
+
+/// The probe's credentials: the users file read against the manifest's audiences; the
+/// first user of each audience with a plain-text password signs in for it.
+fn probe_credentials(
+    path: &Path,
+    manifest: &kanava::deploy::Manifest,
+) -> anyhow::Result<Option<Vec<kanava::probe::Credential>>> {
+    let model = kanava::model::audience::AudienceModel::named(
+        manifest.audiences.iter().map(|a| a.name.clone()),
+    );
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read the users file `{}`: {e}", path.display()))?;
+    let name = path.display().to_string();
+    let (users, diags) = kanava::deploy::users::parse(&text, &name, &model);
+    if !diags.is_empty() {
+        let mut sources = diag::SourceMap::default();
+        sources.insert(name, text.into());
+        eprint!("{}", diag::render(&diags, &sources, Format::Human, color()));
+        return Ok(None);
+    }
+    let mut credentials: Vec<kanava::probe::Credential> = Vec::new();
+    for u in users {
+        let audience = &model.audiences[u.audience].name;
+        if let Some(password) = u.password
+            && !credentials.iter().any(|c| &c.audience == audience)
+        {
+            credentials.push(kanava::probe::Credential {
+                user: u.name,
+                audience: audience.clone(),
+                password,
+            });
+        }
+    }
+    Ok(Some(credentials))
 }
 
 fn print_diagnostics(outcome: &kanava::Outcome, format: Format) {

@@ -90,7 +90,7 @@ pub fn make(d: &Deployment) -> Result<Manifest> {
                         .any(|e| f.ends_with(e))
                 })
             }),
-            search: find(&|f| f == "pagefind/pagefind-entry.json"),
+            search: find(&|f| f.ends_with("pagefind-entry.json")),
             feed: find(&|f| f == "feed.xml"),
             listing: ["_kanava/", "pagefind/"]
                 .iter()

@@ -10,7 +10,7 @@
 
 mod apache;
 mod cloud;
-mod manifest;
+pub mod manifest;
 mod nginx;
 pub mod users;
 

@@ -198,6 +198,25 @@ impl AudienceModel {
         }
     }
 
+    /// Audiences known by name only, without axes: what `kanava probe` knows of a site
+    /// from its deploy-probe.json (enough to read the users file against).
+    pub fn named(names: impl IntoIterator<Item = String>) -> AudienceModel {
+        AudienceModel {
+            axes: Vec::new(),
+            audiences: names
+                .into_iter()
+                .map(|name| Audience {
+                    name,
+                    title: None,
+                    all: false,
+                    public: None,
+                    has: Vec::new(),
+                })
+                .collect(),
+            configured: true,
+        }
+    }
+
     pub fn axis_id(&self, name: &str) -> Option<AxisId> {
         self.axes.iter().position(|a| a.name == name)
     }
