@@ -741,14 +741,21 @@ fn read_users(
     if diags.is_empty() {
         return Ok(Some(users));
     }
-    let mut sources = diag::SourceMap::default();
-    sources.insert(name, text.into());
-    eprint!("{}", diag::render(&diags, &sources, Format::Human, color()));
+    print_users_problems(&diags);
     eprintln!(
         "the users file has {}; nothing was written",
         plural(diags.len(), "problem")
     );
     Ok(None)
+}
+
+/// The users file's problems, at file:line:col but without the lines themselves: they
+/// hold passwords, and this output lands in terminals and CI logs.
+fn print_users_problems(diags: &[diag::Diagnostic]) {
+    eprint!(
+        "{}",
+        diag::render(diags, &diag::SourceMap::default(), Format::Human, color())
+    );
 }
 
 /// The probe's credentials: the users file read against the manifest's audiences; the
@@ -765,9 +772,7 @@ fn probe_credentials(
     let name = path.display().to_string();
     let (users, diags) = kanava::deploy::users::parse(&text, &name, &model);
     if !diags.is_empty() {
-        let mut sources = diag::SourceMap::default();
-        sources.insert(name, text.into());
-        eprint!("{}", diag::render(&diags, &sources, Format::Human, color()));
+        print_users_problems(&diags);
         return Ok(None);
     }
     let mut credentials: Vec<kanava::probe::Credential> = Vec::new();

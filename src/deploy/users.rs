@@ -56,6 +56,7 @@ pub fn parse(text: &str, file: &str, audiences: &AudienceModel) -> (Vec<User>, V
             users.push(user);
         }
     }
+    crate::diag::normalize(&mut diags);
     (users, diags)
 }
 

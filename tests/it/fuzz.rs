@@ -687,6 +687,7 @@ fn audience_model() -> kanava::model::audience::AudienceModel {
             name: "gold".into(),
             title: None,
             all: false,
+            public: None,
             has: vec![
                 Some(Has::Level(3)),
                 Some(Has::Set(0b11)),

@@ -11,6 +11,7 @@ mod config_safety;
 mod determinism;
 mod feeds;
 mod fuzz;
+mod hosting;
 mod isolation;
 mod materials;
 mod output_safety;
