@@ -916,10 +916,18 @@ audiences:
     #[test]
     fn openness_is_said_or_the_lowest_tier_alone() {
         let (m, diags) = model(
-            "axes:\n  tier: { values: [public, silver, gold], ordered: true }\n  role: { values: [sales] }\n\
-             audiences:\n  open: { tier: public }\n  prospects: { tier: public, role: [sales] }\n\
-             silver: { tier: silver }\n  shown: { tier: silver, public: true }\n\
-             closed: { tier: public, public: false }\n  staff: { all: true }\n  nothing: {}\n",
+            "axes:
+  tier: { values: [public, silver, gold], ordered: true }
+  role: { values: [sales] }
+audiences:
+  open: { tier: public }
+  prospects: { tier: public, role: [sales] }
+  silver: { tier: silver }
+  shown: { tier: silver, public: true }
+  closed: { tier: public, public: false }
+  staff: { all: true }
+  nothing: {}
+",
         );
         assert!(diags.is_empty(), "{diags:?}");
         let open = |name| m.openness(m.audience_id(name).unwrap());
