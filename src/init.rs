@@ -11,6 +11,11 @@ const FILES: &[(&str, &str)] = &[
         ".gitignore",
         "# kanava's output: built by CI, never committed.
 /public/
+# Access configuration and password hashes from `kanava deploy-config`, and users files:
+# secrets, never committed (docs/hosting.md).
+/deploy/
+users.csv
+users.yaml
 ",
     ),
     (

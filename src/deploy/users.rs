@@ -31,6 +31,8 @@ pub const MIN_PASSWORD: usize = 10;
 /// Reads `text` (the users file `file`) for `audiences`; the users, and every problem.
 pub fn parse(text: &str, file: &str, audiences: &AudienceModel) -> (Vec<User>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    // Lines end at `\n`, `\r\n` or a lone `\r`, for the parsers and positions alike.
+    let text = &*crate::load::line_endings(text);
     let lower = file.to_ascii_lowercase();
     let rows = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         yaml_rows(text, file, &mut diags)
@@ -75,14 +77,16 @@ fn csv_rows(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
+    let (header, header_pos): (Vec<String>, Pos) = match reader.headers() {
+        Ok(h) => (
+            h.iter().map(str::to_owned).collect(),
+            Pos::new(h.position().map_or(1, |p| p.line() as u32), 1),
+        ),
         Err(e) => {
             diags.push(Diagnostic::error("users-csv", e.to_string()).in_file(file.to_owned()));
             return Vec::new();
         }
     };
-    let header_pos = Pos::new(1, 1);
     let mut columns = Vec::new();
     for name in &header {
         if COLUMNS.contains(&name.as_str()) {
@@ -134,20 +138,30 @@ fn csv_rows(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as u32);
+        let line = record.position().map_or(1, |p| p.line() as u32);
         let mut row = Row {
             pos: Pos::new(line, 1),
             ..Row::default()
         };
-        // Columns' positions on the line: where each field starts (good enough for CSV
-        // without quoted commas; the line is what matters).
-        let mut column = 1u32;
+        // Each field's column: where its text is found on the line, after the previous
+        // field's (quoted or multi-line fields are found where they can be, else column 1).
+        let raw = text
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or("");
+        let mut from = 0;
         for (i, field) in record.iter().enumerate() {
-            let at = Pos::new(line, column);
-            column += field.chars().count() as u32 + 1;
             if field.is_empty() {
                 continue;
             }
+            let at = match raw.get(from..).and_then(|rest| rest.find(field)) {
+                Some(offset) => {
+                    let start = from + offset;
+                    from = start + field.len();
+                    Pos::new(line, raw[..start].chars().count() as u32 + 1)
+                }
+                None => Pos::new(line, 1),
+            };
             let value = Some((field.to_owned(), at));
             match columns.get(i).copied().flatten() {
                 Some("user") => row.user = value,

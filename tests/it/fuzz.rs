@@ -664,6 +664,29 @@ fn config_never_panics_and_errors_point_into_it() {
     );
 }
 
+// ---- the users file (issue #16), parsed directly --------------------------------------------
+
+const USERS_CSV: &str = "user,audience,password,hash\nanna,gold,gold-secret-1,\n\"bo\",gold,,$2y$10$abcdefghijklmnopqrstuu5dCn6Zd.ZP6wmOAMwqxVxSmh5S.hQPi\n# a comment\n";
+const USERS_YAML: &str = "- { user: anna, audience: gold, password: gold-secret-1 }\n- user: bo\n  audience: gold\n  hash: \"$6$abc$def\"\n";
+
+#[test]
+fn users_files_never_panic_and_errors_point_into_them() {
+    let model = audience_model();
+    const FILES: [(&str, &[&str]); 2] =
+        [("users.csv", &[USERS_CSV]), ("users.yaml", &[USERS_YAML])];
+    for (name, seeds) in FILES {
+        fuzz(name, 192, mutate::input(seeds), |input| {
+            let bytes = input.bytes();
+            // `deploy-config` refuses a users file that is not UTF-8 before parsing it.
+            let Ok(text) = String::from_utf8(bytes.clone()) else {
+                return Ok(());
+            };
+            let (_, diags) = kanava::deploy::users::parse(&text, name, &model);
+            located(&diags, &BTreeMap::from([(name.to_owned(), bytes)]))
+        });
+    }
+}
+
 // ---- Markdown directly --------------------------------------------------------------------
 
 /// The fuzz site's audience model, built by hand (the library's YAML types are private).

@@ -407,7 +407,10 @@ fn partial_build_names_files_from_before_audiences() {
         .filter(|d| d.code == "stale-output")
         .map(|d| d.message.as_str())
         .collect();
-    assert!(stale.iter().any(|m| m.contains("public/rebates`")), "{stale:?}");
+    assert!(
+        stale.iter().any(|m| m.contains("public/rebates`")),
+        "{stale:?}"
+    );
     assert!(!stale.iter().any(|m| m.contains("/gold`")), "{stale:?}");
     // The old home page's place is the root page's (issue #16): replaced, not stale.
     assert!(!stale.iter().any(|m| m.contains("index.html")), "{stale:?}");
