@@ -18,8 +18,9 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
 #     Include {out}/{CONF}
 # Use this file where you can change the server's configuration: it works whatever
 # `AllowOverride` says. Where you cannot, copy `htaccess/<audience>/.htaccess` into the
-# publish folder's audience folders instead; they need `AllowOverride AuthConfig Options`
-# (or more) there, or Apache ignores them and serves every folder to anyone.
+# publish folder (`htaccess/.htaccess` into the folder itself) instead; they need
+# `AllowOverride AuthConfig Options=Indexes` (or more) there, or Apache ignores them and
+# serves every folder to anyone.
 # A `<Location>` elsewhere with `Require all granted` overrides these: do not add one
 # that covers an audience's folder.
 
@@ -55,7 +56,7 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
         let mut htaccess = header(d, "#");
         htaccess.push_str(&format!(
             "#\n# Copy into the publish folder's `{}` folder (as `.htaccess`). Needs `AllowOverride\n\
-             # AuthConfig Options` for it: with `AllowOverride None` Apache ignores this file.\n\n",
+             # AuthConfig Options=Indexes` for it: with `AllowOverride None` Apache ignores this file.\n\n",
             if configured { t.name.as_str() } else { "top" }
         ));
         for line in rules(d, t) {
@@ -73,13 +74,22 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
             g.secret(format!("htpasswd/{}.htpasswd", t.name), d.htpasswd(t)?);
         }
     }
+    if configured {
+        // The publish folder's own: kanava's dotfiles there (`.kanava-output`) and listings.
+        let mut root = header(d, "#");
+        root.push_str(
+            "#\n# Copy into the publish folder itself (as `.htaccess`), beside the audiences' folders.\n\n\
+             Options -Indexes\n<FilesMatch \"^\\.\">\n    Require all denied\n</FilesMatch>\n",
+        );
+        g.file("htaccess/.htaccess", root);
+    }
     g.file(CONF, conf);
     g.next_steps.push(format!(
         "copy the htpasswd files to {} on the server (readable by Apache's user, outside the DocumentRoot)",
         d.secrets_dir
     ));
     g.next_steps.push(format!(
-        "either `Include …/{CONF}` in the site's <VirtualHost> (recommended), or copy htaccess/ over the publish folder where `AllowOverride AuthConfig Options` is set; then `apachectl configtest && apachectl graceful`"
+        "either `Include …/{CONF}` in the site's <VirtualHost> (recommended), or copy htaccess/ over the publish folder where `AllowOverride AuthConfig Options=Indexes` is set; then `apachectl configtest && apachectl graceful`"
     ));
     Ok(g)
 }

@@ -19,11 +19,6 @@ use std::process::{Command, Output};
 use crate::selftest::ALLOW_OVERRIDE_FOR_HTACCESS;
 use crate::servers::{Apache, Nginx, WORKER_USER, is_root, temp_dir};
 
-/// TODO(issue 16): set to `true` once `kanava deploy-config` and `kanava probe` exist; until
-/// then the tests below are reported as ignored (`cargo test --test hosting -- --ignored`
-/// runs them anyway).
-pub const COMMANDS_EXIST: bool = true;
-
 const KANAVA: &str = env!("CARGO_BIN_EXE_kanava");
 
 const USERS: &str =
@@ -122,18 +117,30 @@ impl Site {
     /// `kanava deploy-config --host HOST` into `SITE/deploy/HOST`, then installs the
     /// password files as a deployment would; returns that folder.
     fn deploy_config(&self, host: &str) -> PathBuf {
+        self.deploy_config_with(host, &[])
+    }
+
+    /// `deploy-config` with `extra` arguments (`--hash sha512`).
+    fn deploy_config_with(&self, host: &str, extra: &[&str]) -> PathBuf {
         let out = self.root().join("deploy").join(host);
-        self.kanava(&[
+        let (root, users, out_arg) = (
+            self.root().display().to_string(),
+            self.arg("users.csv"),
+            out.display().to_string(),
+        );
+        let mut args = vec![
             "deploy-config",
             "--host",
             host,
             "--root",
-            &self.root().display().to_string(),
+            &root,
             "--users",
-            &self.arg("users.csv"),
+            &users,
             "--out",
-            &out.display().to_string(),
-        ]);
+            &out_arg,
+        ];
+        args.extend(extra);
+        self.kanava(&args);
         for file in [
             "deploy-probe.json",
             "htpasswd/gold.htpasswd",
@@ -272,25 +279,48 @@ pub fn planted_apache_htaccess_with_allow_override_none_fails_the_probe() {
     );
 }
 
-/// `cp -r DEPLOY/htaccess/* PUBLIC/`, each file 0644 as a deploy copy leaves it (the
-/// workers must read it; it names paths, no secret).
+/// `cp -r DEPLOY/htaccess/. PUBLIC/`, each file 0644 as a deploy copy leaves it (the
+/// workers must read it; it names paths, no secret): the publish folder's own `.htaccess`
+/// and one per audience folder.
 fn copy_htaccess(deploy: &Path, public: &Path) {
     let from = deploy.join("htaccess");
-    let audiences = fs::read_dir(&from)
-        .unwrap_or_else(|e| panic!("deploy-config wrote no {}: {e}", from.display()));
-    let mut copied = 0;
-    for audience in audiences {
-        let audience = audience.expect("entry").file_name();
-        let file = from.join(&audience).join(".htaccess");
-        let to = public.join(&audience).join(".htaccess");
-        fs::copy(&file, &to)
-            .unwrap_or_else(|e| panic!("copy {} to {}: {e}", file.display(), to.display()));
+    let mut copied = Vec::new();
+    for entry in walkdir::WalkDir::new(&from).sort_by_file_name() {
+        let entry =
+            entry.unwrap_or_else(|e| panic!("deploy-config wrote no {}: {e}", from.display()));
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&from).expect("under htaccess/");
+        let to = public.join(rel);
+        fs::copy(entry.path(), &to)
+            .unwrap_or_else(|e| panic!("copy {} to {}: {e}", entry.path().display(), to.display()));
         fs::set_permissions(&to, fs::Permissions::from_mode(0o644)).expect("chmod");
-        copied += 1;
+        copied.push(rel.to_string_lossy().into_owned());
     }
-    assert!(
-        copied >= 2,
-        "expected a .htaccess for gold and silver in {}",
-        from.display()
-    );
+    for needed in [".htaccess", "gold/.htaccess", "silver/.htaccess"] {
+        assert!(
+            copied.iter().any(|c| c == needed),
+            "no {needed} in {}: {copied:?}",
+            from.display()
+        );
+    }
+}
+
+/// `--hash sha512` (SHA-512-crypt, for nginx builds whose crypt has no bcrypt): both
+/// servers read the hashes, and the probe signs in with them.
+pub fn nginx_and_apache_read_sha512_crypt_hashes() {
+    let site = Site::build();
+    let deploy = site.deploy_config_with("nginx", &["--hash", "sha512"]);
+    let gold = fs::read_to_string(deploy.join("htpasswd/gold.htpasswd")).expect("htpasswd");
+    assert!(gold.starts_with("anna:$6$"), "{gold}");
+    let body = format!("include {};", deploy.join("kanava-nginx.conf").display());
+    let nginx = Nginx::start(&site.public(), &body);
+    expect_probe(&site.probe(&nginx.url(), &deploy), 0, &nginx.error_log());
+    drop(nginx);
+
+    let deploy = site.deploy_config_with("apache", &["--hash", "sha512"]);
+    let include = format!("Include {}", deploy.join("kanava-apache.conf").display());
+    let apache = Apache::start(&site.public(), &include, "None");
+    expect_probe(&site.probe(&apache.url(), &deploy), 0, &apache.error_log());
 }

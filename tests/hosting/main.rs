@@ -64,17 +64,8 @@ impl Tool {
     }
 }
 
-/// Whether a test can run with today's kanava.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum When {
-    Now,
-    /// Runs `kanava deploy-config` and `kanava probe` (issue 16); ignored until
-    /// `e2e::COMMANDS_EXIST` is true.
-    Issue16,
-}
-
-/// A hosting test: its name, the test, what it needs installed, and when it can run.
-type HostingTest = (&'static str, fn(), &'static [Tool], When);
+/// A hosting test: its name, the test, and what it needs installed.
+type HostingTest = (&'static str, fn(), &'static [Tool]);
 
 const TESTS: &[HostingTest] = &[
     // ---- the harness and the servers' own behaviour (selftest.rs)
@@ -82,86 +73,77 @@ const TESTS: &[HostingTest] = &[
         "nginx_caret_tilde_location_asks_every_file_for_the_password",
         selftest::nginx_caret_tilde_location_asks_every_file_for_the_password,
         &[Tool::Nginx, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "planted_nginx_plain_location_is_bypassed_by_a_regex_location",
         selftest::planted_nginx_plain_location_is_bypassed_by_a_regex_location,
         &[Tool::Nginx, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "nginx_server_level_dotfile_rule_does_not_reach_into_a_caret_tilde_location",
         selftest::nginx_server_level_dotfile_rule_does_not_reach_into_a_caret_tilde_location,
         &[Tool::Nginx, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "apache_htaccess_works_with_allow_override_auth_config_options_indexes",
         selftest::apache_htaccess_works_with_allow_override_auth_config_options_indexes,
         &[Tool::Apache, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "planted_apache_allow_override_none_makes_htaccess_inert_and_lists_folders",
         selftest::planted_apache_allow_override_none_makes_htaccess_inert_and_lists_folders,
         &[Tool::Apache, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "apache_allow_override_auth_config_alone_fails_closed_on_options",
         selftest::apache_allow_override_auth_config_alone_fails_closed_on_options,
         &[Tool::Apache, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "apache_directory_block_protects_without_allow_override",
         selftest::apache_directory_block_protects_without_allow_override,
         &[Tool::Apache, Tool::Htpasswd],
-        When::Now,
     ),
     (
         "a_dropped_server_stops_listening",
         selftest::a_dropped_server_stops_listening,
         &[Tool::Nginx, Tool::Apache],
-        When::Now,
     ),
     (
         "a_server_that_cannot_start_says_why",
         selftest::a_server_that_cannot_start_says_why,
         &[Tool::Nginx, Tool::Apache],
-        When::Now,
     ),
     // ---- kanava deploy-config and kanava probe against real servers (e2e.rs)
     (
         "nginx_generated_config_passes_the_probe",
         e2e::nginx_generated_config_passes_the_probe,
         &[Tool::Nginx],
-        When::Issue16,
     ),
     (
         "planted_nginx_plain_locations_with_a_regex_location_fail_the_probe",
         e2e::planted_nginx_plain_locations_with_a_regex_location_fail_the_probe,
         &[Tool::Nginx],
-        When::Issue16,
     ),
     (
         "apache_generated_directory_blocks_pass_the_probe",
         e2e::apache_generated_directory_blocks_pass_the_probe,
         &[Tool::Apache],
-        When::Issue16,
     ),
     (
         "apache_generated_htaccess_with_allow_override_passes_the_probe",
         e2e::apache_generated_htaccess_with_allow_override_passes_the_probe,
         &[Tool::Apache],
-        When::Issue16,
     ),
     (
         "planted_apache_htaccess_with_allow_override_none_fails_the_probe",
         e2e::planted_apache_htaccess_with_allow_override_none_fails_the_probe,
         &[Tool::Apache],
-        When::Issue16,
+    ),
+    (
+        "nginx_and_apache_read_sha512_crypt_hashes",
+        e2e::nginx_and_apache_read_sha512_crypt_hashes,
+        &[Tool::Nginx, Tool::Apache],
     ),
 ];
 
@@ -180,15 +162,14 @@ fn main() -> std::process::ExitCode {
     }
     let trials = TESTS
         .iter()
-        .map(|&(name, test, needs, when)| {
+        .map(|&(name, test, needs)| {
             let missing = needs.iter().find_map(|need| {
                 tools
                     .iter()
                     .find(|(tool, _)| tool == need)
                     .and_then(|(_, found)| found.clone().err())
             });
-            let waiting = when == When::Issue16 && !e2e::COMMANDS_EXIST;
-            let ignored = waiting || (missing.is_some() && !required);
+            let ignored = missing.is_some() && !required;
             libtest_mimic::Trial::test(name, move || match missing {
                 None => {
                     test();

@@ -99,6 +99,7 @@ fn nginx_and_apache_configs_are_written_outside_the_output_and_no_secret_reaches
         names,
         [
             "apache/deploy-probe.json",
+            "apache/htaccess/.htaccess",
             "apache/htaccess/gold/.htaccess",
             "apache/htaccess/public/.htaccess",
             "apache/htaccess/silver/.htaccess",
