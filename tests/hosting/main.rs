@@ -4,7 +4,7 @@
 //! harness and the misconfigurations the issue describes are real) and by `kanava probe`
 //! against the configuration `kanava deploy-config` generates (`e2e.rs`).
 //!
-//! The servers come from Debian's packages (`apt-get install -y nginx-light apache2
+//! The servers come from Debian's packages (`apt-get install -y nginx apache2
 //! apache2-utils`): `/usr/sbin/nginx`, `/usr/sbin/apache2` with its modules in
 //! `/usr/lib/apache2/modules`, and `htpasswd`. They are run directly with a configuration
 //! written for the test (never `/etc/nginx/nginx.conf`, `/etc/apache2/` or `apache2ctl`), so
@@ -58,7 +58,7 @@ impl Tool {
             None => Ok(()),
             Some(path) => Err(format!(
                 "{path} not found: install the web servers to run the hosting tests \
-                 (`sudo apt-get install -y nginx-light apache2 apache2-utils`)"
+                 (`sudo apt-get install -y nginx apache2 apache2-utils`)"
             )),
         }
     }
