@@ -142,6 +142,9 @@ fn requests<'a>(
         for h in &a.hidden {
             push(name, "hidden", h, None, Expect::NotServed);
         }
+        for e in &a.encoded {
+            push(name, "encoded", e, None, Expect::NotServed);
+        }
         if !basic {
             continue;
         }
@@ -269,6 +272,9 @@ fn verdict(
         }
         (Expect::Refused, 404) => "404, not 401: the request reached the files without a sign-in".to_owned(),
         (Expect::Refused, s) => format!("{s}: not a refusal (401 or 403)"),
+        (Expect::NotServed, _) if check == "encoded" => {
+            "served without a sign-in: the host matched the path before decoding it".to_owned()
+        }
         (Expect::NotServed, _) if check == "listing" => "the folder is listed: turn directory listing off".to_owned(),
         (Expect::NotServed, _) => "served: it must not be reachable at all".to_owned(),
         (Expect::Served, s) => format!("{s}: the audience's own user cannot read it"),

@@ -1,4 +1,4 @@
-//! Netlify, Cloudflare Access and S3 + CloudFront (issue #16, docs/hosting-cloud.md): hosts
+//! Netlify, Cloudflare Access and S3 + CloudFront (issue #16, docs/hosting.md): hosts
 //! that cannot run here, so their files are checked against the hosts' documented formats
 //! (the snapshot and structural tests below). Each host's generator is in its own file, with
 //! the documentation it follows cited beside each format; this one holds what they share.

@@ -57,6 +57,11 @@ pub struct Audience {
     pub regex: Vec<String>,
     /// Paths inside the audience's folder nobody may read (its dotfiles).
     pub hidden: Vec<String>,
+    /// The page and asset with the folder's name percent-encoded (`/%67old/`, and
+    /// `/gold%2F…`): a host or rule that matches paths before decoding them serves these
+    /// without a sign-in, while the storage behind decodes them to the protected file.
+    #[serde(default)]
+    pub encoded: Vec<String>,
 }
 
 /// Extensions that nginx configurations commonly give a regex location of their own.
@@ -106,6 +111,11 @@ pub fn make(d: &Deployment) -> Result<Manifest> {
                 .iter()
                 .map(|f| url(f))
                 .collect(),
+            encoded: if configured {
+                encoded(&d.base_path, &t.name, &files)
+            } else {
+                Vec::new()
+            },
         });
     }
     let mut hidden: Vec<String> = [
@@ -134,6 +144,23 @@ pub fn make(d: &Deployment) -> Result<Manifest> {
         audiences,
         hidden,
     })
+}
+
+/// `/gold/` with its first letter percent-encoded (`/%67old/`), and the first asset under
+/// it reached through an encoded slash (`/gold%2Ffiles/x.pdf`).
+fn encoded(base: &str, name: &str, files: &[String]) -> Vec<String> {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Vec::new();
+    };
+    let mut out = vec![format!("{base}%{:02X}{}/", first as u32, chars.as_str())];
+    if let Some(file) = files
+        .iter()
+        .find(|f| f.contains('/') && !f.starts_with('_'))
+    {
+        out.push(format!("{base}{name}%2F{file}"));
+    }
+    out
 }
 
 /// Files under `dir`, relative, `/`-separated, sorted (so the choice is the same each run).

@@ -125,6 +125,7 @@ fn csv_rows(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
             .help("the first line names the columns: user,audience,password (or hash)"),
         );
     }
+    let lines: Vec<&str> = text.lines().collect();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = match record {
@@ -145,9 +146,9 @@ fn csv_rows(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<Row> {
         };
         // Each field's column: where its text is found on the line, after the previous
         // field's (quoted or multi-line fields are found where they can be, else column 1).
-        let raw = text
-            .lines()
-            .nth(line.saturating_sub(1) as usize)
+        let raw = lines
+            .get(line.saturating_sub(1) as usize)
+            .copied()
             .unwrap_or("");
         let mut from = 0;
         for (i, field) in record.iter().enumerate() {

@@ -41,7 +41,7 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
             "the applications cover {project}.pages.dev and *.{project}.pages.dev (previews, branch aliases) as well as {host}: add the custom domain to the Pages project before applying them (Pages cannot add a domain that Access already protects)"
         )),
         None if !protected.is_empty() => g.warnings.push(
-            "no `--pages-project`: if the site is on Cloudflare Pages, <project>.pages.dev and its preview hostnames (*.<project>.pages.dev) serve every audience's folder without Access; give `--pages-project NAME` to cover them, or turn them off (docs/hosting-cloud.md)".to_owned(),
+            "no `--pages-project`: if the site is on Cloudflare Pages, <project>.pages.dev and its preview hostnames (*.<project>.pages.dev) serve every audience's folder without Access; give `--pages-project NAME` to cover them, or turn them off (docs/hosting.md)".to_owned(),
         ),
         None => {}
     }

@@ -21,7 +21,7 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
             .push("no audience is protected: `_headers` and `_redirects` hold no rules".to_owned());
     } else {
         g.warnings.push(format!(
-            "{HEADERS} holds plain-text passwords (Netlify's Basic-Auth reads them as written): keep it out of git, and put it into the publish folder at deploy time from your CI's secrets (docs/hosting-cloud.md)"
+            "{HEADERS} holds plain-text passwords (Netlify's Basic-Auth reads them as written): keep it out of git, and put it into the publish folder at deploy time from your CI's secrets (docs/hosting.md)"
         ));
     }
     g.next_steps.push(format!(
