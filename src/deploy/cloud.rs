@@ -10,6 +10,7 @@ mod netlify;
 use anyhow::{Result, bail};
 
 use super::Deployment;
+use crate::diag::plural;
 
 pub use cloudflare::generate as cloudflare;
 pub use cloudfront::generate as cloudfront;
@@ -33,11 +34,6 @@ fn hostname(origin: &str) -> &str {
         Some((name, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => name,
         _ => host,
     }
-}
-
-/// `1 user`, `2 users`.
-fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]
@@ -431,16 +427,10 @@ mod tests {
         // One policy per protected audience, for its folder.
         let policies: Vec<&str> = paths(&g)
             .into_iter()
-            .filter(|p| p.starts_with("cloudfront/policies/"))
+            .filter(|p| p.starts_with("policies/"))
             .collect();
-        assert_eq!(
-            policies,
-            [
-                "cloudfront/policies/silver.json",
-                "cloudfront/policies/gold.json"
-            ]
-        );
-        let gold = file(&g, "cloudfront/policies/gold.json").text.trim_end();
+        assert_eq!(policies, ["policies/silver.json", "policies/gold.json"]);
+        let gold = file(&g, "policies/gold.json").text.trim_end();
         assert!(!gold.contains(char::is_whitespace), "signed as it stands");
         let gold: Value = serde_json::from_str(&gold.replace("${EXPIRES}", "1767225600")).unwrap();
         let statements = gold["Statement"].as_array().unwrap();
@@ -495,7 +485,7 @@ mod tests {
             "/extranet/gold/*"
         );
         assert!(
-            file(&g, "cloudfront/policies/gold.json")
+            file(&g, "policies/gold.json")
                 .text
                 .contains("\"https://partners.example.com/extranet/gold/*\"")
         );
@@ -560,7 +550,7 @@ mod tests {
                 if f.path == cloudfront::USERS {
                     continue;
                 }
-                let name = f.path.replace(['/', '.'], "_");
+                let name = format!("{}_{}", host.name(), f.path.replace(['/', '.'], "_"));
                 let text = f.text.replace(env!("CARGO_PKG_VERSION"), "[version]");
                 insta::assert_snapshot!(name, text);
             }

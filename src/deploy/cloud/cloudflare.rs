@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::super::{Deployment, Generated, Target, header};
 use super::{hostname, origin, plural};
 
-pub const PLAN: &str = "cloudflare/access-plan.json";
-pub const TERRAFORM: &str = "cloudflare/access.tf";
+pub const PLAN: &str = "access-plan.json";
+pub const TERRAFORM: &str = "access.tf";
 
 /// How long a sign-in lasts before Access asks again.
 const SESSION: &str = "24h";

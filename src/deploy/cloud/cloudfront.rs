@@ -13,11 +13,11 @@ use super::super::users::{self, Hash};
 use super::super::{Deployment, Generated, Target, header};
 use super::{hostname, origin};
 
-pub const DISTRIBUTION: &str = "cloudfront/distribution.json";
-pub const BUCKET_POLICY: &str = "cloudfront/bucket-policy.json";
-pub const FUNCTION: &str = "cloudfront/index-rewrite.js";
-pub const USERS: &str = "cloudfront/users.json";
-pub const SIGNER: &str = "cloudfront/signer.md";
+pub const DISTRIBUTION: &str = "distribution.json";
+pub const BUCKET_POLICY: &str = "bucket-policy.json";
+pub const FUNCTION: &str = "index-rewrite.js";
+pub const USERS: &str = "users.json";
+pub const SIGNER: &str = "signer.md";
 
 /// The managed cache policy CachingOptimized: signed cookies are checked by CloudFront
 /// itself, so they need not be part of the cache key or reach the origin.
@@ -67,7 +67,7 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
 }
 
 pub fn policy_path(t: &Target) -> String {
-    format!("cloudfront/policies/{}.json", t.name)
+    format!("policies/{}.json", t.name)
 }
 
 /// The DistributionConfig for `aws cloudfront create-distribution --distribution-config`.
@@ -284,7 +284,7 @@ fn signer(d: &Deployment, host: &str, protected: &[&Target]) -> String {
             "| `{}` | `https://{host}{}*` | `{}` | `Path={}` |\n",
             t.name,
             t.path,
-            policy_path(t).trim_start_matches("cloudfront/"),
+            policy_path(t),
             t.path
         ));
     }

@@ -8,8 +8,8 @@ use anyhow::{Result, bail};
 use super::super::{Deployment, Generated, Target, header};
 use super::plural;
 
-pub const HEADERS: &str = "netlify/_headers";
-pub const REDIRECTS: &str = "netlify/_redirects";
+pub const HEADERS: &str = "_headers";
+pub const REDIRECTS: &str = "_redirects";
 
 pub fn generate(d: &Deployment) -> Result<Generated> {
     let mut g = Generated::default();
