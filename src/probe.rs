@@ -61,8 +61,8 @@ pub struct Row {
     /// `anonymous`, or `<user> (<audience>)`.
     pub who: String,
     pub expect: Expect,
-    /// The status, or why there is none.
-    pub got: Result<u16, String>,
+    /// The response's status; none when there was no response (`why` says what happened).
+    pub status: Option<u16>,
     pub passed: bool,
     /// Why it failed, in words.
     pub why: Option<String>,
@@ -222,7 +222,7 @@ pub fn run(url: &str, manifest: &Manifest, credentials: &[Credential]) -> Result
                 |c| format!("{} ({})", c.user, c.audience),
             ),
             expect: r.expect,
-            got: got.map(|(status, _)| status),
+            status: got.ok().map(|(status, _)| status),
             passed,
             why,
         });
@@ -307,10 +307,7 @@ pub fn human(report: &Report) -> String {
         "", "audience", "check", "as", "expected", "got"
     ));
     for r in &report.rows {
-        let got = match &r.got {
-            Ok(s) => s.to_string(),
-            Err(_) => "—".to_owned(),
-        };
+        let got = r.status.map_or_else(|| "—".to_owned(), |s| s.to_string());
         out.push_str(&format!(
             "{:<4}  {:<wa$}  {:<wc$}  {:<ww$}  {:<10}  {:<6}  {}\n",
             if r.passed { "ok" } else { "FAIL" },

@@ -492,6 +492,29 @@ fn the_probe_fails_a_host_that_serves_everything_or_refuses_everyone() {
     );
     assert!(report.contains("/.kanava-output"), "{report}");
 
+    // The same as JSON, for scripts: every request with its status and verdict.
+    let serves_all = scripted_host(|_, _| 200);
+    let out = site.cli(&[
+        "probe",
+        &serves_all,
+        "--manifest",
+        "deploy/nginx/deploy-probe.json",
+        "--users",
+        "users.csv",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&out, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let rows = report["rows"].as_array().unwrap();
+    let gold_anonymous = rows
+        .iter()
+        .find(|r| r["audience"] == "gold" && r["check"] == "page" && r["who"] == "anonymous")
+        .unwrap();
+    assert_eq!(gold_anonymous["status"], 200);
+    assert_eq!(gold_anonymous["expect"], "refused");
+    assert_eq!(gold_anonymous["passed"], false);
+
     // One that refuses everyone: the audiences' own users cannot read their sites.
     let out = probe(&site, &scripted_host(|_, _| 401));
     assert_exit(&out, 1);
