@@ -423,3 +423,60 @@ fn a_build_into_memory_has_the_bytes_of_a_build_on_disk() {
         );
     }
 }
+
+/// The version tripwire (issue #17): the pagefind that Cargo.lock pins, the version the
+/// shipped `pagefind.js` reads, and the version written into the index (the entry and the
+/// metadata file) must agree. The index format changed incompatibly in 1.5 and again in 1.6,
+/// and pagefind's reader only warns on a mismatch, so an upgrade of one without the others
+/// would ship a search that silently misreads its files.
+#[cfg(feature = "search")]
+#[test]
+fn search_versions_agree() {
+    use std::io::Read;
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let locked = lock
+        .split("[[package]]")
+        .find(|p| p.contains("\nname = \"pagefind\"\n"))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .expect("pagefind in Cargo.lock");
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("pagefind = {{ version = \"={locked}\"")),
+        "Cargo.toml must pin pagefind exactly (`=`{locked})"
+    );
+
+    let site = small_site();
+    site.build().assert_clean();
+    let js = site.read("_kanava/search/pagefind.js");
+    let shipped = js
+        .split("pagefind_version=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("pagefind.js names its version");
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("_kanava/search/pagefind-entry.json")).unwrap();
+    let meta_name = site
+        .listing()
+        .into_iter()
+        .find(|f| f.starts_with("_kanava/search/pagefind.") && f.ends_with(".pf_meta"))
+        .expect("a metadata file");
+    let gz = std::fs::read(site.out_dir().join(&meta_name)).unwrap();
+    let mut meta = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut meta)
+        .unwrap();
+    // `pagefind_dcd`, then CBOR: an array whose first element is the version, a text
+    // string (major type 3) shorter than 24 bytes.
+    let cbor = meta
+        .strip_prefix(b"pagefind_dcd")
+        .expect("pagefind's signature");
+    let (header, rest) = (cbor[1], &cbor[2..]);
+    assert_eq!(header >> 5, 3, "the version is a text string");
+    let in_meta = std::str::from_utf8(&rest[..usize::from(header & 0x1f)]).unwrap();
+
+    assert_eq!(shipped, locked, "pagefind.js");
+    assert_eq!(entry["version"], locked.as_str(), "pagefind-entry.json");
+    assert_eq!(in_meta, locked, "{meta_name}");
+}
