@@ -26,6 +26,7 @@ pub mod post;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod write;
 mod yaml;
 

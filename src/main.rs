@@ -206,6 +206,41 @@ note on stderr counts the errors); only errors in kanava.yaml stop it.")]
         #[command(flatten)]
         when: When,
     },
+    /// Preview the site while writing: served from memory, rebuilt and reloaded on every save
+    #[command(after_help = "Examples:
+  kanava serve                            http://127.0.0.1:<free port>/, every audience
+  kanava serve --port 8000 --open         a fixed port, opened in the browser
+  kanava serve --stage staging --at 2026-12-01T09:00     launch morning, as reviewers see it
+  kanava serve --audience gold --no-search               faster on a large site
+
+Nothing is written to public/. Each save rebuilds the site and reloads the open pages; a
+build with errors keeps the last good pages and shows the errors over them (and here). The
+bar at the bottom of every page switches audience, stage and \"as of\" date; it, and the
+script behind it, exist only in `serve`. Listens on 127.0.0.1 unless `--bind` says
+otherwise: the preview shows every audience's content to whoever can reach it.")]
+    Serve {
+        /// The site's folder (holds kanava.yaml and content/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port; 0 picks a free one (printed)
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The address to listen on; anything but loopback shows every audience's content to
+        /// the network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        #[command(flatten)]
+        when: When,
+        /// Build only this audience (repeatable): faster on large sites
+        #[arg(long = "audience", value_name = "NAME")]
+        audiences: Vec<String>,
+        /// Leave the search index out: faster rebuilds
+        #[arg(long)]
+        no_search: bool,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
+    },
     /// Write the access control for a host: who may read each audience's site
     #[command(
         name = "deploy-config",
@@ -495,6 +530,41 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 MatrixFormat::Csv => print!("{}", kanava::report::matrix_csv(&m)),
                 MatrixFormat::Json => println!("{}", serde_json::to_string_pretty(&m)?),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            when,
+            audiences,
+            no_search,
+            open,
+        } => {
+            if !bind.is_loopback() {
+                eprintln!(
+                    "warning: listening on {bind}: every audience's content, drafts included in preview, is readable by whoever reaches this address"
+                );
+            }
+            let options = kanava::serve::Options {
+                root,
+                bind,
+                port,
+                stage: when.stage,
+                at: when.at,
+                audiences,
+                no_search,
+            };
+            kanava::serve::run(
+                options,
+                |ready| {
+                    eprintln!("serving at {} — Ctrl-C to stop", ready.url);
+                    if open {
+                        open_browser(&ready.url);
+                    }
+                },
+                |line| eprintln!("{}", line.trim_end()),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::DeployConfig {
@@ -789,6 +859,20 @@ fn probe_credentials(
         }
     }
     Ok(Some(credentials))
+}
+
+/// Opens `url` in the desktop's browser; a failure is only a note (the URL is printed).
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(program).arg(url).spawn() {
+        eprintln!("note: could not open a browser ({program}: {e}); open {url} yourself");
+    }
 }
 
 fn print_diagnostics(outcome: &kanava::Outcome, format: Format) {

@@ -80,9 +80,20 @@ mod materials;
 mod paths;
 mod review;
 mod search;
+mod serve;
 mod site;
 
 const TESTS: &[BrowserTest] = &[
+    (
+        "serve_view_bar_switches_audience",
+        serve::view_bar_switches_audience,
+        Needs::Chromium,
+    ),
+    (
+        "serve_a_broken_file_shows_the_overlay_until_fixed",
+        serve::a_broken_file_shows_the_overlay_until_fixed,
+        Needs::Chromium,
+    ),
     (
         "search_finds_a_known_page",
         search::search_finds_a_known_page,
