@@ -445,6 +445,16 @@ fn respond(
                 .map_err(|()| std::io::Error::other("header"))?;
             request.respond(text(301, "text/plain", Vec::new()).with_header(header))
         }
+        // No good build yet (the first one failed): a page that shows the errors and
+        // reloads once they are fixed.
+        Found::Missing(_) if files.is_empty() => request.respond(
+            text(
+                503,
+                "text/html; charset=utf-8",
+                inject(b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kanava serve</title></head><body><p>The site has not built yet: see the errors above (and in the terminal).</p></body></html>"),
+            )
+            .with_header(no_store()),
+        ),
         Found::Missing(not_found) => {
             let body = not_found.map_or_else(|| b"404: not found".to_vec(), |n| inject(&files[&n]));
             request.respond(text(404, "text/html; charset=utf-8", body).with_header(no_store()))

@@ -312,3 +312,20 @@ fn refuses_traversal_and_a_port_in_use() {
         "{err}"
     );
 }
+
+#[test]
+fn a_site_that_never_built_shows_its_errors_until_fixed() {
+    let site = site();
+    site.write("kanava.yaml", "title: Serve test\naudience: [oops\n");
+    let served = serve(&site, &[]);
+    let (status, _, body) = served.get("/gold/guide/");
+    assert_eq!(status, 503);
+    assert!(String::from_utf8_lossy(&body).contains("/__kanava/live.js"));
+    let status: serde_json::Value = serde_json::from_str(&served.text("/__kanava/status")).unwrap();
+    assert_eq!(status["problems"][0]["file"], "kanava.yaml", "{status}");
+    site.write(
+        "kanava.yaml",
+        "title: Serve test\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public }\n    gold: { tier: gold }\n",
+    );
+    served.wait_for("/gold/guide/", |t| t.contains("The first text."));
+}
