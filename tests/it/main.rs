@@ -16,5 +16,6 @@ mod isolation;
 mod materials;
 mod output_safety;
 mod paths;
+mod pfwriter;
 mod stages;
 mod tidy;

@@ -673,28 +673,29 @@ pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>
     Ok(out)
 }
 
-/// Differential tests: kanava's files against pagefind's own for the same records, compared
-/// after gunzip (gzip levels differ) and decoded (CBOR with the structs above, JSON).
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::post::search::{Kind, Section, library_index};
+/// Reading the files back, for the differential tests (here and in `tests/it/pfwriter.rs`).
+#[doc(hidden)]
+pub mod inspect {
+    use super::{FilterIndex, MetaIndex, WordIndex};
+    use anyhow::{Context, Result};
 
-    /// `pagefind_dcd` + payload out of a `.pf_*` file.
-    pub(crate) fn payload(name: &str, bytes: &[u8]) -> Vec<u8> {
+    /// The payload of a file: a `.pf_*` file gunzipped and without its `pagefind_dcd`
+    /// signature; any other file as it is.
+    pub fn payload(name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
         if !name.contains(".pf_") {
-            return bytes.to_vec();
+            return Ok(bytes.to_vec());
         }
         let mut out = Vec::new();
         std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out)
-            .expect("gzip");
+            .with_context(|| format!("{name} is not gzip"))?;
         out.strip_prefix(b"pagefind_dcd".as_slice())
-            .expect("signature")
-            .to_vec()
+            .map(<[u8]>::to_vec)
+            .with_context(|| format!("{name} does not start with pagefind_dcd"))
     }
 
-    /// A readable form of a file, for a diff when the bytes differ.
-    pub(crate) fn decoded(name: &str, payload: &[u8]) -> String {
+    /// A readable form of a payload (CBOR decoded with the writer's structs, JSON pretty),
+    /// for a diff when two files differ.
+    pub fn decoded(name: &str, payload: &[u8]) -> String {
         if name.ends_with(".pf_meta") {
             format!("{:#?}", minicbor::decode::<MetaIndex>(payload))
         } else if name.ends_with(".pf_index") {
@@ -702,11 +703,26 @@ pub(crate) mod tests {
         } else if name.ends_with(".pf_filter") {
             format!("{:#?}", minicbor::decode::<FilterIndex>(payload))
         } else if name.ends_with(".pf_fragment") || name.ends_with(".json") {
-            let v: serde_json::Value = serde_json::from_slice(payload).expect("json");
-            serde_json::to_string_pretty(&v).unwrap_or_default()
+            serde_json::from_slice::<serde_json::Value>(payload)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .unwrap_or_else(|e| format!("not JSON: {e}"))
         } else {
             format!("{} bytes", payload.len())
         }
+    }
+}
+
+/// Differential tests: kanava's files against pagefind's own for the same records, compared
+/// after gunzip (gzip levels differ) and decoded (CBOR with the structs above, JSON).
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::post::search::{Kind, Section, library_index};
+
+    use super::inspect::{decoded, payload as payload_of};
+
+    fn payload(name: &str, bytes: &[u8]) -> Vec<u8> {
+        payload_of(name, bytes).expect("a pagefind file")
     }
 
     /// Panics with the first difference between the two writers' files for `records`.
