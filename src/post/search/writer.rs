@@ -926,4 +926,30 @@ pub(crate) mod tests {
         assert!(files.keys().filter(|k| k.starts_with("index/")).count() >= 2);
         assert_same(&records, "en");
     }
+
+    /// A pagefind upgrade must not ship a reader that misreads these files (the format
+    /// changed incompatibly in 1.5 and 1.6): Cargo.lock's pagefind, the version in its
+    /// `pagefind.js` and the one this writer puts in the index must all be the same.
+    #[test]
+    fn version_tripwire() {
+        let lock = include_str!("../../../Cargo.lock");
+        let locked = lock
+            .split("[[package]]")
+            .find(|p| p.contains("\nname = \"pagefind\"\n"))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"'));
+        assert_eq!(locked, Some(PAGEFIND_VERSION), "Cargo.lock's pagefind");
+        let files = index(&[guide("a/", "A", "words")], "en").unwrap();
+        let js = String::from_utf8_lossy(&files["pagefind.js"]).into_owned();
+        assert!(
+            js.contains(&format!("pagefind_version=\"{PAGEFIND_VERSION}\""))
+                || js.contains(&format!("pagefind_version = \"{PAGEFIND_VERSION}\"")),
+            "pagefind.js is not version {PAGEFIND_VERSION}"
+        );
+        let entry: serde_json::Value = serde_json::from_slice(&files["pagefind-entry.json"]).unwrap();
+        assert_eq!(entry["version"], PAGEFIND_VERSION);
+        let meta = files.keys().find(|k| k.ends_with(".pf_meta")).unwrap();
+        let meta: MetaIndex = minicbor::decode(&payload(meta, &files[meta])).unwrap();
+        assert_eq!(meta.version, PAGEFIND_VERSION);
+    }
 }
