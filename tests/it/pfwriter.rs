@@ -43,7 +43,10 @@ fn build(out: &Path, library: bool) {
 #[test]
 fn demo_site_indexes_match_pagefind() {
     let outputs = tempfile::tempdir().expect("temp dir");
-    let (ours, theirs) = (outputs.path().join("kanava"), outputs.path().join("pagefind"));
+    let (ours, theirs) = (
+        outputs.path().join("kanava"),
+        outputs.path().join("pagefind"),
+    );
     build(&ours, false);
     build(&theirs, true);
     let (a, b) = (files(&ours), files(&theirs));
@@ -55,7 +58,10 @@ fn demo_site_indexes_match_pagefind() {
         let y = std::fs::read(theirs.join(path)).expect("read");
         if name.contains("_kanava/search/") {
             search_files += 1;
-            let (x, y) = (payload(&name, &x).expect("ours"), payload(&name, &y).expect("theirs"));
+            let (x, y) = (
+                payload(&name, &x).expect("ours"),
+                payload(&name, &y).expect("theirs"),
+            );
             assert!(
                 x == y,
                 "{name} differs\n--- kanava\n{}\n--- pagefind\n{}",

@@ -37,8 +37,7 @@ const MAX_DOTTED_TAIL_CHARS: usize = 64;
 /// pagefind's `utils::WORD_SYMBOLS`: the "Punctuation, Connector" characters that count as
 /// part of a word. kanava sets no extra `include_characters`, so this is the whole list
 /// (also written into `pagefind-entry.json`).
-pub const INCLUDE_CHARACTERS: [char; 10] =
-    ['_', '‿', '⁀', '⁔', '︳', '︴', '﹍', '﹎', '﹏', '＿'];
+pub const INCLUDE_CHARACTERS: [char; 10] = ['_', '‿', '⁀', '⁔', '︳', '︴', '﹍', '﹎', '﹏', '＿'];
 
 // The patterns are pagefind's own (constants; they compile).
 static EMOJI: LazyLock<Regex> = LazyLock::new(|| Regex::new("\\p{Emoji}").unwrap());
@@ -49,8 +48,7 @@ static EXTRANEOUS_SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new("\\s{2,}
 static PRIVATE_PAGEFIND: LazyLock<Regex> =
     LazyLock::new(|| Regex::new("___PAGEFIND_[\\S]+\\s?").unwrap());
 static ALL_SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new("\\s").unwrap());
-static SENTENCE_CHARS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("[\\w'\"\\)\\$\\*]").unwrap());
+static SENTENCE_CHARS: LazyLock<Regex> = LazyLock::new(|| Regex::new("[\\w'\"\\)\\$\\*]").unwrap());
 
 /// One occurrence of a (stemmed) word in the body text.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,8 +27,8 @@ use minicbor::Encode;
 use rayon::prelude::*;
 use sha1::{Digest, Sha1};
 
-use super::fossick::{Fossicked, INCLUDE_CHARACTERS, MetaWord, Stems, Word, fossick};
 use super::Record;
+use super::fossick::{Fossicked, INCLUDE_CHARACTERS, MetaWord, Stems, Word, fossick};
 
 /// The pagefind version whose format this writer writes; the crate's JS/WASM must be it
 /// (checked by the `version_tripwire` test).
@@ -263,7 +263,11 @@ pub fn build(pages: &[Fossicked], lang: &str) -> Built {
                 }
                 for (form, positions) in variants {
                     let variant_page = positions_to_packed_page(positions, page_number);
-                    match packed.additional_variants.iter_mut().find(|v| v.form == form) {
+                    match packed
+                        .additional_variants
+                        .iter_mut()
+                        .find(|v| v.form == form)
+                    {
                         Some(v) => v.pages.push(variant_page),
                         None => packed.additional_variants.push(PackedVariant {
                             form: form.to_owned(),
@@ -290,7 +294,11 @@ pub fn build(pages: &[Fossicked], lang: &str) -> Built {
                 });
                 if !normalized.is_empty() {
                     let meta_locs = meta_positions_to_packed(normalized);
-                    match packed.pages.iter_mut().find(|p| p.page_number == page_number) {
+                    match packed
+                        .pages
+                        .iter_mut()
+                        .find(|p| p.page_number == page_number)
+                    {
                         Some(p) => p.meta_locs = meta_locs,
                         None => packed.pages.push(PackedPage {
                             page_number,
@@ -301,16 +309,21 @@ pub fn build(pages: &[Fossicked], lang: &str) -> Built {
                 }
                 for (form, positions) in variants {
                     let meta_locs = meta_positions_to_packed(positions);
-                    match packed.additional_variants.iter_mut().find(|v| v.form == form) {
-                        Some(v) => match v.pages.iter_mut().find(|p| p.page_number == page_number)
-                        {
-                            Some(p) => p.meta_locs = meta_locs,
-                            None => v.pages.push(PackedPage {
-                                page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }),
-                        },
+                    match packed
+                        .additional_variants
+                        .iter_mut()
+                        .find(|v| v.form == form)
+                    {
+                        Some(v) => {
+                            match v.pages.iter_mut().find(|p| p.page_number == page_number) {
+                                Some(p) => p.meta_locs = meta_locs,
+                                None => v.pages.push(PackedPage {
+                                    page_number,
+                                    locs: vec![],
+                                    meta_locs,
+                                }),
+                            }
+                        }
                         None => packed.additional_variants.push(PackedVariant {
                             form: form.to_owned(),
                             pages: vec![PackedPage {
@@ -597,13 +610,15 @@ pub fn gzip(payload: &[u8]) -> Result<Vec<u8>> {
     Ok(gz.finish()?)
 }
 
+/// Files by path inside the bundle folder.
+type Files = BTreeMap<String, Vec<u8>>;
+
 /// pagefind's browser files for `lang`: `pagefind.js`, `wasm.unknown.pagefind` and, when
 /// pagefind has a stemmer WASM for the language, `wasm.{lang}.pagefind`. Taken from the
 /// pagefind crate itself (by indexing one dummy record, once per language and process) so
 /// that the reader is always the pinned version's.
-fn browser_files(lang: &str) -> Result<Arc<BTreeMap<String, Vec<u8>>>> {
-    static CACHE: Mutex<BTreeMap<String, Arc<BTreeMap<String, Vec<u8>>>>> =
-        Mutex::new(BTreeMap::new());
+fn browser_files(lang: &str) -> Result<Arc<Files>> {
+    static CACHE: Mutex<BTreeMap<String, Arc<Files>>> = Mutex::new(BTreeMap::new());
     if let Some(files) = CACHE.lock().ok().and_then(|c| c.get(lang).cloned()) {
         return Ok(files);
     }
@@ -814,7 +829,10 @@ pub(crate) mod tests {
         // The comparison compares something: three pages with words, one filter per name.
         let files = index(&records, "en").unwrap();
         let count = |prefix: &str| files.keys().filter(|k| k.starts_with(prefix)).count();
-        assert_eq!((count("fragment/"), count("filter/"), count("index/")), (3, 2, 1));
+        assert_eq!(
+            (count("fragment/"), count("filter/"), count("index/")),
+            (3, 2, 1)
+        );
         assert!(files.contains_key("wasm.en.pagefind") && files.contains_key("pagefind.js"));
     }
 
@@ -836,27 +854,102 @@ pub(crate) mod tests {
     /// underscored names, digits and codes, diacritics, emoji, entities and quotes (escaped
     /// by `Record::html`), pagefind's own sentinels typed as text, odd white space.
     const WORDS: &[&str] = &[
-        "heat", "pumps", "running", "delivery", "Ordering", "ThreeAntelopes", "camelCaseWord",
-        "a.b_c", "sysconfig.is_python_build", "x.Y", "3.5", "42", "HP-12", "hp-12", "X20",
-        "ABC-123/4", "Lämpöpumppu", "Café", "crème", "naïve", "Straße", "Ærø", "ÅÄÖ", "ﬁne",
-        "🎉", "👍🏽", "ok🎉", "1️⃣", "&amp;", "&", "<b>", "\"quoted\"", "it's", "'", "(x)", "$5",
-        "*", "—", "–", "...", "?", "!", "_under", "__init__", "___PAGEFIND_WEIGHT___3",
-        "___END_PAGEFIND_WEIGHT___", "___PAGEFIND_ANCHOR___h2:9:x", "a\u{200B}b", "\u{200B}",
-        "tab\tsep", "nb\u{a0}sp", "line\nbreak", "dots.", "end,", "ÉCOLE", "İstanbul", "ǅ",
-        "Ⅻ", "１２３", "ｶﾀｶﾅ", "カタカナ語", "über-cool", "e-mail", "co-op", "re:invent",
-        "foo@bar.com", "https://x.fi/a?b=c", "#tag", "C++", "C#", ".NET", "v1.2.3-beta",
+        "heat",
+        "pumps",
+        "running",
+        "delivery",
+        "Ordering",
+        "ThreeAntelopes",
+        "camelCaseWord",
+        "a.b_c",
+        "sysconfig.is_python_build",
+        "x.Y",
+        "3.5",
+        "42",
+        "HP-12",
+        "hp-12",
+        "X20",
+        "ABC-123/4",
+        "Lämpöpumppu",
+        "Café",
+        "crème",
+        "naïve",
+        "Straße",
+        "Ærø",
+        "ÅÄÖ",
+        "ﬁne",
+        "🎉",
+        "👍🏽",
+        "ok🎉",
+        "1️⃣",
+        "&amp;",
+        "&",
+        "<b>",
+        "\"quoted\"",
+        "it's",
+        "'",
+        "(x)",
+        "$5",
+        "*",
+        "—",
+        "–",
+        "...",
+        "?",
+        "!",
+        "_under",
+        "__init__",
+        "___PAGEFIND_WEIGHT___3",
+        "___END_PAGEFIND_WEIGHT___",
+        "___PAGEFIND_ANCHOR___h2:9:x",
+        "a\u{200B}b",
+        "\u{200B}",
+        "tab\tsep",
+        "nb\u{a0}sp",
+        "line\nbreak",
+        "dots.",
+        "end,",
+        "ÉCOLE",
+        "İstanbul",
+        "ǅ",
+        "Ⅻ",
+        "１２３",
+        "ｶﾀｶﾅ",
+        "カタカナ語",
+        "über-cool",
+        "e-mail",
+        "co-op",
+        "re:invent",
+        "foo@bar.com",
+        "https://x.fi/a?b=c",
+        "#tag",
+        "C++",
+        "C#",
+        ".NET",
+        "v1.2.3-beta",
     ];
 
     fn text() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
-        prop::collection::vec((prop::sample::select(WORDS), prop::sample::select(&[" ", " ", " ", "", "  ", "\n"][..])), 0..12)
-            .prop_map(|ws| ws.into_iter().map(|(w, sep)| format!("{w}{sep}")).collect::<String>())
+        prop::collection::vec(
+            (
+                prop::sample::select(WORDS),
+                prop::sample::select(&[" ", " ", " ", "", "  ", "\n"][..]),
+            ),
+            0..12,
+        )
+        .prop_map(|ws| {
+            ws.into_iter()
+                .map(|(w, sep)| format!("{w}{sep}"))
+                .collect::<String>()
+        })
     }
 
     fn record() -> impl proptest::strategy::Strategy<Value = Record> {
         use proptest::prelude::*;
         let section = (
-            prop::sample::select(&["intro", "lead-times", "a b", "x&y", "q\"t", "c:d", "", "Ö"][..]),
+            prop::sample::select(
+                &["intro", "lead-times", "a b", "x&y", "q\"t", "c:d", "", "Ö"][..],
+            ),
             1u8..8,
             text(),
             text(),
@@ -870,7 +963,9 @@ pub(crate) mod tests {
         (
             prop::sample::select(&["", "a/", "b/", "c/d/", "e/", "f/", "g/"][..]),
             text(),
-            prop::option::of(prop::sample::select(&["HP-12", " x20 ", "ABC-123/4", "", "Café-1", "a:b", "q,r"][..])),
+            prop::option::of(prop::sample::select(
+                &["HP-12", " x20 ", "ABC-123/4", "", "Café-1", "a:b", "q,r"][..],
+            )),
             prop::option::of(text()),
             text(),
             prop::collection::vec(section, 0..4),
@@ -920,7 +1015,11 @@ pub(crate) mod tests {
             let text: Vec<String> = (0..90)
                 .map(|j| format!("{}{}", WORDS[(i * 7 + j) % WORDS.len()], (i * j) % 97))
                 .collect();
-            records.push(guide(&format!("p{i}/"), &format!("Page {i}"), &text.join(" ")));
+            records.push(guide(
+                &format!("p{i}/"),
+                &format!("Page {i}"),
+                &text.join(" "),
+            ));
         }
         let files = index(&records, "en").unwrap();
         assert!(files.keys().filter(|k| k.starts_with("index/")).count() >= 2);
@@ -946,7 +1045,8 @@ pub(crate) mod tests {
                 || js.contains(&format!("pagefind_version = \"{PAGEFIND_VERSION}\"")),
             "pagefind.js is not version {PAGEFIND_VERSION}"
         );
-        let entry: serde_json::Value = serde_json::from_slice(&files["pagefind-entry.json"]).unwrap();
+        let entry: serde_json::Value =
+            serde_json::from_slice(&files["pagefind-entry.json"]).unwrap();
         assert_eq!(entry["version"], PAGEFIND_VERSION);
         let meta = files.keys().find(|k| k.ends_with(".pf_meta")).unwrap();
         let meta: MetaIndex = minicbor::decode(&payload(meta, &files[meta])).unwrap();
