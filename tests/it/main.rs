@@ -16,6 +16,7 @@ mod isolation;
 mod materials;
 mod output_safety;
 mod paths;
+mod pfwriter;
 mod serve;
 mod stages;
 mod tidy;

@@ -28,6 +28,9 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
 use crate::html::{escape, strip_tags};
+
+pub mod fossick;
+pub mod writer;
 use crate::plan::{Plan, PlanPage};
 use crate::write::Sink;
 
@@ -383,8 +386,25 @@ impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
     }
 }
 
+/// Which code writes the index files: kanava's own port of pagefind 1.6's format
+/// ([`writer`], the default) or pagefind's library ([`library_index`]), chosen with the
+/// environment variable `KANAVA_SEARCH_WRITER=pagefind` while the port proves itself
+/// (issue 17). Both give the same files after decoding (`tests/it/pfwriter.rs`).
+pub fn use_library() -> bool {
+    std::env::var("KANAVA_SEARCH_WRITER").is_ok_and(|v| v.eq_ignore_ascii_case("pagefind"))
+}
+
 /// The files of a pagefind index of `records`, by path inside the bundle folder, sorted.
 pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
+    if use_library() {
+        library_index(records, lang)
+    } else {
+        writer::index(records, lang)
+    }
+}
+
+/// [`index`] through pagefind's own library (`PagefindIndex`), one document at a time.
+pub fn library_index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the search indexer's runtime")?;

@@ -1,0 +1,1060 @@
+//! kanava's own writer of pagefind 1.6.0's index format (issue 17): [`index`] turns a view's
+//! [`Record`]s into the same files, with the same names and the same decoded bytes, as
+//! pagefind's library would write for them (see `super::library_index`), without its
+//! per-document lock, its O(n²) URL scan, its copies of every page and its level-9 gzip.
+//!
+//! The words come from [`super::fossick`]; this file ports the rest from pagefind 1.6.0 (MIT,
+//! © CloudCannon and the Pagefind contributors): `index/mod.rs` (`build_indexes`,
+//! `positions_to_packed_page`, `chunk_index`, `chunk_meta`, `get_prefixes`,
+//! `meta_positions_to_packed`), `index/index_words.rs`, `index/index_metadata.rs`,
+//! `index/index_filter.rs` (the CBOR structs, copied with their `#[n(i)]`), `utils.rs`
+//! (`full_hash`), the URL dedup of `lib.rs` (`fossick_one`, `build_indexes`) and
+//! `output/mod.rs` + `output/entry.rs` (file names, `pagefind_dcd` gzip, the entry file).
+//!
+//! Differences from pagefind, none visible after decoding: gzip at level 6 instead of 9
+//! (+0.3 % bytes for half the time, issue 17's study), pages processed without cloning, and
+//! pagefind's `max_fragments` and sort keys left out (kanava uses neither).
+//!
+//! pagefind's browser side (`pagefind.js`, the WASM) still comes from the pagefind crate
+//! ([`browser_files`]), so the reader always matches the pinned version this writer targets.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use minicbor::Encode;
+use rayon::prelude::*;
+use sha1::{Digest, Sha1};
+
+use super::Record;
+use super::fossick::{Fossicked, INCLUDE_CHARACTERS, MetaWord, Stems, Word, fossick};
+
+/// The pagefind version whose format this writer writes; the crate's JS/WASM must be it
+/// (checked by the `version_tripwire` test).
+pub const PAGEFIND_VERSION: &str = "1.6.0";
+
+/// pagefind's default index chunk size (`options.rs`), in "locations".
+const DEFAULT_CHUNK_SIZE: usize = 20000;
+
+/// gzip level for the `.pf_*` files. pagefind hard-codes 9; 6 costs +0.27 % bytes in 47 %
+/// of the time (issue 17's measurement). The browser gunzips either.
+const GZIP_LEVEL: u32 = 6;
+
+// ---- The CBOR shapes, copied from pagefind 1.6.0's index/index_*.rs. ----
+
+/// `pagefind/index/*.pf_index`.
+#[derive(Encode, minicbor::Decode, Debug, PartialEq)]
+pub struct WordIndex {
+    #[n(0)]
+    pub words: Vec<PackedWord>,
+}
+
+#[derive(Encode, minicbor::Decode, Clone, Debug, PartialEq)]
+pub struct PackedWord {
+    #[n(0)]
+    pub word: String,
+    #[n(1)]
+    pub pages: Vec<PackedPage>,
+    #[n(2)]
+    pub additional_variants: Vec<PackedVariant>,
+}
+
+#[derive(Encode, minicbor::Decode, Clone, Debug, PartialEq)]
+pub struct PackedVariant {
+    #[n(0)]
+    pub form: String,
+    #[n(1)]
+    pub pages: Vec<PackedPage>,
+}
+
+#[derive(Encode, minicbor::Decode, Clone, Debug, PartialEq)]
+pub struct PackedPage {
+    #[n(0)]
+    pub page_number: usize,
+    #[n(1)]
+    pub locs: Vec<i32>,
+    #[n(2)]
+    pub meta_locs: Vec<i32>,
+}
+
+/// `pagefind/filter/*.pf_filter`.
+#[derive(Encode, minicbor::Decode, Debug, PartialEq)]
+pub struct FilterIndex {
+    #[n(0)]
+    pub filter: String,
+    #[n(1)]
+    pub values: Vec<PackedValue>,
+}
+
+#[derive(Encode, minicbor::Decode, Clone, Debug, PartialEq)]
+pub struct PackedValue {
+    #[n(0)]
+    pub value: String,
+    #[n(1)]
+    pub pages: Vec<usize>,
+}
+
+/// `pagefind.*.pf_meta`.
+#[derive(Encode, minicbor::Decode, Debug, PartialEq)]
+pub struct MetaIndex {
+    #[n(0)]
+    pub version: String,
+    #[n(1)]
+    pub pages: Vec<MetaPage>,
+    #[n(2)]
+    pub index_chunks: Vec<MetaChunk>,
+    #[n(3)]
+    pub filters: Vec<MetaFilter>,
+    #[n(4)]
+    pub sorts: Vec<MetaSort>,
+    #[n(5)]
+    pub meta_fields: Vec<String>,
+}
+
+#[derive(Encode, minicbor::Decode, PartialEq, Debug)]
+pub struct MetaChunk {
+    #[n(0)]
+    pub from: String,
+    #[n(1)]
+    pub to: String,
+    #[n(2)]
+    pub hash: String,
+}
+
+#[derive(Encode, minicbor::Decode, Debug, PartialEq)]
+pub struct MetaPage {
+    #[n(0)]
+    pub hash: String,
+    #[n(1)]
+    pub word_count: u32,
+    #[n(2)]
+    pub group_hash: String,
+}
+
+#[derive(Encode, minicbor::Decode, Debug, PartialEq)]
+pub struct MetaFilter {
+    #[n(0)]
+    pub filter: String,
+    #[n(1)]
+    pub hash: String,
+}
+
+#[derive(Encode, minicbor::Decode, Debug, PartialEq)]
+pub struct MetaSort {
+    #[n(0)]
+    pub sort: String,
+    #[n(1)]
+    pub pages: Vec<usize>,
+}
+
+/// `output/entry.rs`.
+#[derive(serde::Serialize)]
+struct EntryMeta<'a> {
+    version: &'a str,
+    languages: BTreeMap<String, EntryLanguage>,
+    include_characters: Vec<char>,
+}
+
+#[derive(serde::Serialize)]
+struct EntryLanguage {
+    hash: String,
+    wasm: Option<String>,
+    page_count: usize,
+}
+
+/// `utils::full_hash`: sha1 as hex *without zero padding* (`{:x?}` per byte), a pagefind
+/// quirk that file names depend on.
+fn full_hash(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(40);
+    for b in Sha1::digest(bytes) {
+        out.push_str(&format!("{b:x}"));
+    }
+    out
+}
+
+fn cbor<T: Encode<()>>(value: &T) -> Vec<u8> {
+    // Encoding into a Vec cannot fail (minicbor's only error here is the writer's).
+    minicbor::to_vec(value).unwrap_or_default()
+}
+
+/// The uncompressed index of one language: path → payload (JSON or CBOR, without the
+/// `pagefind_dcd` signature), the meta file's hash and the page count (for the entry).
+pub struct Built {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// `None` when no record had a word: pagefind then writes no index for the language.
+    pub meta_hash: Option<String>,
+    pub page_count: usize,
+}
+
+/// The records' words, in parallel, each thread with its own stem memo.
+pub fn fossick_all(records: &[Record], lang: &str) -> Vec<Fossicked> {
+    records
+        .par_iter()
+        .map_init(|| Stems::new(lang), |stems, r| fossick(r, stems))
+        .collect()
+}
+
+/// `index::build_indexes` for one language, on pages in input order.
+pub fn build(pages: &[Fossicked], lang: &str) -> Built {
+    // `SearchState::fossick_one`: a later page with the same URL replaces the earlier one in
+    // its place. Then `build_indexes` drops pages without body words.
+    let mut order: Vec<&Fossicked> = Vec::with_capacity(pages.len());
+    let mut by_url: HashMap<&str, usize> = HashMap::new();
+    for page in pages {
+        match by_url.get(page.fragment.url.as_str()) {
+            Some(&i) => order[i] = page,
+            None => {
+                by_url.insert(&page.fragment.url, order.len());
+                order.push(page);
+            }
+        }
+    }
+    let pages: Vec<&Fossicked> = order.into_iter().filter(|p| !p.words.is_empty()).collect();
+    if pages.is_empty() {
+        return Built {
+            files: BTreeMap::new(),
+            meta_hash: None,
+            page_count: 0,
+        };
+    }
+
+    let mut meta_fields: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.fragment.meta.keys().cloned())
+        .collect();
+    meta_fields.sort();
+    meta_fields.dedup();
+
+    struct PageResult {
+        words: Vec<PackedWord>,
+        json: String,
+        full_hash: String,
+    }
+    let results: Vec<PageResult> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(page_number, page)| {
+            let field_map: Vec<u16> = page
+                .fragment
+                .meta
+                .keys()
+                .map(|name| meta_fields.iter().position(|f| f == name).unwrap_or(0) as u16)
+                .collect();
+            let mut local: BTreeMap<&str, PackedWord> = BTreeMap::new();
+            for (word, positions) in &page.words {
+                let mut normalized: Vec<&Word> = Vec::new();
+                let mut variants: BTreeMap<&str, Vec<&Word>> = BTreeMap::new();
+                for w in positions {
+                    match &w.original {
+                        None => normalized.push(w),
+                        Some(original) => variants.entry(original).or_default().push(w),
+                    }
+                }
+                let packed = local.entry(word).or_insert_with(|| PackedWord {
+                    word: word.clone(),
+                    pages: Vec::new(),
+                    additional_variants: Vec::new(),
+                });
+                if !normalized.is_empty() {
+                    packed
+                        .pages
+                        .push(positions_to_packed_page(normalized, page_number));
+                }
+                for (form, positions) in variants {
+                    let variant_page = positions_to_packed_page(positions, page_number);
+                    match packed
+                        .additional_variants
+                        .iter_mut()
+                        .find(|v| v.form == form)
+                    {
+                        Some(v) => v.pages.push(variant_page),
+                        None => packed.additional_variants.push(PackedVariant {
+                            form: form.to_owned(),
+                            pages: vec![variant_page],
+                        }),
+                    }
+                }
+            }
+            for (word, positions) in &page.meta_words {
+                let mut normalized: Vec<MetaWord> = Vec::new();
+                let mut variants: BTreeMap<&str, Vec<MetaWord>> = BTreeMap::new();
+                for w in positions {
+                    let mut w2 = w.clone();
+                    w2.field = field_map.get(w.field as usize).copied().unwrap_or(0);
+                    match &w.original {
+                        Some(original) => variants.entry(original).or_default().push(w2),
+                        None => normalized.push(w2),
+                    }
+                }
+                let packed = local.entry(word).or_insert_with(|| PackedWord {
+                    word: word.clone(),
+                    pages: Vec::new(),
+                    additional_variants: Vec::new(),
+                });
+                if !normalized.is_empty() {
+                    let meta_locs = meta_positions_to_packed(normalized);
+                    match packed
+                        .pages
+                        .iter_mut()
+                        .find(|p| p.page_number == page_number)
+                    {
+                        Some(p) => p.meta_locs = meta_locs,
+                        None => packed.pages.push(PackedPage {
+                            page_number,
+                            locs: vec![],
+                            meta_locs,
+                        }),
+                    }
+                }
+                for (form, positions) in variants {
+                    let meta_locs = meta_positions_to_packed(positions);
+                    match packed
+                        .additional_variants
+                        .iter_mut()
+                        .find(|v| v.form == form)
+                    {
+                        Some(v) => {
+                            match v.pages.iter_mut().find(|p| p.page_number == page_number) {
+                                Some(p) => p.meta_locs = meta_locs,
+                                None => v.pages.push(PackedPage {
+                                    page_number,
+                                    locs: vec![],
+                                    meta_locs,
+                                }),
+                            }
+                        }
+                        None => packed.additional_variants.push(PackedVariant {
+                            form: form.to_owned(),
+                            pages: vec![PackedPage {
+                                page_number,
+                                locs: vec![],
+                                meta_locs,
+                            }],
+                        }),
+                    }
+                }
+            }
+            // A fragment of strings, maps and numbers always serializes.
+            let json = serde_json::to_string(&page.fragment).unwrap_or_default();
+            let full_hash = format!("{lang}_{}", full_hash(json.as_bytes()));
+            PageResult {
+                words: local.into_values().collect(),
+                json,
+                full_hash,
+            }
+        })
+        .collect();
+
+    // The sequential merge, in page order (so variants and pages come out in that order).
+    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    let mut filter_map: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    let mut fragment_names: HashMap<String, usize> = HashMap::new();
+    let mut fragments: Vec<(String, String)> = Vec::with_capacity(pages.len());
+    for (page_number, result) in results.into_iter().enumerate() {
+        for packed in result.words {
+            match word_map.entry(packed.word.clone()) {
+                std::collections::hash_map::Entry::Occupied(mut entry) => {
+                    let existing = entry.get_mut();
+                    existing.pages.extend(packed.pages);
+                    for variant in packed.additional_variants {
+                        match existing
+                            .additional_variants
+                            .iter_mut()
+                            .find(|v| v.form == variant.form)
+                        {
+                            Some(v) => v.pages.extend(variant.pages),
+                            None => existing.additional_variants.push(variant),
+                        }
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(packed);
+                }
+            }
+        }
+        for (filter, values) in &pages[page_number].fragment.filters {
+            for value in values {
+                filter_map
+                    .entry(filter)
+                    .or_default()
+                    .entry(value)
+                    .or_default()
+                    .push(page_number);
+            }
+        }
+        // Fragment names: `{lang}_` + 7 hex, one more character per collision.
+        let mut len = lang.len() + 8;
+        while fragment_names.contains_key(&result.full_hash[..len.min(result.full_hash.len())])
+            && len < result.full_hash.len()
+        {
+            len += 1;
+        }
+        let name = result.full_hash[..len.min(result.full_hash.len())].to_owned();
+        fragment_names.insert(name.clone(), page_number);
+        fragments.push((name, result.json));
+    }
+
+    let mut files = BTreeMap::new();
+    let mut meta = MetaIndex {
+        version: PAGEFIND_VERSION.to_owned(),
+        pages: Vec::with_capacity(pages.len()),
+        index_chunks: Vec::new(),
+        filters: Vec::new(),
+        sorts: Vec::new(),
+        meta_fields,
+    };
+    for ((name, json), page) in fragments.into_iter().zip(&pages) {
+        meta.pages.push(MetaPage {
+            hash: name.clone(),
+            word_count: page.fragment.word_count as u32,
+            group_hash: String::new(),
+        });
+        files.insert(format!("fragment/{name}.pf_fragment"), json.into_bytes());
+    }
+
+    // Filters, by name; values sorted.
+    let mut filter_names: Vec<String> = Vec::new();
+    for (filter, values) in filter_map {
+        let index = FilterIndex {
+            filter: filter.to_owned(),
+            values: values
+                .into_iter()
+                .map(|(value, pages)| PackedValue {
+                    value: value.to_owned(),
+                    pages,
+                })
+                .collect(),
+        };
+        let bytes = cbor(&index);
+        let hash = format!("{lang}_{}", full_hash(&bytes));
+        let name = extend_on_collision(&hash, lang, &filter_names);
+        filter_names.push(name.clone());
+        meta.filters.push(MetaFilter {
+            filter: filter.to_owned(),
+            hash: name.clone(),
+        });
+        files.insert(format!("filter/{name}.pf_filter"), bytes);
+    }
+
+    let chunks = chunk_index(word_map, chunk_size());
+    meta.index_chunks = chunk_meta(&chunks);
+    let encoded: Vec<Vec<u8>> = chunks
+        .into_par_iter()
+        .map(|mut chunk| {
+            for word in &mut chunk {
+                delta_pages(&mut word.pages);
+                for variant in &mut word.additional_variants {
+                    delta_pages(&mut variant.pages);
+                }
+            }
+            cbor(&WordIndex { words: chunk })
+        })
+        .collect();
+    let mut chunk_names: Vec<String> = Vec::new();
+    for (i, bytes) in encoded.into_iter().enumerate() {
+        let hash = format!("{lang}_{}", full_hash(&bytes));
+        let name = extend_on_collision(&hash, lang, &chunk_names);
+        chunk_names.push(name.clone());
+        meta.index_chunks[i].hash = name.clone();
+        files.insert(format!("index/{name}.pf_index"), bytes);
+    }
+
+    let page_count = meta.pages.len();
+    let bytes = cbor(&meta);
+    let hex = full_hash(&bytes);
+    let meta_hash = format!("{lang}_{}", &hex[..(lang.len() + 8).min(hex.len())]);
+    files.insert(format!("pagefind.{meta_hash}.pf_meta"), bytes);
+    Built {
+        files,
+        meta_hash: Some(meta_hash),
+        page_count,
+    }
+}
+
+/// pagefind's collision rule for filter and chunk names: `{lang}_` + 7 hex, then *two*
+/// more characters per collision (its `0..=len+1`), never past the whole hash.
+fn extend_on_collision(hash: &str, lang: &str, taken: &[String]) -> String {
+    let mut end = (lang.len() + 8).min(hash.len());
+    while taken.iter().any(|t| t == &hash[..end]) {
+        end = (end + 2).min(hash.len());
+        if end == hash.len() {
+            break;
+        }
+    }
+    hash[..end].to_owned()
+}
+
+fn delta_pages(pages: &mut [PackedPage]) {
+    let mut last = 0;
+    for page in pages {
+        let delta = page.page_number - last;
+        last = page.page_number;
+        page.page_number = delta;
+    }
+}
+
+fn chunk_size() -> usize {
+    // pagefind's one knob for this, read the same way so both writers agree in tests.
+    std::env::var("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_CHUNK_SIZE)
+}
+
+/// `positions_to_packed_page`: weight groups (the common weight assumed to be 25, though
+/// the default is 24 — so every list starts with a `-25` marker), a weight change written
+/// as `-(w)-1` followed by an absolute position, deltas after it.
+fn positions_to_packed_page(mut positions: Vec<&Word>, page_number: usize) -> PackedPage {
+    positions.sort_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    let mut current_weight = 25;
+    let mut locs = Vec::with_capacity(positions.len() + 2);
+    let mut last_position = 0;
+    for w in positions {
+        if w.weight != current_weight {
+            locs.push(-(w.weight as i32) - 1);
+            locs.push(w.position as i32);
+            current_weight = w.weight;
+        } else {
+            locs.push((w.position - last_position) as i32);
+        }
+        last_position = w.position;
+    }
+    PackedPage {
+        page_number,
+        locs,
+        meta_locs: vec![],
+    }
+}
+
+/// `meta_positions_to_packed`: `-(field+1)` switches field, then deltas within it.
+fn meta_positions_to_packed(mut positions: Vec<MetaWord>) -> Vec<i32> {
+    positions.sort_by_key(|p| (p.field, p.position));
+    let mut current_field = None;
+    let mut last_position = 0;
+    let mut out = Vec::with_capacity(positions.len() + 8);
+    for p in positions {
+        if Some(p.field) != current_field {
+            out.push(-(p.field as i32 + 1));
+            current_field = Some(p.field);
+            last_position = 0;
+        }
+        out.push((p.position - last_position) as i32);
+        last_position = p.position;
+    }
+    out
+}
+
+/// `chunk_index`: words in byte order, cut after a chunk reaches `chunk_size` locations.
+fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
+    let mut words: Vec<PackedWord> = word_map.into_values().collect();
+    words.sort_by(|a, b| a.word.cmp(&b.word));
+    let mut chunks = Vec::new();
+    let mut chunk = Vec::new();
+    let mut size = 0;
+    for word in words {
+        size += word
+            .pages
+            .iter()
+            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
+            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
+            .sum::<usize>()
+            + word.additional_variants.len();
+        chunk.push(word);
+        if size >= chunk_size {
+            chunks.push(std::mem::take(&mut chunk));
+            size = 0;
+        }
+    }
+    if !chunk.is_empty() {
+        chunks.push(chunk);
+    }
+    chunks
+}
+
+/// `chunk_meta`: each chunk's `from`/`to`, trimmed against its neighbours to the shortest
+/// distinguishing prefixes, in order (the trims feed each other).
+fn chunk_meta(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+    let mut named: Vec<MetaChunk> = chunks
+        .iter()
+        .map(|chunk| MetaChunk {
+            from: chunk.first().map_or(String::new(), |w| w.word.clone()),
+            to: chunk.last().map_or(String::new(), |w| w.word.clone()),
+            hash: String::new(),
+        })
+        .collect();
+    for i in 0..named.len().saturating_sub(1) {
+        let (a, b) = get_prefixes(&named[i].to, &named[i + 1].from);
+        if a >= named[i].from {
+            named[i].to = a;
+        }
+        named[i + 1].from = b;
+    }
+    named
+}
+
+fn get_prefixes(a: &str, b: &str) -> (String, String) {
+    let common = b.chars().zip(a.chars()).take_while(|(x, y)| x == y).count();
+    (
+        a.chars().take(common + 1).collect(),
+        b.chars().take(common + 1).collect(),
+    )
+}
+
+/// `b"pagefind_dcd"` + payload, gzipped (pagefind's `Compress::GZ`; flate2's header has a
+/// zero timestamp, so the bytes are deterministic).
+pub fn gzip(payload: &[u8]) -> Result<Vec<u8>> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
+    gz.write_all(b"pagefind_dcd")?;
+    gz.write_all(payload)?;
+    Ok(gz.finish()?)
+}
+
+/// Files by path inside the bundle folder.
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// pagefind's browser files for `lang`: `pagefind.js`, `wasm.unknown.pagefind` and, when
+/// pagefind has a stemmer WASM for the language, `wasm.{lang}.pagefind`. Taken from the
+/// pagefind crate itself (by indexing one dummy record, once per language and process) so
+/// that the reader is always the pinned version's.
+fn browser_files(lang: &str) -> Result<Arc<Files>> {
+    static CACHE: Mutex<BTreeMap<String, Arc<Files>>> = Mutex::new(BTreeMap::new());
+    if let Some(files) = CACHE.lock().ok().and_then(|c| c.get(lang).cloned()) {
+        return Ok(files);
+    }
+    let dummy = Record {
+        url: String::new(),
+        title: String::new(),
+        kind: super::Kind::Guide,
+        sku: None,
+        summary: None,
+        text: "kanava".into(),
+        sections: Vec::new(),
+    };
+    let files: BTreeMap<String, Vec<u8>> = super::library_index(&[dummy], lang)?
+        .into_iter()
+        .filter(|(name, _)| name == "pagefind.js" || name.starts_with("wasm."))
+        .collect();
+    let files = Arc::new(files);
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.insert(lang.to_owned(), Arc::clone(&files));
+    }
+    Ok(files)
+}
+
+/// The files of the index of `records`, by path inside the bundle folder: what
+/// `super::library_index` returns for the same records, written by kanava.
+pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
+    let pages = fossick_all(records, lang);
+    let built = build(&pages, lang);
+    drop(pages);
+    let browser = browser_files(lang)?;
+    let mut out: BTreeMap<String, Vec<u8>> = built
+        .files
+        .into_par_iter()
+        .map(|(name, payload)| Ok((name, gzip(&payload)?)))
+        .collect::<Result<_>>()
+        .context("cannot compress the search index")?;
+    let mut languages = BTreeMap::new();
+    let wasm_name = format!("wasm.{lang}.pagefind");
+    if let Some(hash) = built.meta_hash {
+        let wasm = browser.get(&wasm_name);
+        if let Some(bytes) = wasm {
+            out.insert(wasm_name.clone(), bytes.clone());
+        }
+        languages.insert(
+            lang.to_owned(),
+            EntryLanguage {
+                hash,
+                wasm: (wasm.is_some() && lang != "unknown").then(|| lang.to_owned()),
+                page_count: built.page_count,
+            },
+        );
+    }
+    for (name, bytes) in browser.iter() {
+        if name == "pagefind.js" || name == "wasm.unknown.pagefind" {
+            out.insert(name.clone(), bytes.clone());
+        }
+    }
+    let entry = EntryMeta {
+        version: PAGEFIND_VERSION,
+        languages,
+        include_characters: INCLUDE_CHARACTERS.to_vec(),
+    };
+    out.insert(
+        "pagefind-entry.json".to_owned(),
+        serde_json::to_vec(&entry).context("cannot write the search entry file")?,
+    );
+    Ok(out)
+}
+
+/// Reading the files back, for the differential tests (here and in `tests/it/pfwriter.rs`).
+#[doc(hidden)]
+pub mod inspect {
+    use super::{FilterIndex, MetaIndex, WordIndex};
+    use anyhow::{Context, Result};
+
+    /// The payload of a file: a `.pf_*` file gunzipped and without its `pagefind_dcd`
+    /// signature; any other file as it is.
+    pub fn payload(name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+        if !name.contains(".pf_") {
+            return Ok(bytes.to_vec());
+        }
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out)
+            .with_context(|| format!("{name} is not gzip"))?;
+        out.strip_prefix(b"pagefind_dcd".as_slice())
+            .map(<[u8]>::to_vec)
+            .with_context(|| format!("{name} does not start with pagefind_dcd"))
+    }
+
+    /// A readable form of a payload (CBOR decoded with the writer's structs, JSON pretty),
+    /// for a diff when two files differ.
+    pub fn decoded(name: &str, payload: &[u8]) -> String {
+        if name.ends_with(".pf_meta") {
+            format!("{:#?}", minicbor::decode::<MetaIndex>(payload))
+        } else if name.ends_with(".pf_index") {
+            format!("{:#?}", minicbor::decode::<WordIndex>(payload))
+        } else if name.ends_with(".pf_filter") {
+            format!("{:#?}", minicbor::decode::<FilterIndex>(payload))
+        } else if name.ends_with(".pf_fragment") || name.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(payload)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .unwrap_or_else(|e| format!("not JSON: {e}"))
+        } else {
+            format!("{} bytes", payload.len())
+        }
+    }
+}
+
+/// Differential tests: kanava's files against pagefind's own for the same records, compared
+/// after gunzip (gzip levels differ) and decoded (CBOR with the structs above, JSON).
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::post::search::{Kind, Section, library_index};
+
+    use super::inspect::{decoded, payload as payload_of};
+
+    fn payload(name: &str, bytes: &[u8]) -> Vec<u8> {
+        payload_of(name, bytes).expect("a pagefind file")
+    }
+
+    /// Panics with the first difference between the two writers' files for `records`.
+    pub(crate) fn assert_same(records: &[Record], lang: &str) {
+        let ours = index(records, lang).expect("kanava's writer");
+        let theirs = library_index(records, lang).expect("pagefind");
+        let ours_names: Vec<&String> = ours.keys().collect();
+        let theirs_names: Vec<&String> = theirs.keys().collect();
+        if ours_names != theirs_names {
+            // Names come from hashes: show the decoded files of both to find the cause.
+            let dump = |files: &BTreeMap<String, Vec<u8>>| {
+                files
+                    .iter()
+                    .filter(|(n, _)| n.contains(".pf_") || n.ends_with(".json"))
+                    .map(|(n, b)| format!("== {n}\n{}", decoded(n, &payload(n, b))))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            panic!(
+                "file names differ\nkanava: {ours_names:?}\npagefind: {theirs_names:?}\n--- kanava\n{}\n--- pagefind\n{}",
+                dump(&ours),
+                dump(&theirs)
+            );
+        }
+        for (name, bytes) in &ours {
+            let a = payload(name, bytes);
+            let b = payload(name, &theirs[name]);
+            if a != b {
+                panic!(
+                    "{name} differs\n--- kanava\n{}\n--- pagefind\n{}",
+                    decoded(name, &a),
+                    decoded(name, &b)
+                );
+            }
+        }
+    }
+
+    fn guide(url: &str, title: &str, text: &str) -> Record {
+        Record {
+            url: url.into(),
+            title: title.into(),
+            kind: Kind::Guide,
+            sku: None,
+            summary: None,
+            text: text.into(),
+            sections: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn hand_written_records() {
+        let mut product = guide(
+            "products/hp-12/",
+            "Lämpöpumppu HP-12 <pro>",
+            "Café crème, ThreeAntelopes and sysconfig.is_python_build; 3.5 kW \"quoted\" it's 🎉 ok",
+        );
+        product.kind = Kind::Product;
+        product.sku = Some(" hp-12 ".into());
+        product.summary = Some("A heat pump & more".into());
+        product.sections = vec![
+            Section {
+                id: "lead-times".into(),
+                level: 2,
+                title: "Lead times & <delivery>".into(),
+                text: "Five days.".into(),
+            },
+            Section {
+                id: "specs".into(),
+                level: 3,
+                title: "Specs".into(),
+                text: String::new(),
+            },
+            Section {
+                id: "empty".into(),
+                level: 7,
+                title: String::new(),
+                text: "tail text a.b_c".into(),
+            },
+        ];
+        let records = vec![
+            guide("", "Home", "Welcome to the extranet"),
+            product,
+            guide("title-only/", "Only a title", ""),
+            guide("ordering/", "Ordering", "Order online; delivery in 5 days!"),
+        ];
+        for lang in ["en", "fi", "fr", "de", "it", "sv"] {
+            assert_same(&records, lang);
+        }
+        // The comparison compares something: three pages with words, one filter per name.
+        let files = index(&records, "en").unwrap();
+        let count = |prefix: &str| files.keys().filter(|k| k.starts_with(prefix)).count();
+        assert_eq!(
+            (count("fragment/"), count("filter/"), count("index/")),
+            (3, 2, 1)
+        );
+        assert!(files.contains_key("wasm.en.pagefind") && files.contains_key("pagefind.js"));
+    }
+
+    #[test]
+    fn empty_and_duplicate() {
+        assert_same(&[], "en");
+        assert_same(&[guide("a/", "Only title", "")], "en");
+        assert_same(
+            &[
+                guide("a/", "First", "one two"),
+                guide("b/", "B", "three"),
+                guide("a/", "Second", "four five"),
+            ],
+            "en",
+        );
+    }
+
+    /// Words that exercise pagefind's splitting: punctuation, camelCase, dotted and
+    /// underscored names, digits and codes, diacritics, emoji, entities and quotes (escaped
+    /// by `Record::html`), pagefind's own sentinels typed as text, odd white space.
+    const WORDS: &[&str] = &[
+        "heat",
+        "pumps",
+        "running",
+        "delivery",
+        "Ordering",
+        "ThreeAntelopes",
+        "camelCaseWord",
+        "a.b_c",
+        "sysconfig.is_python_build",
+        "x.Y",
+        "3.5",
+        "42",
+        "HP-12",
+        "hp-12",
+        "X20",
+        "ABC-123/4",
+        "Lämpöpumppu",
+        "Café",
+        "crème",
+        "naïve",
+        "Straße",
+        "Ærø",
+        "ÅÄÖ",
+        "ﬁne",
+        "🎉",
+        "👍🏽",
+        "ok🎉",
+        "1️⃣",
+        "&amp;",
+        "&",
+        "<b>",
+        "\"quoted\"",
+        "it's",
+        "'",
+        "(x)",
+        "$5",
+        "*",
+        "—",
+        "–",
+        "...",
+        "?",
+        "!",
+        "_under",
+        "__init__",
+        "___PAGEFIND_WEIGHT___3",
+        "___END_PAGEFIND_WEIGHT___",
+        "___PAGEFIND_ANCHOR___h2:9:x",
+        "a\u{200B}b",
+        "\u{200B}",
+        "tab\tsep",
+        "nb\u{a0}sp",
+        "line\nbreak",
+        "dots.",
+        "end,",
+        "ÉCOLE",
+        "İstanbul",
+        "ǅ",
+        "Ⅻ",
+        "１２３",
+        "ｶﾀｶﾅ",
+        "カタカナ語",
+        "über-cool",
+        "e-mail",
+        "co-op",
+        "re:invent",
+        "foo@bar.com",
+        "https://x.fi/a?b=c",
+        "#tag",
+        "C++",
+        "C#",
+        ".NET",
+        "v1.2.3-beta",
+    ];
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(
+            (
+                prop::sample::select(WORDS),
+                prop::sample::select(&[" ", " ", " ", "", "  ", "\n"][..]),
+            ),
+            0..12,
+        )
+        .prop_map(|ws| {
+            ws.into_iter()
+                .map(|(w, sep)| format!("{w}{sep}"))
+                .collect::<String>()
+        })
+    }
+
+    fn record() -> impl proptest::strategy::Strategy<Value = Record> {
+        use proptest::prelude::*;
+        let section = (
+            prop::sample::select(
+                &["intro", "lead-times", "a b", "x&y", "q\"t", "c:d", "", "Ö"][..],
+            ),
+            1u8..8,
+            text(),
+            text(),
+        )
+            .prop_map(|(id, level, title, text)| Section {
+                id: id.into(),
+                level,
+                title,
+                text,
+            });
+        (
+            prop::sample::select(&["", "a/", "b/", "c/d/", "e/", "f/", "g/"][..]),
+            text(),
+            prop::option::of(prop::sample::select(
+                &["HP-12", " x20 ", "ABC-123/4", "", "Café-1", "a:b", "q,r"][..],
+            )),
+            prop::option::of(text()),
+            text(),
+            prop::collection::vec(section, 0..4),
+            prop::sample::select(&[Kind::Guide, Kind::Product, Kind::Material, Kind::Path][..]),
+        )
+            .prop_map(|(url, title, sku, summary, text, sections, kind)| Record {
+                url: url.into(),
+                title,
+                kind,
+                sku: sku.map(str::to_owned),
+                summary,
+                text,
+                sections,
+            })
+    }
+
+    /// Generated records in every language kanava's demo and corpus use; a fixed seed so
+    /// every `cargo test` checks the same cases.
+    #[test]
+    fn generated_records_match_pagefind() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngSeed, TestRunner};
+        let mut runner = TestRunner::new(Config {
+            cases: 48,
+            rng_seed: RngSeed::Fixed(17),
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let strategy = (
+            prop::collection::vec(record(), 0..7),
+            prop::sample::select(&["en", "fi", "fr", "de", "it", "sv"][..]),
+        );
+        runner
+            .run(&strategy, |(records, lang)| {
+                assert_same(&records, lang);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Enough words for several index chunks (20000 locations each), so that chunk bounds
+    /// and their prefix trimming are compared too.
+    #[test]
+    fn several_chunks_match_pagefind() {
+        let mut records = Vec::new();
+        for i in 0..260 {
+            let text: Vec<String> = (0..90)
+                .map(|j| format!("{}{}", WORDS[(i * 7 + j) % WORDS.len()], (i * j) % 97))
+                .collect();
+            records.push(guide(
+                &format!("p{i}/"),
+                &format!("Page {i}"),
+                &text.join(" "),
+            ));
+        }
+        let files = index(&records, "en").unwrap();
+        assert!(files.keys().filter(|k| k.starts_with("index/")).count() >= 2);
+        assert_same(&records, "en");
+    }
+
+    /// A pagefind upgrade must not ship a reader that misreads these files (the format
+    /// changed incompatibly in 1.5 and 1.6): Cargo.lock's pagefind, the version in its
+    /// `pagefind.js` and the one this writer puts in the index must all be the same.
+    #[test]
+    fn version_tripwire() {
+        let lock = include_str!("../../../Cargo.lock");
+        let locked = lock
+            .split("[[package]]")
+            .find(|p| p.contains("\nname = \"pagefind\"\n"))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"'));
+        assert_eq!(locked, Some(PAGEFIND_VERSION), "Cargo.lock's pagefind");
+        let manifest = include_str!("../../../Cargo.toml");
+        assert!(
+            manifest.contains(&format!("pagefind = {{ version = \"={PAGEFIND_VERSION}\"")),
+            "Cargo.toml must pin pagefind exactly (`={PAGEFIND_VERSION}`)"
+        );
+        let files = index(&[guide("a/", "A", "words")], "en").unwrap();
+        let js = String::from_utf8_lossy(&files["pagefind.js"]).into_owned();
+        assert!(
+            js.contains(&format!("pagefind_version=\"{PAGEFIND_VERSION}\""))
+                || js.contains(&format!("pagefind_version = \"{PAGEFIND_VERSION}\"")),
+            "pagefind.js is not version {PAGEFIND_VERSION}"
+        );
+        let entry: serde_json::Value =
+            serde_json::from_slice(&files["pagefind-entry.json"]).unwrap();
+        assert_eq!(entry["version"], PAGEFIND_VERSION);
+        let meta = files.keys().find(|k| k.ends_with(".pf_meta")).unwrap();
+        let meta: MetaIndex = minicbor::decode(&payload(meta, &files[meta])).unwrap();
+        assert_eq!(meta.version, PAGEFIND_VERSION);
+    }
+}
