@@ -16,6 +16,7 @@ mod isolation;
 mod materials;
 mod output_safety;
 mod paths;
+#[cfg(feature = "search")]
 mod pfwriter;
 mod serve;
 mod stages;
