@@ -546,6 +546,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     "warning: listening on {bind}: every audience's content, drafts included in preview, is readable by whoever reaches this address"
                 );
             }
+            // The watcher reports real paths: a root reached through a symlink (macOS's
+            // /tmp) is compared in its real form.
+            let root = root.canonicalize().unwrap_or(root);
             let options = kanava::serve::Options {
                 root,
                 bind,
