@@ -310,6 +310,76 @@ fn planted_leak_in_the_search_index_alone_is_caught() {
     );
 }
 
+/// Chunk bounds (issue #17): a reader downloads every chunk's `from` and `to` before any
+/// chunk, so a hidden word must not surface even as a bound, the prefix of a word. Decoded
+/// from each view's index: every bound is a prefix of a word of that same view's index, and
+/// no word of a view holds another audience's marker — so no bound can come from a hidden
+/// word. The control plants a bound from a gold-only marker in public's metadata and the
+/// same check finds it.
+#[cfg(feature = "search")]
+#[test]
+fn chunk_bounds_come_from_the_views_own_words() {
+    use kanava::post::search::writer::inspect::words_and_bounds;
+    let (site, expected) = canary_site();
+    site.build();
+    let orphans = |words: &BTreeSet<String>, bounds: &[String]| -> Vec<String> {
+        bounds
+            .iter()
+            .filter(|b| !b.is_empty() && !words.iter().any(|w| w.starts_with(b.as_str())))
+            .cloned()
+            .collect()
+    };
+    let mut public = None;
+    for audience in ALL {
+        let prefix = format!("{audience}/_kanava/search/");
+        let files: Vec<(String, Vec<u8>)> = site
+            .listing()
+            .into_iter()
+            .filter(|p| p.starts_with(&prefix))
+            .map(|p| {
+                let bytes = std::fs::read(site.out_dir().join(&p)).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        let (words, bounds) =
+            words_and_bounds(files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))).unwrap();
+        assert!(
+            !words.is_empty() && !bounds.is_empty(),
+            "{audience}: nothing decoded"
+        );
+        assert_eq!(orphans(&words, &bounds), Vec::<String>::new(), "{audience}");
+        for (marker, allowed) in &expected {
+            let needle = marker.to_ascii_lowercase();
+            if !allowed.contains(audience) {
+                assert!(
+                    !words.iter().any(|w| w.contains(&needle)),
+                    "{audience}'s index has the word {needle}"
+                );
+            }
+        }
+        if *audience == "public" {
+            public = Some((words, bounds));
+        }
+    }
+    let (words, mut bounds) = public.expect("public's index");
+    let gold_only = expected
+        .iter()
+        .find(|(_, allowed)| allowed.contains("gold") && !allowed.contains("public"))
+        .map(|(m, _)| m.to_ascii_lowercase())
+        .expect("a gold-only marker");
+    let planted = gold_only[..gold_only.len() - 1].to_owned();
+    assert!(
+        !words.iter().any(|w| w.starts_with(&planted)),
+        "the control needs a bound public lacks"
+    );
+    bounds.push(planted.clone());
+    assert_eq!(
+        orphans(&words, &bounds),
+        vec![planted],
+        "the planted bound was missed"
+    );
+}
+
 #[test]
 fn changing_gold_content_leaves_silver_byte_identical() {
     let (site, _) = canary_site();

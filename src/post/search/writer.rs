@@ -708,6 +708,35 @@ pub mod inspect {
             .with_context(|| format!("{name} does not start with pagefind_dcd"))
     }
 
+    /// A view's index as a reader sees it, for leak checks (the canary suite): every word
+    /// and variant form of its word index, and every chunk bound (`from`, `to`) of its
+    /// metadata — the bounds are prefixes a reader downloads before any chunk. `files` are
+    /// the view's search files by name, as written.
+    pub fn words_and_bounds<'f>(
+        files: impl IntoIterator<Item = (&'f str, &'f [u8])>,
+    ) -> Result<(std::collections::BTreeSet<String>, Vec<String>)> {
+        let mut words = std::collections::BTreeSet::new();
+        let mut bounds = Vec::new();
+        for (name, bytes) in files {
+            if name.ends_with(".pf_index") {
+                let index: WordIndex = minicbor::decode(&payload(name, bytes)?)
+                    .with_context(|| format!("{name} is not a word index"))?;
+                for w in index.words {
+                    words.extend(w.additional_variants.into_iter().map(|v| v.form));
+                    words.insert(w.word);
+                }
+            } else if name.ends_with(".pf_meta") {
+                let meta: MetaIndex = minicbor::decode(&payload(name, bytes)?)
+                    .with_context(|| format!("{name} is not a metadata file"))?;
+                for chunk in meta.index_chunks {
+                    bounds.push(chunk.from);
+                    bounds.push(chunk.to);
+                }
+            }
+        }
+        Ok((words, bounds))
+    }
+
     /// A readable form of a payload (CBOR decoded with the writer's structs, JSON pretty),
     /// for a diff when two files differ.
     pub fn decoded(name: &str, payload: &[u8]) -> String {
