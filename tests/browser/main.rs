@@ -78,12 +78,20 @@ type BrowserTest = (&'static str, fn(PathBuf), Needs);
 mod layout;
 mod materials;
 mod paths;
+#[cfg(feature = "search")]
+mod pfwriter;
 mod review;
 mod search;
 mod serve;
 mod site;
 
 const TESTS: &[BrowserTest] = &[
+    #[cfg(feature = "search")]
+    (
+        "pagefind_reads_kanavas_index_as_its_own",
+        pfwriter::same_results_on_both_indexes,
+        Needs::Chromium,
+    ),
     (
         "serve_view_bar_switches_audience",
         serve::view_bar_switches_audience,
