@@ -283,7 +283,7 @@ fn unused(name: &str) -> bool {
 
 /// Builds the view's index and writes it (and pagefind's browser files) into `sink`.
 pub fn write(plan: &Plan, sink: &dyn Sink) -> Result<()> {
-    Job::new(plan).run(sink)
+    Job::new(plan).run(sink, &writer::Shared::new())
 }
 
 /// A view's index to build: its records (owned, so the plan can go) and language.
@@ -300,21 +300,29 @@ impl Job {
         }
     }
 
-    /// Indexes the records and writes the index (and pagefind's browser files) into `sink`.
-    pub fn run(self, sink: &dyn Sink) -> Result<()> {
-        for (name, bytes) in index(&self.records, &self.lang)? {
-            sink.write(&crate::paths::search_file(&name), &bytes)?;
+    /// Indexes the records and writes the index (and pagefind's browser files) into `sink`,
+    /// sharing analyses and compressed fragments with the build's other views (`shared`).
+    pub fn run(self, sink: &dyn Sink, shared: &writer::Shared) -> Result<()> {
+        if use_library() {
+            for (name, bytes) in library_index(&self.records, &self.lang)? {
+                sink.write(&crate::paths::search_file(&name), &bytes)?;
+            }
+        } else {
+            for (name, bytes) in writer::index_shared(self.records, &self.lang, shared)? {
+                sink.write(&crate::paths::search_file(&name), &bytes)?;
+            }
         }
         Ok(())
     }
 }
 
 /// Builds the views' indexes on threads of their own while the pages of the views render
-/// on the others. pagefind indexes a view on one thread (its service API takes a lock per
-/// document), so at scale indexing outlasts rendering; [`INDEXERS`] views are indexed at a
-/// time, which bounds the memory the indexes take.
+/// on the others. At scale indexing outlasts rendering; [`INDEXERS`] views are indexed at a
+/// time and at most one more waits in the queue (rendering waits for room), which bounds
+/// the memory the indexes and the queued records take. The views share one
+/// [`writer::Shared`], dropped with the indexer.
 pub struct Indexer<'scope, S: Sink + Send + 'scope> {
-    jobs: Option<std::sync::mpsc::Sender<(Job, S)>>,
+    jobs: Option<std::sync::mpsc::SyncSender<(Job, S)>>,
     threads: Vec<std::thread::ScopedJoinHandle<'scope, Result<()>>>,
 }
 
@@ -336,11 +344,13 @@ pub const INDEXERS: usize = 2;
 
 impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
     pub fn spawn<'env>(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
-        let (jobs, queue) = std::sync::mpsc::channel::<(Job, S)>();
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<(Job, S)>(1);
         let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        let shared = std::sync::Arc::new(writer::Shared::new());
         let threads = (0..INDEXERS)
             .map(|_| {
                 let queue = std::sync::Arc::clone(&queue);
+                let shared = std::sync::Arc::clone(&shared);
                 scope.spawn(move || {
                     loop {
                         // A poisoned lock means the other indexer panicked: stop too.
@@ -350,7 +360,7 @@ impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
                         };
                         let Ok((job, sink)) = next else { break };
                         // After a failure this thread stops; `finish` reports the error.
-                        job.run(&sink)?;
+                        job.run(&sink, &shared)?;
                     }
                     Ok(())
                 })

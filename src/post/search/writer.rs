@@ -195,13 +195,169 @@ pub fn fossick_all(records: &[Record], lang: &str) -> Vec<Fossicked> {
         .collect()
 }
 
+/// What the views of one build share (issue 17): a page's record is often the same in
+/// several views, so a record is analysed once per language ([`Shared::fossick_all`]) while
+/// a view in flight holds its analysis, and a fragment file is gzipped once per build
+/// ([`Shared::gzip`]). Made per build (the [`super::Indexer`] owns one) and dropped with it.
+///
+/// Analyses are held weakly: only views in flight keep them (a record's analysis is several
+/// times its text: holding all 27,924 distinct analyses of the 10,000-page corpus until the
+/// end of the build peaked at 5.4 GB against 3.9–4.2 GB this way). The compressed fragments
+/// are small and kept for the whole build.
+#[derive(Default)]
+pub struct Shared {
+    fossicked: Memo<[u8; 20], Fossicked, std::sync::Weak<Fossicked>>,
+    gzipped: Memo<[u8; 20], Vec<u8>, Arc<Vec<u8>>>,
+}
+
+/// How a [`Memo`] holds a value: strongly ([`Arc`]) or only while others do ([`Weak`]).
+///
+/// [`Weak`]: std::sync::Weak
+trait Hold<V> {
+    fn hold(value: &Arc<V>) -> Self;
+    fn held(&self) -> Option<Arc<V>>;
+}
+
+impl<V> Hold<V> for Arc<V> {
+    fn hold(value: &Arc<V>) -> Self {
+        Arc::clone(value)
+    }
+    fn held(&self) -> Option<Arc<V>> {
+        Some(Arc::clone(self))
+    }
+}
+
+impl<V> Hold<V> for std::sync::Weak<V> {
+    fn hold(value: &Arc<V>) -> Self {
+        Arc::downgrade(value)
+    }
+    fn held(&self) -> Option<Arc<V>> {
+        self.upgrade()
+    }
+}
+
+/// A map of values computed once: a second caller of the same key waits for the first
+/// (two views in flight meet the same records at the same time) instead of redoing it.
+struct Memo<K, V, H>(
+    Mutex<HashMap<K, Arc<Mutex<Option<H>>>>>,
+    std::marker::PhantomData<V>,
+);
+
+impl<K, V, H> Default for Memo<K, V, H> {
+    fn default() -> Self {
+        Memo(Mutex::new(HashMap::new()), std::marker::PhantomData)
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V, H: Hold<V>> Memo<K, V, H> {
+    fn get_or_try<E>(&self, key: K, make: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
+        // A poisoned lock holds a complete map or slot (values are stored whole): go on.
+        let slot = Arc::clone(
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key)
+                .or_default(),
+        );
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(value) = slot.as_ref().and_then(H::held) {
+            return Ok(value);
+        }
+        let value = Arc::new(make()?);
+        *slot = Some(H::hold(&value));
+        Ok(value)
+    }
+
+    /// Forgets the values no longer held (weakly held values whose holders are gone).
+    fn prune(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, slot| match slot.try_lock() {
+                Ok(slot) => slot.as_ref().and_then(H::held).is_some(),
+                Err(_) => true,
+            });
+    }
+}
+
+impl Shared {
+    pub fn new() -> Shared {
+        Shared::default()
+    }
+
+    /// [`fossick_all`], each distinct record (with `lang`) analysed once per build.
+    pub fn fossick_all(&self, records: &[Record], lang: &str) -> Vec<Arc<Fossicked>> {
+        self.fossicked.prune();
+        records
+            .par_iter()
+            .map_init(
+                || None,
+                |stems: &mut Option<Stems>, r| {
+                    let key = record_key(r, lang);
+                    let made = self.fossicked.get_or_try(key, || {
+                        let stems = stems.get_or_insert_with(|| Stems::new(lang));
+                        Ok::<_, std::convert::Infallible>(fossick(r, stems))
+                    });
+                    match made {
+                        Ok(f) => f,
+                        Err(never) => match never {},
+                    }
+                },
+            )
+            .collect()
+    }
+
+    /// [`gzip`], each distinct fragment payload compressed once per build. Other files
+    /// (word chunks, filters, meta) differ between views and are compressed each time.
+    fn gzip(&self, name: &str, payload: &[u8]) -> Result<Arc<Vec<u8>>> {
+        if !name.starts_with("fragment/") {
+            return Ok(Arc::new(gzip(payload)?));
+        }
+        self.gzipped
+            .get_or_try(Sha1::digest(payload).into(), || gzip(payload))
+    }
+}
+
+/// The sha1 of a canonical serialization of `record` and `lang` (every field, each string
+/// length-prefixed), the key of [`Shared`]'s analyses: equal keys mean equal inputs.
+fn record_key(record: &Record, lang: &str) -> [u8; 20] {
+    let mut h = Sha1::new();
+    let mut put = |s: &str| {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    put(lang);
+    put(&record.url);
+    put(&record.title);
+    put(record.kind.as_str());
+    for optional in [&record.sku, &record.summary] {
+        match optional {
+            None => put("\u{0}none"),
+            Some(s) => {
+                put("\u{0}some");
+                put(s);
+            }
+        }
+    }
+    put(&record.text);
+    put(&record.sections.len().to_string());
+    for s in &record.sections {
+        put(&s.id);
+        put(&s.level.to_string());
+        put(&s.title);
+        put(&s.text);
+    }
+    h.finalize().into()
+}
+
 /// `index::build_indexes` for one language, on pages in input order.
-pub fn build(pages: &[Fossicked], lang: &str) -> Built {
+pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Built {
     // `SearchState::fossick_one`: a later page with the same URL replaces the earlier one in
     // its place. Then `build_indexes` drops pages without body words.
     let mut order: Vec<&Fossicked> = Vec::with_capacity(pages.len());
     let mut by_url: HashMap<&str, usize> = HashMap::new();
     for page in pages {
+        let page: &Fossicked = page.borrow();
         match by_url.get(page.fragment.url.as_str()) {
             Some(&i) => order[i] = page,
             None => {
@@ -645,14 +801,31 @@ fn browser_files(lang: &str) -> Result<Arc<Files>> {
 /// The files of the index of `records`, by path inside the bundle folder: what
 /// `super::library_index` returns for the same records, written by kanava.
 pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
-    let pages = fossick_all(records, lang);
+    Ok(index_shared(records.to_vec(), lang, &Shared::new())?
+        .into_iter()
+        .map(|(name, bytes)| (name, Arc::unwrap_or_clone(bytes)))
+        .collect())
+}
+
+/// [`index`] for one view of a build: analyses and fragment files shared with the build's
+/// other views through `shared`; the records are dropped as soon as they are analysed.
+pub fn index_shared(
+    records: Vec<Record>,
+    lang: &str,
+    shared: &Shared,
+) -> Result<BTreeMap<String, Arc<Vec<u8>>>> {
+    let pages = shared.fossick_all(&records, lang);
+    drop(records);
     let built = build(&pages, lang);
     drop(pages);
     let browser = browser_files(lang)?;
-    let mut out: BTreeMap<String, Vec<u8>> = built
+    let mut out: BTreeMap<String, Arc<Vec<u8>>> = built
         .files
         .into_par_iter()
-        .map(|(name, payload)| Ok((name, gzip(&payload)?)))
+        .map(|(name, payload)| {
+            let gz = shared.gzip(&name, &payload)?;
+            Ok((name, gz))
+        })
         .collect::<Result<_>>()
         .context("cannot compress the search index")?;
     let mut languages = BTreeMap::new();
@@ -660,7 +833,7 @@ pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>
     if let Some(hash) = built.meta_hash {
         let wasm = browser.get(&wasm_name);
         if let Some(bytes) = wasm {
-            out.insert(wasm_name.clone(), bytes.clone());
+            out.insert(wasm_name.clone(), Arc::new(bytes.clone()));
         }
         languages.insert(
             lang.to_owned(),
@@ -673,7 +846,7 @@ pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>
     }
     for (name, bytes) in browser.iter() {
         if name == "pagefind.js" || name == "wasm.unknown.pagefind" {
-            out.insert(name.clone(), bytes.clone());
+            out.insert(name.clone(), Arc::new(bytes.clone()));
         }
     }
     let entry = EntryMeta {
@@ -683,7 +856,7 @@ pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>
     };
     out.insert(
         "pagefind-entry.json".to_owned(),
-        serde_json::to_vec(&entry).context("cannot write the search entry file")?,
+        Arc::new(serde_json::to_vec(&entry).context("cannot write the search entry file")?),
     );
     Ok(out)
 }
