@@ -1093,6 +1093,27 @@ fn number_text(text: &str, node: &Node) -> Option<String> {
     }
 }
 
+/// The entries of a settings block of kanava.yaml (`materials:`, `hosting:`), or `None`:
+/// absent, or not a mapping (reported as `wrong-type` at the block).
+pub(super) fn settings_map<'n>(
+    node: Option<&'n Node>,
+    under: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'n [(Node, Node)]> {
+    match &node?.value {
+        Value::Map(entries) => Some(entries),
+        _ => {
+            diags.push(wrong_type(
+                crate::load::CONFIG_FILE,
+                0,
+                node?,
+                &format!("a mapping under `{under}`"),
+            ));
+            None
+        }
+    }
+}
+
 pub(super) fn wrong_type(file: &str, line_offset: u32, node: &Node, expected: &str) -> Diagnostic {
     Diagnostic::error(
         "wrong-type",

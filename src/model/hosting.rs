@@ -9,7 +9,7 @@
 use crate::diag::{Diagnostic, suggest_help};
 use crate::load::CONFIG_FILE;
 use crate::model::audience::{AudienceId, AudienceModel};
-use crate::model::catalog::{unknown_key, wrong_type};
+use crate::model::catalog::{settings_map, unknown_key, wrong_type};
 use crate::yaml::{Node, Value};
 
 /// The hosts `kanava deploy-config` writes access control for.
@@ -70,16 +70,7 @@ pub fn settings(
     diags: &mut Vec<Diagnostic>,
 ) -> Settings {
     let mut settings = Settings::default();
-    let Some(node) = node else {
-        return settings;
-    };
-    let Value::Map(entries) = &node.value else {
-        diags.push(wrong_type(
-            CONFIG_FILE,
-            0,
-            node,
-            "a mapping under `hosting`",
-        ));
+    let Some(entries) = settings_map(node, "hosting", diags) else {
         return settings;
     };
     for (k, v) in entries {

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::load::{CONFIG_FILE, SidecarFile};
 use crate::model::audience::{AudienceModel, AxisId, Restriction};
-use crate::model::catalog::{self, unknown_key, wrong_type};
+use crate::model::catalog::{self, settings_map, unknown_key, wrong_type};
 use crate::model::frontmatter::{self, FrontMatter};
 use crate::model::lifecycle::{Calendar, Lifecycle};
 use crate::model::{AssetId, Origin, PageId};
@@ -115,16 +115,7 @@ impl Default for Settings {
 pub fn settings(node: Option<&Node>, diags: &mut Vec<Diagnostic>) -> Settings {
     const SETTINGS_KEYS: &[&str] = &["kinds", "version_in_name", "new_days"];
     let mut settings = Settings::default();
-    let Some(node) = node else {
-        return settings;
-    };
-    let Value::Map(entries) = &node.value else {
-        diags.push(wrong_type(
-            CONFIG_FILE,
-            0,
-            node,
-            "a mapping under `materials`",
-        ));
+    let Some(entries) = settings_map(node, "materials", diags) else {
         return settings;
     };
     for (k, v) in entries {
