@@ -235,7 +235,7 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
             state.problems_text = text.clone();
             if outcome.errors() == 0 {
                 state.files = Arc::new(memory.files());
-                state.audiences = audiences_of(&options.root);
+                state.audiences = audiences_of(&outcome.sources);
                 log(&format!(
                     "{text}built {} page{} in {:.0?}{}",
                     outcome.stats.pages,
@@ -284,26 +284,25 @@ fn problem(d: &Diagnostic) -> Problem {
     }
 }
 
-/// The audiences' folders and titles, for the view bar (from kanava.yaml as it is now).
-fn audiences_of(root: &Path) -> Vec<(String, String)> {
-    let mut diags = Vec::new();
-    let Ok(loaded) = crate::load_site(root, Stage::Preview, None, &mut diags) else {
+/// The audiences' folders and titles, for the view bar: from the kanava.yaml text the build
+/// just read (in its sources), not a second load of the site.
+fn audiences_of(sources: &diag::SourceMap) -> Vec<(String, String)> {
+    let Some(config) = sources
+        .get(crate::load::CONFIG_FILE)
+        .and_then(|text| crate::load::Config::parse(text).ok())
+    else {
         return Vec::new();
     };
-    let Some(site) = loaded.site else {
-        return Vec::new();
-    };
-    if !site.audiences.configured {
-        return vec![(String::new(), site.config.title.clone())];
+    let model = crate::model::audience::from_config(config.audience.as_ref(), &mut Vec::new());
+    if !model.configured {
+        return vec![(String::new(), config.title)];
     }
-    site.audiences
+    model
         .audiences
-        .iter()
+        .into_iter()
         .map(|a| {
-            (
-                a.name.clone(),
-                a.title.clone().unwrap_or_else(|| a.name.clone()),
-            )
+            let title = a.title.unwrap_or_else(|| a.name.clone());
+            (a.name, title)
         })
         .collect()
 }

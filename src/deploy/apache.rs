@@ -36,7 +36,7 @@ pub fn generate(d: &Deployment) -> Result<Generated> {
         out = d.request.out.display(),
         root = quoted(&d.docroot),
     ));
-    let configured = d.targets.len() > 1 || d.targets.iter().any(|t| t.path != d.base_path);
+    let configured = d.configured;
     for t in &d.targets {
         let dir = if configured {
             format!("{}/{}", d.docroot, t.name)

@@ -115,6 +115,7 @@ mod tests {
             origin: Some("https://partners.example.com".to_owned()),
             base_path: base_path.to_owned(),
             targets: targets(base_path),
+            configured: true,
             secrets_dir: "/srv/extranet/deploy/htpasswd".to_owned(),
             docroot: "/srv/extranet/public".to_owned(),
             previous: BTreeMap::new(),

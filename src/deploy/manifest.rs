@@ -71,8 +71,7 @@ const REGEX_PRONE: &[&str] = &[
 
 pub fn make(d: &Deployment) -> Result<Manifest> {
     let site_dir = &d.request.site_dir;
-    let configured =
-        d.targets.len() > 1 || d.targets.first().is_some_and(|t| t.path != d.base_path);
+    let configured = d.configured;
     let mut audiences = Vec::new();
     for t in &d.targets {
         let folder = if configured {

@@ -66,6 +66,8 @@ pub struct Deployment<'a> {
     /// The site's path on the host: `/`, or `/extranet/`.
     pub base_path: String,
     pub targets: Vec<Target>,
+    /// The site has audiences, each in a folder of its own; false: one site at the root.
+    pub configured: bool,
     /// Absolute, on the server.
     pub secrets_dir: String,
     pub docroot: String,
@@ -231,6 +233,7 @@ pub fn plan<'a>(site: &'a Site, users: Vec<User>, request: &'a Request) -> Resul
         origin,
         base_path,
         targets,
+        configured: model.configured,
         secrets_dir,
         docroot,
         previous: previous_hashes(&out.join("htpasswd")),
