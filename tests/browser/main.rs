@@ -613,11 +613,14 @@ fn eval(tab: &Tab, js: &str) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-/// Waits until the expression is true (or fails after `secs` seconds, showing `show`).
+/// Waits until the expression is true (or fails after `secs` seconds, showing where the page is).
 fn wait_for(tab: &Tab, js: &str, secs: u64) {
     let until = Instant::now() + Duration::from_secs(secs);
     loop {
-        if eval(tab, js) == serde_json::Value::Bool(true) {
+        // While the page navigates, evaluating fails ("Inspected target navigated or
+        // closed", no execution context): that is "not yet", not a failure.
+        let value = tab.evaluate(js, true).ok().and_then(|r| r.value);
+        if value == Some(serde_json::Value::Bool(true)) {
             return;
         }
         if Instant::now() > until {
