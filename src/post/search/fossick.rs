@@ -28,6 +28,8 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
+use sha1::Digest;
+
 use super::Record;
 use crate::html::escape;
 
@@ -50,23 +52,85 @@ static PRIVATE_PAGEFIND: LazyLock<Regex> =
 static ALL_SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new("\\s").unwrap());
 static SENTENCE_CHARS: LazyLock<Regex> = LazyLock::new(|| Regex::new("[\\w'\"\\)\\$\\*]").unwrap());
 
+/// A word's number in the process's [`Vocabulary`]: records and indexes hold numbers, and
+/// each distinct word's text is stored once.
+pub type WordId = u32;
+
+/// [`Occurrence::original`] when the word had no other form.
+pub const NO_ORIGINAL: WordId = WordId::MAX;
+
+/// Every stemmed word and original form seen, numbered in order of first sight. Process-wide
+/// so that the per-thread token memos ([`Stems`]) can keep numbers across views and builds;
+/// it grows with the distinct words of the sites built, nothing else.
+pub struct Vocabulary {
+    ids: HashMap<std::sync::Arc<str>, WordId>,
+    words: Vec<std::sync::Arc<str>>,
+}
+
+static VOCABULARY: LazyLock<std::sync::RwLock<Vocabulary>> = LazyLock::new(|| {
+    std::sync::RwLock::new(Vocabulary {
+        ids: HashMap::new(),
+        words: Vec::new(),
+    })
+});
+
+/// The number of `word`, given one on first sight.
+fn intern(word: &str) -> WordId {
+    // A poisoned lock holds a consistent vocabulary (entries are added whole): go on.
+    if let Some(&id) = VOCABULARY
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .ids
+        .get(word)
+    {
+        return id;
+    }
+    let mut vocabulary = VOCABULARY.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(&id) = vocabulary.ids.get(word) {
+        return id;
+    }
+    let id = WordId::try_from(vocabulary.words.len()).unwrap_or(NO_ORIGINAL - 1);
+    let word: std::sync::Arc<str> = word.into();
+    vocabulary.words.push(std::sync::Arc::clone(&word));
+    vocabulary.ids.insert(word, id);
+    id
+}
+
+/// The text of each of `ids`, in order.
+pub fn words_of(ids: impl IntoIterator<Item = WordId>) -> Vec<std::sync::Arc<str>> {
+    let vocabulary = VOCABULARY.read().unwrap_or_else(|e| e.into_inner());
+    ids.into_iter()
+        .map(|id| {
+            vocabulary
+                .words
+                .get(id as usize)
+                .cloned()
+                .unwrap_or_else(|| "".into())
+        })
+        .collect()
+}
+
 /// One occurrence of a (stemmed) word in the body text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Word {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub word: WordId,
+    /// The form before diacritics were removed, when it differs; else [`NO_ORIGINAL`].
+    pub original: WordId,
+    /// 0 for pagefind's common weight 25, else the weight: the writer's order of positions.
+    pub weight_key: u8,
     pub position: u32,
     /// On pagefind's ×24 scale (weight 1.0 = 24).
     pub weight: u8,
-    /// The form before diacritics were removed, when it differs.
-    pub original: Option<String>,
 }
 
 /// One occurrence of a word in a metadata field (fields by name, in sorted order).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaWord {
-    /// Index into [`Fossicked::meta`]'s sorted keys (remapped per index by the writer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MetaOccurrence {
+    pub word: WordId,
+    pub original: WordId,
+    /// Index into [`Fossicked::meta_fields`] (remapped per index by the writer).
     pub field: u16,
     pub position: u32,
-    pub original: Option<String>,
 }
 
 /// A heading that results link to (pagefind's `PageAnchorData`, same field order).
@@ -91,13 +155,25 @@ pub struct Fragment {
     pub anchors: Vec<Anchor>,
 }
 
-/// Everything the index needs from one record (pagefind's `FossickedData`).
+/// Everything the index needs from one record (pagefind's `FossickedData`), compact: the
+/// fragment file already serialized, and the words as numbered occurrences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fossicked {
-    pub fragment: Fragment,
-    /// Stemmed word → its occurrences, sorted by word so output never depends on hashing.
-    pub words: BTreeMap<String, Vec<Word>>,
-    pub meta_words: BTreeMap<String, Vec<MetaWord>>,
+    /// The URL as fed to pagefind (`/` + the record's): a later record with the same URL
+    /// replaces an earlier one.
+    pub url: String,
+    /// The fragment file's JSON ([`Fragment`]), and its sha1 (the file's name).
+    pub json: Vec<u8>,
+    pub digest: [u8; 20],
+    pub word_count: usize,
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// The metadata fields' names, sorted.
+    pub meta_fields: Vec<String>,
+    /// Sorted: each word's occurrences together, by original form, then in the order the
+    /// index lists them (weight group, position).
+    pub words: Vec<Occurrence>,
+    /// Sorted: by word, original form, field and position.
+    pub meta_words: Vec<MetaOccurrence>,
 }
 
 /// A word as it goes into the index (pagefind's `IndexableWord`).
@@ -106,6 +182,24 @@ struct IndexableWord {
     stemmed: String,
     is_compound_part: bool,
     original: Option<String>,
+}
+
+/// An [`IndexableWord`] numbered: what the token memo keeps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TokenWord {
+    word: WordId,
+    original: WordId,
+    is_compound_part: bool,
+}
+
+impl IndexableWord {
+    fn numbered(&self) -> TokenWord {
+        TokenWord {
+            word: intern(&self.stemmed),
+            original: self.original.as_deref().map_or(NO_ORIGINAL, intern),
+            is_compound_part: self.is_compound_part,
+        }
+    }
 }
 
 /// pagefind's `get_stemmer` (fossick/mod.rs): the Snowball algorithm for a language code.
@@ -146,12 +240,42 @@ fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
-/// A stemmer with a memo: the same few tens of thousands of words recur across a site's
-/// pages, and Snowball is the costly part of splitting (issue 17's study: 87 k distinct
-/// stems in 10 M words).
+/// A language's word analysis with two memos: a word's stem, and a whole token's indexable
+/// words. The same few tens of thousands of words recur across a site's pages, and Snowball
+/// is the costly part of splitting (issue 17's study: 87 k distinct stems in 10 M words);
+/// the token memo saves the rest (normalizing, compound splitting, dotted tails) for each
+/// repeat of a token, which is most of them.
+///
+/// Per thread ([`with_stems`]): the memos need no lock, and a thread's memo serves every view
+/// of a build (and the next build's, in `kanava serve`).
 pub struct Stems {
     stemmer: Option<Stemmer>,
     memo: RefCell<HashMap<String, String>>,
+    tokens: RefCell<HashMap<String, std::rc::Rc<[TokenWord]>>>,
+}
+
+/// Past this many memoized tokens a thread forgets them and starts again (a bound for a
+/// long `kanava serve`; a 10,000-page site has about a quarter of it).
+const TOKEN_MEMO_LIMIT: usize = 1_000_000;
+
+thread_local! {
+    static STEMS: RefCell<Vec<(String, std::rc::Rc<Stems>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with this thread's [`Stems`] for `lang`.
+pub fn with_stems<R>(lang: &str, f: impl FnOnce(&Stems) -> R) -> R {
+    let stems = STEMS.with(|all| {
+        let mut all = all.borrow_mut();
+        match all.iter().find(|(l, _)| l == lang) {
+            Some((_, stems)) => std::rc::Rc::clone(stems),
+            None => {
+                let stems = std::rc::Rc::new(Stems::new(lang));
+                all.push((lang.to_owned(), std::rc::Rc::clone(&stems)));
+                stems
+            }
+        }
+    });
+    f(&stems)
 }
 
 impl Stems {
@@ -159,6 +283,7 @@ impl Stems {
         Stems {
             stemmer: algorithm(lang).map(Stemmer::create),
             memo: RefCell::new(HashMap::new()),
+            tokens: RefCell::new(HashMap::new()),
         }
     }
 
@@ -173,6 +298,24 @@ impl Stems {
         let stem = stemmer.stem(word).into_owned();
         self.memo.borrow_mut().insert(word.to_owned(), stem.clone());
         stem
+    }
+
+    /// A body token's indexable words with its dotted tails (`parse_digest`'s
+    /// `get_indexable_words` + `get_dotted_tails`), memoized per token.
+    fn token(&self, raw_word: &str) -> std::rc::Rc<[TokenWord]> {
+        if let Some(words) = self.tokens.borrow().get(raw_word) {
+            return std::rc::Rc::clone(words);
+        }
+        let mut words = indexable_words(raw_word, self);
+        let tails = dotted_tails(raw_word, self, &words);
+        words.extend(tails);
+        let words: std::rc::Rc<[TokenWord]> = words.iter().map(IndexableWord::numbered).collect();
+        let mut tokens = self.tokens.borrow_mut();
+        if tokens.len() >= TOKEN_MEMO_LIMIT {
+            tokens.clear();
+        }
+        tokens.insert(raw_word.to_owned(), std::rc::Rc::clone(&words));
+        words
     }
 }
 
@@ -488,25 +631,33 @@ pub fn fossick(record: &Record, stems: &Stems) -> Fossicked {
         }
     }
     let meta_words = parse_meta_words(&parsed.meta, stems);
+    let fragment = Fragment {
+        url: format!("/{}", record.url),
+        content,
+        word_count,
+        filters: parsed.filters,
+        meta: parsed.meta,
+        anchors,
+    };
+    // A fragment of strings, maps and numbers always serializes.
+    let json = serde_json::to_vec(&fragment).unwrap_or_default();
     Fossicked {
-        fragment: Fragment {
-            url: format!("/{}", record.url),
-            content,
-            word_count,
-            filters: parsed.filters,
-            meta: parsed.meta,
-            anchors,
-        },
+        digest: sha1::Sha1::digest(&json).into(),
+        json,
+        url: fragment.url,
+        word_count: fragment.word_count,
+        filters: fragment.filters,
+        meta_fields: fragment.meta.into_keys().collect(),
         words,
         meta_words,
     }
 }
 
-type Digested = (String, BTreeMap<String, Vec<Word>>, Vec<Anchor>, usize);
+type Digested = (String, Vec<Occurrence>, Vec<Anchor>, usize);
 
 /// `Fossicker::parse_digest` (without the segmented languages' paths).
 fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
-    let mut map: BTreeMap<String, Vec<Word>> = BTreeMap::new();
+    let mut words: Vec<Occurrence> = Vec::new();
     let mut anchors = Vec::new();
     let mut content = String::with_capacity(data.digest.len());
     let mut total_word_index: usize = 0;
@@ -579,25 +730,25 @@ fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
         content.push_str(&base_word);
         content.push(' ');
         let word_weight = *weight_stack.last().unwrap_or(&1);
-        let mut indexable = indexable_words(&base_word, stems);
-        let tails = dotted_tails(&base_word, stems, &indexable);
-        indexable.extend(tails);
+        let indexable = stems.token(&base_word);
         let compound_count = indexable.iter().filter(|w| w.is_compound_part).count();
         let partial_weight = if compound_count > 0 && word_weight > 0 {
             (word_weight / u8::try_from(compound_count).unwrap_or(u8::MAX)).max(1)
         } else {
             0
         };
-        for w in indexable {
+        for w in indexable.iter() {
             let weight = if w.is_compound_part {
                 partial_weight
             } else {
                 word_weight
             };
-            map.entry(w.stemmed).or_default().push(Word {
+            words.push(Occurrence {
+                word: w.word,
+                original: w.original,
+                weight_key: if weight == 25 { 0 } else { weight },
                 position: total_word_index as u32,
                 weight,
-                original: w.original,
             });
         }
         max_word_index = total_word_index;
@@ -606,26 +757,27 @@ fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
     if content.ends_with(' ') {
         content.pop();
     }
-    (content, map, anchors, max_word_index + 1)
+    words.sort_unstable();
+    (content, words, anchors, max_word_index + 1)
 }
 
 /// `Fossicker::parse_meta_words`: each meta value's words, by field (sorted names) and
 /// word number.
-fn parse_meta_words(
-    meta: &BTreeMap<String, String>,
-    stems: &Stems,
-) -> BTreeMap<String, Vec<MetaWord>> {
-    let mut map: BTreeMap<String, Vec<MetaWord>> = BTreeMap::new();
+fn parse_meta_words(meta: &BTreeMap<String, String>, stems: &Stems) -> Vec<MetaOccurrence> {
+    let mut words = Vec::new();
     for (field, value) in meta.values().enumerate() {
         for (position, word) in value.split_whitespace().enumerate() {
             for w in indexable_words(word, stems) {
-                map.entry(w.stemmed).or_default().push(MetaWord {
+                let w = w.numbered();
+                words.push(MetaOccurrence {
+                    word: w.word,
+                    original: w.original,
                     field: field as u16,
                     position: position as u32,
-                    original: w.original,
                 });
             }
         }
     }
-    map
+    words.sort_unstable();
+    words
 }

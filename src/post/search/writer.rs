@@ -18,7 +18,7 @@
 //! pagefind's browser side (`pagefind.js`, the WASM) still comes from the pagefind crate
 //! ([`browser_files`]), so the reader always matches the pinned version this writer targets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -28,7 +28,10 @@ use rayon::prelude::*;
 use sha1::{Digest, Sha1};
 
 use super::Record;
-use super::fossick::{Fossicked, INCLUDE_CHARACTERS, MetaWord, Stems, Word, fossick};
+use super::fossick::{
+    Fossicked, INCLUDE_CHARACTERS, MetaOccurrence, NO_ORIGINAL, Occurrence, WordId, fossick,
+    with_stems, words_of,
+};
 
 /// The pagefind version whose format this writer writes; the crate's JS/WASM must be it
 /// (checked by the `version_tripwire` test).
@@ -166,8 +169,13 @@ struct EntryLanguage {
 /// `utils::full_hash`: sha1 as hex *without zero padding* (`{:x?}` per byte), a pagefind
 /// quirk that file names depend on.
 fn full_hash(bytes: &[u8]) -> String {
+    hex_unpadded(&Sha1::digest(bytes).into())
+}
+
+/// A sha1 digest as [`full_hash`] writes it.
+fn hex_unpadded(digest: &[u8; 20]) -> String {
     let mut out = String::with_capacity(40);
-    for b in Sha1::digest(bytes) {
+    for b in digest {
         out.push_str(&format!("{b:x}"));
     }
     out
@@ -178,10 +186,13 @@ fn cbor<T: Encode<()>>(value: &T) -> Vec<u8> {
     minicbor::to_vec(value).unwrap_or_default()
 }
 
-/// The uncompressed index of one language: path → payload (JSON or CBOR, without the
-/// `pagefind_dcd` signature), the meta file's hash and the page count (for the entry).
-pub struct Built {
+/// The uncompressed index of one language: path → payload (CBOR, without the
+/// `pagefind_dcd` signature) for the word chunks, filters and meta; the fragment files as the
+/// pages that hold them (their JSON is [`Fossicked::json`]); the meta file's hash and the
+/// page count (for the entry).
+pub struct Built<'p> {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub fragments: Vec<(String, &'p Fossicked)>,
     /// `None` when no record had a word: pagefind then writes no index for the language.
     pub meta_hash: Option<String>,
     pub page_count: usize,
@@ -191,7 +202,7 @@ pub struct Built {
 pub fn fossick_all(records: &[Record], lang: &str) -> Vec<Fossicked> {
     records
         .par_iter()
-        .map_init(|| Stems::new(lang), |stems, r| fossick(r, stems))
+        .map(|r| with_stems(lang, |stems| fossick(r, stems)))
         .collect()
 }
 
@@ -290,31 +301,24 @@ impl Shared {
         self.fossicked.prune();
         records
             .par_iter()
-            .map_init(
-                || None,
-                |stems: &mut Option<Stems>, r| {
-                    let key = record_key(r, lang);
-                    let made = self.fossicked.get_or_try(key, || {
-                        let stems = stems.get_or_insert_with(|| Stems::new(lang));
-                        Ok::<_, std::convert::Infallible>(fossick(r, stems))
-                    });
-                    match made {
-                        Ok(f) => f,
-                        Err(never) => match never {},
-                    }
-                },
-            )
+            .map(|r| {
+                let key = record_key(r, lang);
+                let made = self.fossicked.get_or_try(key, || {
+                    Ok::<_, std::convert::Infallible>(with_stems(lang, |stems| fossick(r, stems)))
+                });
+                match made {
+                    Ok(f) => f,
+                    Err(never) => match never {},
+                }
+            })
             .collect()
     }
 
-    /// [`gzip`], each distinct fragment payload compressed once per build. Other files
-    /// (word chunks, filters, meta) differ between views and are compressed each time.
-    fn gzip(&self, name: &str, payload: &[u8]) -> Result<Arc<Vec<u8>>> {
-        if !name.starts_with("fragment/") {
-            return Ok(Arc::new(gzip(payload)?));
-        }
-        self.gzipped
-            .get_or_try(Sha1::digest(payload).into(), || gzip(payload))
+    /// The fragment file of `page` gzipped, once per build for each distinct fragment.
+    /// Other files (word chunks, filters, meta) differ between views and are compressed
+    /// each time.
+    fn fragment(&self, page: &Fossicked) -> Result<Arc<Vec<u8>>> {
+        self.gzipped.get_or_try(page.digest, || gzip(&page.json))
     }
 }
 
@@ -350,18 +354,136 @@ fn record_key(record: &Record, lang: &str) -> [u8; 20] {
     h.finalize().into()
 }
 
+/// Where one page's occurrences of a word (or of one of its forms) are: a run of its body
+/// occurrences and a run of its metadata occurrences (`start..end` into the page's lists;
+/// empty when none).
+#[derive(Clone, Copy)]
+struct Entry {
+    page: u32,
+    body: (u32, u32),
+    meta: (u32, u32),
+}
+
+/// A word's pages in a view, in page order: pagefind's `PackedWord` before encoding, as
+/// positions into the pages' occurrence lists instead of copies of them.
+#[derive(Default)]
+struct Postings {
+    pages: Vec<Entry>,
+    /// Other forms (`original`) in order of first sight, each with its pages.
+    variants: Vec<(WordId, Vec<Entry>)>,
+}
+
+impl Postings {
+    fn list(&mut self, original: WordId) -> &mut Vec<Entry> {
+        if original == NO_ORIGINAL {
+            return &mut self.pages;
+        }
+        let at = match self.variants.iter().position(|(form, _)| *form == original) {
+            Some(at) => at,
+            None => {
+                self.variants.push((original, Vec::new()));
+                self.variants.len() - 1
+            }
+        };
+        &mut self.variants[at].1
+    }
+
+    fn body(&mut self, original: WordId, page: u32, run: (u32, u32)) {
+        self.list(original).push(Entry {
+            page,
+            body: run,
+            meta: (0, 0),
+        });
+    }
+
+    /// A page's metadata run joins its body entry for the same form, if any.
+    fn meta(&mut self, original: WordId, page: u32, run: (u32, u32)) {
+        let list = self.list(original);
+        match list.last_mut() {
+            Some(entry) if entry.page == page => entry.meta = run,
+            _ => list.push(Entry {
+                page,
+                body: (0, 0),
+                meta: run,
+            }),
+        }
+    }
+
+    /// pagefind's `chunk_index` size of the word: one per page plus its locations, one per
+    /// variant.
+    fn size(&self, page: &[&Fossicked]) -> usize {
+        self.pages
+            .iter()
+            .chain(self.variants.iter().flat_map(|(_, v)| v))
+            .map(|e| {
+                let p = page[e.page as usize];
+                locs_len(&p.words[range(e.body)]) + meta_locs_len(&p.meta_words[range(e.meta)]) + 1
+            })
+            .sum::<usize>()
+            + self.variants.len()
+    }
+}
+
+fn range((start, end): (u32, u32)) -> std::ops::Range<usize> {
+    start as usize..end as usize
+}
+
+/// The runs of `items` with equal `key`, as `(key, (start, end))`.
+fn runs<T, K: PartialEq + Copy>(items: &[T], key: impl Fn(&T) -> K) -> Vec<(K, (u32, u32))> {
+    let mut out: Vec<(K, (u32, u32))> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let k = key(item);
+        match out.last_mut() {
+            Some((last, (_, end))) if *last == k => *end = i as u32 + 1,
+            _ => out.push((k, (i as u32, i as u32 + 1))),
+        }
+    }
+    out
+}
+
+/// Adds one page's runs (body or metadata) to the postings: per word, the plain form's run,
+/// and the other forms' in the order of their text (pagefind keeps each page's forms in a
+/// `BTreeMap`, so that decides which form comes first in `additional_variants`).
+fn add_runs(
+    postings: &mut HashMap<WordId, Postings>,
+    runs: Vec<((WordId, WordId), (u32, u32))>,
+    page: u32,
+    add: fn(&mut Postings, WordId, u32, (u32, u32)),
+) {
+    let mut at = 0;
+    while at < runs.len() {
+        let word = runs[at].0.0;
+        let end = runs[at..]
+            .iter()
+            .position(|((w, _), _)| *w != word)
+            .map_or(runs.len(), |n| at + n);
+        let mut forms = runs[at..end].to_vec();
+        if forms.iter().filter(|((_, o), _)| *o != NO_ORIGINAL).count() > 1 {
+            let text = words_of(forms.iter().map(|((_, o), _)| *o));
+            let mut by_text: Vec<_> = forms.into_iter().zip(text).collect();
+            by_text.sort_by(|(_, a), (_, b)| a.cmp(b));
+            forms = by_text.into_iter().map(|(f, _)| f).collect();
+        }
+        let word_postings = postings.entry(word).or_default();
+        for ((_, original), run) in forms {
+            add(word_postings, original, page, run);
+        }
+        at = end;
+    }
+}
+
 /// `index::build_indexes` for one language, on pages in input order.
-pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Built {
+pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(pages: &'p [P], lang: &str) -> Built<'p> {
     // `SearchState::fossick_one`: a later page with the same URL replaces the earlier one in
     // its place. Then `build_indexes` drops pages without body words.
     let mut order: Vec<&Fossicked> = Vec::with_capacity(pages.len());
     let mut by_url: HashMap<&str, usize> = HashMap::new();
     for page in pages {
         let page: &Fossicked = page.borrow();
-        match by_url.get(page.fragment.url.as_str()) {
+        match by_url.get(page.url.as_str()) {
             Some(&i) => order[i] = page,
             None => {
-                by_url.insert(&page.fragment.url, order.len());
+                by_url.insert(&page.url, order.len());
                 order.push(page);
             }
         }
@@ -370,6 +492,7 @@ pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Buil
     if pages.is_empty() {
         return Built {
             files: BTreeMap::new(),
+            fragments: Vec::new(),
             meta_hash: None,
             page_count: 0,
         };
@@ -377,159 +500,43 @@ pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Buil
 
     let mut meta_fields: Vec<String> = pages
         .iter()
-        .flat_map(|p| p.fragment.meta.keys().cloned())
+        .flat_map(|p| p.meta_fields.iter().cloned())
         .collect();
     meta_fields.sort();
     meta_fields.dedup();
-
-    struct PageResult {
-        words: Vec<PackedWord>,
-        json: String,
-        full_hash: String,
-    }
-    let results: Vec<PageResult> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(page_number, page)| {
-            let field_map: Vec<u16> = page
-                .fragment
-                .meta
-                .keys()
+    // Each page's field numbers in the view's list of fields (both sorted, so the order of
+    // a page's metadata occurrences holds).
+    let field_maps: Vec<Vec<u16>> = pages
+        .iter()
+        .map(|p| {
+            p.meta_fields
+                .iter()
                 .map(|name| meta_fields.iter().position(|f| f == name).unwrap_or(0) as u16)
-                .collect();
-            let mut local: BTreeMap<&str, PackedWord> = BTreeMap::new();
-            for (word, positions) in &page.words {
-                let mut normalized: Vec<&Word> = Vec::new();
-                let mut variants: BTreeMap<&str, Vec<&Word>> = BTreeMap::new();
-                for w in positions {
-                    match &w.original {
-                        None => normalized.push(w),
-                        Some(original) => variants.entry(original).or_default().push(w),
-                    }
-                }
-                let packed = local.entry(word).or_insert_with(|| PackedWord {
-                    word: word.clone(),
-                    pages: Vec::new(),
-                    additional_variants: Vec::new(),
-                });
-                if !normalized.is_empty() {
-                    packed
-                        .pages
-                        .push(positions_to_packed_page(normalized, page_number));
-                }
-                for (form, positions) in variants {
-                    let variant_page = positions_to_packed_page(positions, page_number);
-                    match packed
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == form)
-                    {
-                        Some(v) => v.pages.push(variant_page),
-                        None => packed.additional_variants.push(PackedVariant {
-                            form: form.to_owned(),
-                            pages: vec![variant_page],
-                        }),
-                    }
-                }
-            }
-            for (word, positions) in &page.meta_words {
-                let mut normalized: Vec<MetaWord> = Vec::new();
-                let mut variants: BTreeMap<&str, Vec<MetaWord>> = BTreeMap::new();
-                for w in positions {
-                    let mut w2 = w.clone();
-                    w2.field = field_map.get(w.field as usize).copied().unwrap_or(0);
-                    match &w.original {
-                        Some(original) => variants.entry(original).or_default().push(w2),
-                        None => normalized.push(w2),
-                    }
-                }
-                let packed = local.entry(word).or_insert_with(|| PackedWord {
-                    word: word.clone(),
-                    pages: Vec::new(),
-                    additional_variants: Vec::new(),
-                });
-                if !normalized.is_empty() {
-                    let meta_locs = meta_positions_to_packed(normalized);
-                    match packed
-                        .pages
-                        .iter_mut()
-                        .find(|p| p.page_number == page_number)
-                    {
-                        Some(p) => p.meta_locs = meta_locs,
-                        None => packed.pages.push(PackedPage {
-                            page_number,
-                            locs: vec![],
-                            meta_locs,
-                        }),
-                    }
-                }
-                for (form, positions) in variants {
-                    let meta_locs = meta_positions_to_packed(positions);
-                    match packed
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == form)
-                    {
-                        Some(v) => {
-                            match v.pages.iter_mut().find(|p| p.page_number == page_number) {
-                                Some(p) => p.meta_locs = meta_locs,
-                                None => v.pages.push(PackedPage {
-                                    page_number,
-                                    locs: vec![],
-                                    meta_locs,
-                                }),
-                            }
-                        }
-                        None => packed.additional_variants.push(PackedVariant {
-                            form: form.to_owned(),
-                            pages: vec![PackedPage {
-                                page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }],
-                        }),
-                    }
-                }
-            }
-            // A fragment of strings, maps and numbers always serializes.
-            let json = serde_json::to_string(&page.fragment).unwrap_or_default();
-            let full_hash = format!("{lang}_{}", full_hash(json.as_bytes()));
-            PageResult {
-                words: local.into_values().collect(),
-                json,
-                full_hash,
-            }
+                .collect()
         })
         .collect();
 
-    // The sequential merge, in page order (so variants and pages come out in that order).
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    // The postings, in page order (so variants and pages come out in that order), and the
+    // filters and fragment names.
+    let mut postings: HashMap<WordId, Postings> = HashMap::new();
     let mut filter_map: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
-    let mut fragment_names: HashMap<String, usize> = HashMap::new();
-    let mut fragments: Vec<(String, String)> = Vec::with_capacity(pages.len());
-    for (page_number, result) in results.into_iter().enumerate() {
-        for packed in result.words {
-            match word_map.entry(packed.word.clone()) {
-                std::collections::hash_map::Entry::Occupied(mut entry) => {
-                    let existing = entry.get_mut();
-                    existing.pages.extend(packed.pages);
-                    for variant in packed.additional_variants {
-                        match existing
-                            .additional_variants
-                            .iter_mut()
-                            .find(|v| v.form == variant.form)
-                        {
-                            Some(v) => v.pages.extend(variant.pages),
-                            None => existing.additional_variants.push(variant),
-                        }
-                    }
-                }
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(packed);
-                }
-            }
-        }
-        for (filter, values) in &pages[page_number].fragment.filters {
+    let mut fragment_names: HashSet<String> = HashSet::new();
+    let mut fragments: Vec<(String, &Fossicked)> = Vec::with_capacity(pages.len());
+    let mut meta = MetaIndex {
+        version: PAGEFIND_VERSION.to_owned(),
+        pages: Vec::with_capacity(pages.len()),
+        index_chunks: Vec::new(),
+        filters: Vec::new(),
+        sorts: Vec::new(),
+        meta_fields,
+    };
+    for (page_number, page) in pages.iter().enumerate() {
+        let number = page_number as u32;
+        let body = runs(&page.words, |o| (o.word, o.original));
+        add_runs(&mut postings, body, number, Postings::body);
+        let meta_runs = runs(&page.meta_words, |o| (o.word, o.original));
+        add_runs(&mut postings, meta_runs, number, Postings::meta);
+        for (filter, values) in &page.filters {
             for value in values {
                 filter_map
                     .entry(filter)
@@ -540,35 +547,22 @@ pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Buil
             }
         }
         // Fragment names: `{lang}_` + 7 hex, one more character per collision.
+        let hash = format!("{lang}_{}", hex_unpadded(&page.digest));
         let mut len = lang.len() + 8;
-        while fragment_names.contains_key(&result.full_hash[..len.min(result.full_hash.len())])
-            && len < result.full_hash.len()
-        {
+        while fragment_names.contains(&hash[..len.min(hash.len())]) && len < hash.len() {
             len += 1;
         }
-        let name = result.full_hash[..len.min(result.full_hash.len())].to_owned();
-        fragment_names.insert(name.clone(), page_number);
-        fragments.push((name, result.json));
+        let name = hash[..len.min(hash.len())].to_owned();
+        fragment_names.insert(name.clone());
+        meta.pages.push(MetaPage {
+            hash: name.clone(),
+            word_count: page.word_count as u32,
+            group_hash: String::new(),
+        });
+        fragments.push((format!("fragment/{name}.pf_fragment"), *page));
     }
 
     let mut files = BTreeMap::new();
-    let mut meta = MetaIndex {
-        version: PAGEFIND_VERSION.to_owned(),
-        pages: Vec::with_capacity(pages.len()),
-        index_chunks: Vec::new(),
-        filters: Vec::new(),
-        sorts: Vec::new(),
-        meta_fields,
-    };
-    for ((name, json), page) in fragments.into_iter().zip(&pages) {
-        meta.pages.push(MetaPage {
-            hash: name.clone(),
-            word_count: page.fragment.word_count as u32,
-            group_hash: String::new(),
-        });
-        files.insert(format!("fragment/{name}.pf_fragment"), json.into_bytes());
-    }
-
     // Filters, by name; values sorted.
     let mut filter_names: Vec<String> = Vec::new();
     for (filter, values) in filter_map {
@@ -593,19 +587,28 @@ pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Buil
         files.insert(format!("filter/{name}.pf_filter"), bytes);
     }
 
-    let chunks = chunk_index(word_map, chunk_size());
+    // `chunk_index`: words in byte order, cut after a chunk reaches the chunk size.
+    let text = words_of(postings.keys().copied());
+    let mut words: Vec<(std::sync::Arc<str>, &Postings)> =
+        text.into_iter().zip(postings.values()).collect();
+    words.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    let chunk_size = chunk_size();
+    let mut chunks: Vec<&[(std::sync::Arc<str>, &Postings)]> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, (_, word)) in words.iter().enumerate() {
+        size += word.size(&pages);
+        if size >= chunk_size {
+            chunks.push(&words[start..=i]);
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < words.len() {
+        chunks.push(&words[start..]);
+    }
     meta.index_chunks = chunk_meta(&chunks);
     let encoded: Vec<Vec<u8>> = chunks
         .into_par_iter()
-        .map(|mut chunk| {
-            for word in &mut chunk {
-                delta_pages(&mut word.pages);
-                for variant in &mut word.additional_variants {
-                    delta_pages(&mut variant.pages);
-                }
-            }
-            cbor(&WordIndex { words: chunk })
-        })
+        .map(|chunk| encode_chunk(chunk, &pages, &field_maps))
         .collect();
     let mut chunk_names: Vec<String> = Vec::new();
     for (i, bytes) in encoded.into_iter().enumerate() {
@@ -623,9 +626,73 @@ pub fn build<P: std::borrow::Borrow<Fossicked>>(pages: &[P], lang: &str) -> Buil
     files.insert(format!("pagefind.{meta_hash}.pf_meta"), bytes);
     Built {
         files,
+        fragments,
         meta_hash: Some(meta_hash),
         page_count,
     }
+}
+
+/// A chunk of words as [`WordIndex`] CBOR (the derive's encoding of it: each struct an
+/// array of its fields), written from the pages' occurrences without building the structs.
+/// Page numbers are deltas within each list (`delta_pages`).
+fn encode_chunk(
+    chunk: &[(std::sync::Arc<str>, &Postings)],
+    pages: &[&Fossicked],
+    field_maps: &[Vec<u16>],
+) -> Vec<u8> {
+    type E = minicbor::Encoder<Vec<u8>>;
+    type R = Result<(), minicbor::encode::Error<std::convert::Infallible>>;
+    fn entries(
+        e: &mut E,
+        list: &[Entry],
+        pages: &[&Fossicked],
+        maps: &[Vec<u16>],
+        locs: &mut Vec<i32>,
+    ) -> R {
+        e.array(list.len() as u64)?;
+        let mut last = 0;
+        for entry in list {
+            let page = pages[entry.page as usize];
+            e.array(3)?.u64(u64::from(entry.page - last))?;
+            last = entry.page;
+            locs.clear();
+            packed_locs(&page.words[range(entry.body)], locs);
+            e.array(locs.len() as u64)?;
+            for l in locs.iter() {
+                e.i32(*l)?;
+            }
+            locs.clear();
+            packed_meta_locs(
+                &page.meta_words[range(entry.meta)],
+                &maps[entry.page as usize],
+                locs,
+            );
+            e.array(locs.len() as u64)?;
+            for l in locs.iter() {
+                e.i32(*l)?;
+            }
+        }
+        Ok(())
+    }
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let mut locs = Vec::new();
+    let written: R = (|| {
+        e.array(1)?.array(chunk.len() as u64)?;
+        for (word, postings) in chunk {
+            e.array(3)?.str(word)?;
+            entries(&mut e, &postings.pages, pages, field_maps, &mut locs)?;
+            e.array(postings.variants.len() as u64)?;
+            let forms = words_of(postings.variants.iter().map(|(form, _)| *form));
+            for ((_, list), form) in postings.variants.iter().zip(forms) {
+                e.array(2)?.str(&form)?;
+                entries(&mut e, list, pages, field_maps, &mut locs)?;
+            }
+        }
+        Ok(())
+    })();
+    // Writing into a Vec cannot fail.
+    debug_assert!(written.is_ok());
+    e.into_writer()
 }
 
 /// pagefind's collision rule for filter and chunk names: `{lang}_` + 7 hex, then *two*
@@ -641,15 +708,6 @@ fn extend_on_collision(hash: &str, lang: &str, taken: &[String]) -> String {
     hash[..end].to_owned()
 }
 
-fn delta_pages(pages: &mut [PackedPage]) {
-    let mut last = 0;
-    for page in pages {
-        let delta = page.page_number - last;
-        last = page.page_number;
-        page.page_number = delta;
-    }
-}
-
 fn chunk_size() -> usize {
     // pagefind's one knob for this, read the same way so both writers agree in tests.
     std::env::var("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE")
@@ -660,82 +718,70 @@ fn chunk_size() -> usize {
 
 /// `positions_to_packed_page`: weight groups (the common weight assumed to be 25, though
 /// the default is 24 — so every list starts with a `-25` marker), a weight change written
-/// as `-(w)-1` followed by an absolute position, deltas after it.
-fn positions_to_packed_page(mut positions: Vec<&Word>, page_number: usize) -> PackedPage {
-    positions.sort_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+/// as `-(w)-1` followed by an absolute position, deltas after it. `words` are one page's
+/// occurrences of one form, in the order of [`Occurrence`] (weight group, position).
+fn packed_locs(words: &[Occurrence], out: &mut Vec<i32>) {
     let mut current_weight = 25;
-    let mut locs = Vec::with_capacity(positions.len() + 2);
     let mut last_position = 0;
-    for w in positions {
+    for w in words {
         if w.weight != current_weight {
-            locs.push(-(w.weight as i32) - 1);
-            locs.push(w.position as i32);
+            out.push(-(w.weight as i32) - 1);
+            out.push(w.position as i32);
             current_weight = w.weight;
         } else {
-            locs.push((w.position - last_position) as i32);
+            out.push(w.position.wrapping_sub(last_position) as i32);
         }
         last_position = w.position;
     }
-    PackedPage {
-        page_number,
-        locs,
-        meta_locs: vec![],
-    }
 }
 
-/// `meta_positions_to_packed`: `-(field+1)` switches field, then deltas within it.
-fn meta_positions_to_packed(mut positions: Vec<MetaWord>) -> Vec<i32> {
-    positions.sort_by_key(|p| (p.field, p.position));
+/// The length [`packed_locs`] gives `words`.
+fn locs_len(words: &[Occurrence]) -> usize {
+    let mut current_weight = 25;
+    let mut len = 0;
+    for w in words {
+        len += if w.weight != current_weight { 2 } else { 1 };
+        current_weight = w.weight;
+    }
+    len
+}
+
+/// `meta_positions_to_packed`: `-(field+1)` switches field, then deltas within it; the
+/// page's field numbers mapped to the view's (`field_map`).
+fn packed_meta_locs(words: &[MetaOccurrence], field_map: &[u16], out: &mut Vec<i32>) {
     let mut current_field = None;
     let mut last_position = 0;
-    let mut out = Vec::with_capacity(positions.len() + 8);
-    for p in positions {
+    for p in words {
         if Some(p.field) != current_field {
-            out.push(-(p.field as i32 + 1));
+            let field = field_map.get(p.field as usize).copied().unwrap_or(0);
+            out.push(-(field as i32 + 1));
             current_field = Some(p.field);
             last_position = 0;
         }
-        out.push((p.position - last_position) as i32);
+        out.push(p.position.wrapping_sub(last_position) as i32);
         last_position = p.position;
     }
-    out
 }
 
-/// `chunk_index`: words in byte order, cut after a chunk reaches `chunk_size` locations.
-fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
-    let mut words: Vec<PackedWord> = word_map.into_values().collect();
-    words.sort_by(|a, b| a.word.cmp(&b.word));
-    let mut chunks = Vec::new();
-    let mut chunk = Vec::new();
-    let mut size = 0;
-    for word in words {
-        size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
-        chunk.push(word);
-        if size >= chunk_size {
-            chunks.push(std::mem::take(&mut chunk));
-            size = 0;
-        }
+/// The length [`packed_meta_locs`] gives `words`.
+fn meta_locs_len(words: &[MetaOccurrence]) -> usize {
+    let mut current_field = None;
+    let mut len = 0;
+    for p in words {
+        len += if Some(p.field) != current_field { 2 } else { 1 };
+        current_field = Some(p.field);
     }
-    if !chunk.is_empty() {
-        chunks.push(chunk);
-    }
-    chunks
+    len
 }
 
 /// `chunk_meta`: each chunk's `from`/`to`, trimmed against its neighbours to the shortest
 /// distinguishing prefixes, in order (the trims feed each other).
-fn chunk_meta(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+fn chunk_meta(chunks: &[&[(std::sync::Arc<str>, &Postings)]]) -> Vec<MetaChunk> {
     let mut named: Vec<MetaChunk> = chunks
         .iter()
         .map(|chunk| MetaChunk {
-            from: chunk.first().map_or(String::new(), |w| w.word.clone()),
-            to: chunk.last().map_or(String::new(), |w| w.word.clone()),
+            from: chunk.first().map_or(String::new(), |(w, _)| w.to_string()),
+            to: chunk.last().map_or(String::new(), |(w, _)| w.to_string()),
             hash: String::new(),
         })
         .collect();
@@ -817,15 +863,17 @@ pub fn index_shared(
     let pages = shared.fossick_all(&records, lang);
     drop(records);
     let built = build(&pages, lang);
-    drop(pages);
     let browser = browser_files(lang)?;
     let mut out: BTreeMap<String, Arc<Vec<u8>>> = built
         .files
         .into_par_iter()
-        .map(|(name, payload)| {
-            let gz = shared.gzip(&name, &payload)?;
-            Ok((name, gz))
-        })
+        .map(|(name, payload): (String, Vec<u8>)| Ok((name, Arc::new(gzip(&payload)?))))
+        .chain(
+            built
+                .fragments
+                .into_par_iter()
+                .map(|(name, page)| Ok((name, shared.fragment(page)?))),
+        )
         .collect::<Result<_>>()
         .context("cannot compress the search index")?;
     let mut languages = BTreeMap::new();
