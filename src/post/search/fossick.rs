@@ -723,7 +723,11 @@ fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
             }
         }
         // pagefind uses zero-width spaces as boundaries for some languages.
-        let base_word = word.replace('\u{200B}', "");
+        let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
+            word.replace('\u{200B}', "").into()
+        } else {
+            word.into()
+        };
         if base_word.is_empty() {
             continue;
         }

@@ -27,7 +27,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
-use crate::html::{escape, strip_tags};
+use crate::html::escape;
 
 pub mod fossick;
 pub mod writer;
@@ -202,23 +202,65 @@ fn page_record(plan: &Plan, i: usize) -> Record {
     }
 }
 
-/// HTML → text with single spaces (the heading anchors' `#` removed).
+/// HTML → text with single spaces (the heading anchors' `#` removed): tags dropped, a
+/// space where a paragraph, list item, cell or line ends (so that words the tags alone
+/// would glue together stay apart), the five entities the renderer writes decoded.
+///
+/// Two passes over the page instead of a dozen: this runs for every page of every view.
+/// `tests::visible_text_is_the_reference` holds it to the plain definition.
 fn visible_text(html: &str) -> String {
-    let html = html.replace(
-        "aria-label=\"Link to this heading\">#</a>",
-        "aria-label=\"Link to this heading\"></a>",
-    );
-    // Block ends separate words that the tags alone would glue together.
-    let html = html
-        .replace("</p>", " </p>")
-        .replace("</li>", " </li>")
-        .replace("</td>", " </td>")
-        .replace("</th>", " </th>")
-        .replace("<br", " <br");
-    strip_tags(&html)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    const ANCHOR: &str = "aria-label=\"Link to this heading\">";
+    const BLOCK_ENDS: [&str; 5] = ["</p>", "</li>", "</td>", "</th>", "<br"];
+    // Pass 1: the text outside tags, with the block ends' spaces.
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for (i, c) in html.char_indices() {
+        match c {
+            '<' => {
+                let rest = &html[i..];
+                if !in_tag && BLOCK_ENDS.iter().any(|end| rest.starts_with(end)) {
+                    text.push(' ');
+                }
+                in_tag = true;
+            }
+            '>' => in_tag = false,
+            '#' if !in_tag && html[..i].ends_with(ANCHOR) && html[i + 1..].starts_with("</a>") => {}
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    // Pass 2: entities decoded (`html::strip_tags`' five, in one left-to-right pass, which
+    // gives what its replacements in turn give), white space runs made one space, trimmed.
+    const ENTITIES: [(&str, char); 5] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        let (c, len) = match c {
+            '&' => ENTITIES
+                .iter()
+                .find(|(entity, _)| rest.starts_with(entity))
+                .map_or(('&', 1), |(entity, c)| (*c, entity.len())),
+            c => (c, c.len_utf8()),
+        };
+        rest = &rest[len..];
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl Record {
@@ -469,6 +511,40 @@ mod tests {
         assert!(html.contains(">Delivery &lt;terms&gt;</h1>"));
         assert!(html.contains("data-pagefind-filter=\"kind:guide\""));
         assert!(html.contains("<h2 id=\"lead-times\">Lead times</h2>\n<p>Five days.</p>"));
+    }
+
+    /// The plain definition of [`visible_text`], in the steps it names.
+    fn visible_text_reference(html: &str) -> String {
+        let html = html.replace(
+            "aria-label=\"Link to this heading\">#</a>",
+            "aria-label=\"Link to this heading\"></a>",
+        );
+        let html = html
+            .replace("</p>", " </p>")
+            .replace("</li>", " </li>")
+            .replace("</td>", " </td>")
+            .replace("</th>", " </th>")
+            .replace("<br", " <br");
+        crate::html::strip_tags(&html)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn visible_text_is_the_reference(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<p>", "</p>", "<li>", "</li>", "</td>", "</th>", "<br>", "<br/>", "<a href=\"#x\" ",
+                "aria-label=\"Link to this heading\">", "#", "</a>", "<h2 id=\"a\">", "</h2>",
+                "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&amp;lt;", "&", "amp;", "lt;", "<", ">",
+                " ", "\n", "\t", "\u{a0}", "word", "Ääkköset", "🎉", "x", "\"", "'",
+            ]),
+            0..40,
+        )) {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(visible_text(&html), visible_text_reference(&html));
+        }
     }
 
     #[test]

@@ -633,66 +633,83 @@ pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(pages: &'p [P], lang: &str) 
 }
 
 /// A chunk of words as [`WordIndex`] CBOR (the derive's encoding of it: each struct an
-/// array of its fields), written from the pages' occurrences without building the structs.
-/// Page numbers are deltas within each list (`delta_pages`).
+/// array of its fields, integers and lengths in their shortest form), written from the
+/// pages' occurrences without building the structs. Page numbers are deltas within each
+/// list (`delta_pages`). The differential tests hold it to the derive's bytes.
 fn encode_chunk(
     chunk: &[(std::sync::Arc<str>, &Postings)],
     pages: &[&Fossicked],
     field_maps: &[Vec<u16>],
 ) -> Vec<u8> {
-    type E = minicbor::Encoder<Vec<u8>>;
-    type R = Result<(), minicbor::encode::Error<std::convert::Infallible>>;
-    fn entries(
-        e: &mut E,
-        list: &[Entry],
-        pages: &[&Fossicked],
-        maps: &[Vec<u16>],
-        locs: &mut Vec<i32>,
-    ) -> R {
-        e.array(list.len() as u64)?;
+    let mut out = Vec::new();
+    let mut locs = Vec::new();
+    let mut entries = |out: &mut Vec<u8>, list: &[Entry]| {
+        cbor_head(out, 4, list.len() as u64);
         let mut last = 0;
         for entry in list {
             let page = pages[entry.page as usize];
-            e.array(3)?.u64(u64::from(entry.page - last))?;
+            cbor_head(out, 4, 3);
+            cbor_head(out, 0, u64::from(entry.page - last));
             last = entry.page;
             locs.clear();
-            packed_locs(&page.words[range(entry.body)], locs);
-            e.array(locs.len() as u64)?;
-            for l in locs.iter() {
-                e.i32(*l)?;
-            }
+            packed_locs(&page.words[range(entry.body)], &mut locs);
+            cbor_ints(out, &locs);
             locs.clear();
-            packed_meta_locs(
-                &page.meta_words[range(entry.meta)],
-                &maps[entry.page as usize],
-                locs,
-            );
-            e.array(locs.len() as u64)?;
-            for l in locs.iter() {
-                e.i32(*l)?;
-            }
+            let map = &field_maps[entry.page as usize];
+            packed_meta_locs(&page.meta_words[range(entry.meta)], map, &mut locs);
+            cbor_ints(out, &locs);
         }
-        Ok(())
+    };
+    cbor_head(&mut out, 4, 1);
+    cbor_head(&mut out, 4, chunk.len() as u64);
+    for (word, postings) in chunk {
+        cbor_head(&mut out, 4, 3);
+        cbor_str(&mut out, word);
+        entries(&mut out, &postings.pages);
+        cbor_head(&mut out, 4, postings.variants.len() as u64);
+        let forms = words_of(postings.variants.iter().map(|(form, _)| *form));
+        for ((_, list), form) in postings.variants.iter().zip(forms) {
+            cbor_head(&mut out, 4, 2);
+            cbor_str(&mut out, &form);
+            entries(&mut out, list);
+        }
     }
-    let mut e = minicbor::Encoder::new(Vec::new());
-    let mut locs = Vec::new();
-    let written: R = (|| {
-        e.array(1)?.array(chunk.len() as u64)?;
-        for (word, postings) in chunk {
-            e.array(3)?.str(word)?;
-            entries(&mut e, &postings.pages, pages, field_maps, &mut locs)?;
-            e.array(postings.variants.len() as u64)?;
-            let forms = words_of(postings.variants.iter().map(|(form, _)| *form));
-            for ((_, list), form) in postings.variants.iter().zip(forms) {
-                e.array(2)?.str(&form)?;
-                entries(&mut e, list, pages, field_maps, &mut locs)?;
-            }
+    out
+}
+
+/// A CBOR item head: the major type and its argument, shortest form (RFC 8949 §3).
+fn cbor_head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let major = major << 5;
+    if arg < 24 {
+        out.push(major | arg as u8);
+    } else if let Ok(arg) = u8::try_from(arg) {
+        out.extend_from_slice(&[major | 24, arg]);
+    } else if let Ok(arg) = u16::try_from(arg) {
+        out.push(major | 25);
+        out.extend_from_slice(&arg.to_be_bytes());
+    } else if let Ok(arg) = u32::try_from(arg) {
+        out.push(major | 26);
+        out.extend_from_slice(&arg.to_be_bytes());
+    } else {
+        out.push(major | 27);
+        out.extend_from_slice(&arg.to_be_bytes());
+    }
+}
+
+fn cbor_str(out: &mut Vec<u8>, s: &str) {
+    cbor_head(out, 3, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// An array of integers (major type 0 for `n ≥ 0`, 1 with `-1 - n` below).
+fn cbor_ints(out: &mut Vec<u8>, ints: &[i32]) {
+    cbor_head(out, 4, ints.len() as u64);
+    for &n in ints {
+        match u64::try_from(n) {
+            Ok(n) => cbor_head(out, 0, n),
+            Err(_) => cbor_head(out, 1, (-1 - i64::from(n)) as u64),
         }
-        Ok(())
-    })();
-    // Writing into a Vec cannot fail.
-    debug_assert!(written.is_ok());
-    e.into_writer()
+    }
 }
 
 /// pagefind's collision rule for filter and chunk names: `{lang}_` + 7 hex, then *two*
