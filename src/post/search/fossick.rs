@@ -25,6 +25,7 @@ use std::sync::LazyLock;
 use convert_case::{Case, Casing};
 use pagefind_stem::{Algorithm, Stemmer};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -63,13 +64,13 @@ pub const NO_ORIGINAL: WordId = WordId::MAX;
 /// so that the per-thread token memos ([`Stems`]) can keep numbers across views and builds;
 /// it grows with the distinct words of the sites built, nothing else.
 pub struct Vocabulary {
-    ids: HashMap<std::sync::Arc<str>, WordId>,
+    ids: FxHashMap<std::sync::Arc<str>, WordId>,
     words: Vec<std::sync::Arc<str>>,
 }
 
 static VOCABULARY: LazyLock<std::sync::RwLock<Vocabulary>> = LazyLock::new(|| {
     std::sync::RwLock::new(Vocabulary {
-        ids: HashMap::new(),
+        ids: FxHashMap::default(),
         words: Vec::new(),
     })
 });
@@ -250,8 +251,8 @@ fn algorithm(lang: &str) -> Option<Algorithm> {
 /// of a build (and the next build's, in `kanava serve`).
 pub struct Stems {
     stemmer: Option<Stemmer>,
-    memo: RefCell<HashMap<String, String>>,
-    tokens: RefCell<HashMap<String, std::rc::Rc<[TokenWord]>>>,
+    memo: RefCell<FxHashMap<String, String>>,
+    tokens: RefCell<FxHashMap<String, std::rc::Rc<[TokenWord]>>>,
 }
 
 /// Past this many memoized tokens a thread forgets them and starts again (a bound for a
@@ -282,8 +283,8 @@ impl Stems {
     pub fn new(lang: &str) -> Stems {
         Stems {
             stemmer: algorithm(lang).map(Stemmer::create),
-            memo: RefCell::new(HashMap::new()),
-            tokens: RefCell::new(HashMap::new()),
+            memo: RefCell::new(FxHashMap::default()),
+            tokens: RefCell::new(FxHashMap::default()),
         }
     }
 
