@@ -1,77 +1,46 @@
 //! kanava's own search index writer against pagefind's library on the demo site (issue 17):
-//! every view's `_kanava/search/` files must have the same names and, once gunzipped, the
-//! same bytes; every other file must be byte-identical. The writer is chosen per process
-//! with `KANAVA_SEARCH_WRITER=pagefind`, so each build runs in its own process.
+//! for every view of the demo, the records the build indexes go through both, and the files
+//! must have the same names and, once gunzipped, the same bytes.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use kanava::post::search::writer::inspect::{decoded, payload};
-
-fn files(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(root).expect("inside").to_path_buf())
-        .collect()
-}
-
-fn build(out: &Path, library: bool) {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kanava"));
-    cmd.args(["build", "--at", "2026-11-28", "--root"])
-        .arg(demo)
-        .arg("--out")
-        .arg(out)
-        .env("NO_COLOR", "1");
-    if library {
-        cmd.env("KANAVA_SEARCH_WRITER", "pagefind");
-    } else {
-        cmd.env_remove("KANAVA_SEARCH_WRITER");
-    }
-    let run = cmd.output().expect("run kanava");
-    assert!(
-        run.status.success(),
-        "the demo build failed:\n{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
+use kanava::post::search::{library_index, records, writer};
 
 #[test]
 fn demo_site_indexes_match_pagefind() {
-    let outputs = tempfile::tempdir().expect("temp dir");
-    let (ours, theirs) = (
-        outputs.path().join("kanava"),
-        outputs.path().join("pagefind"),
-    );
-    build(&ours, false);
-    build(&theirs, true);
-    let (a, b) = (files(&ours), files(&theirs));
-    assert_eq!(a, b, "the two builds wrote different files");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut diags = Vec::new();
+    let loaded = kanava::load_site(demo, Default::default(), Some("2026-11-28"), &mut diags)
+        .expect("the demo loads");
+    let site = loaded.site.expect("the demo's configuration");
+    let mut views = 0;
     let mut search_files = 0;
-    for path in &a {
-        let name = path.to_string_lossy();
-        let x = std::fs::read(ours.join(path)).expect("read");
-        let y = std::fs::read(theirs.join(path)).expect("read");
-        if name.contains("_kanava/search/") {
-            search_files += 1;
-            let (x, y) = (
-                payload(&name, &x).expect("ours"),
-                payload(&name, &y).expect("theirs"),
-            );
+    for view in kanava::plan::views(&site, &[], Default::default(), loaded.at) {
+        let plan = kanava::plan::make(&site, view);
+        let lang = plan.config.language.to_ascii_lowercase();
+        let records = records(&plan);
+        let ours = writer::index(&records, &lang).expect("kanava's writer");
+        let theirs = library_index(&records, &lang).expect("pagefind");
+        let folder = view.folder(&site);
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>(),
+            "{folder}: the two writers wrote different files"
+        );
+        for (name, bytes) in &ours {
+            let x = payload(name, bytes).expect("ours");
+            let y = payload(name, &theirs[name]).expect("theirs");
             assert!(
                 x == y,
-                "{name} differs\n--- kanava\n{}\n--- pagefind\n{}",
-                decoded(&name, &x),
-                decoded(&name, &y)
+                "{folder}: {name} differs\n--- kanava\n{}\n--- pagefind\n{}",
+                decoded(name, &x),
+                decoded(name, &y)
             );
-        } else {
-            assert!(x == y, "{name} differs");
+            search_files += 1;
         }
+        views += 1;
     }
-    // Every view has an index (several audiences, so several search folders).
+    assert!(views > 3, "only {views} views");
     assert!(search_files > 50, "only {search_files} search files");
 }

@@ -345,14 +345,8 @@ impl Job {
     /// Indexes the records and writes the index (and pagefind's browser files) into `sink`,
     /// sharing analyses and compressed fragments with the build's other views (`shared`).
     pub fn run(self, sink: &dyn Sink, shared: &writer::Shared) -> Result<()> {
-        if use_library() {
-            for (name, bytes) in library_index(&self.records, &self.lang)? {
-                sink.write(&crate::paths::search_file(&name), &bytes)?;
-            }
-        } else {
-            for (name, bytes) in writer::index_shared(self.records, &self.lang, shared)? {
-                sink.write(&crate::paths::search_file(&name), &bytes)?;
-            }
+        for (name, bytes) in writer::index_shared(self.records, &self.lang, shared)? {
+            sink.write(&crate::paths::search_file(&name), &bytes)?;
         }
         Ok(())
     }
@@ -438,24 +432,15 @@ impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
     }
 }
 
-/// Which code writes the index files: kanava's own port of pagefind 1.6's format
-/// ([`writer`], the default) or pagefind's library ([`library_index`]), chosen with the
-/// environment variable `KANAVA_SEARCH_WRITER=pagefind` while the port proves itself
-/// (issue 17). Both give the same files after decoding (`tests/it/pfwriter.rs`).
-pub fn use_library() -> bool {
-    std::env::var("KANAVA_SEARCH_WRITER").is_ok_and(|v| v.eq_ignore_ascii_case("pagefind"))
-}
-
 /// The files of a pagefind index of `records`, by path inside the bundle folder, sorted.
 pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
-    if use_library() {
-        library_index(records, lang)
-    } else {
-        writer::index(records, lang)
-    }
+    writer::index(records, lang)
 }
 
-/// [`index`] through pagefind's own library (`PagefindIndex`), one document at a time.
+/// [`index`] through pagefind's own library (`PagefindIndex`), one document at a time: what
+/// kanava's writer must match (the differential tests) and where the browser files come
+/// from (`writer::browser_files`). Builds never index with it: it keeps ~95 KB per page and
+/// cannot share work between views (issue 17).
 pub fn library_index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
