@@ -232,6 +232,20 @@ def render(results_path, meta_path):
             p("| `kanava check` < 2 s | %s s | %s |" % (fmt_s(chk["median_s"]),
                                                       verdict(chk["median_s"] < 2.0)))
         p("")
+        hpf = by.get((n, "hugo-pagefind"))
+        p("## Search targets (issue 17) at %s pages" % "{:,}".format(n))
+        p("")
+        p("| target | measured | met? |")
+        p("| --- | --- | --- |")
+        if not hpf:
+            p("| against Hugo + the pagefind CLI | not run (needs Hugo and npm) | – |")
+        ratio_row("all 8 audiences with search ≤ 0.75× (Hugo + pagefind CLI, one site)",
+                  alla, hpf, 0.75)
+        ratio_row("one audience (public) with search ≤ 0.5× (Hugo + pagefind CLI)", one, hpf, 0.5)
+        ratio_row("(same, with `staff`, who sees every page)", staff, hpf, 0.5)
+        ratio_row("all 8 with search ≤ 1.5× all 8 without", alla, all_ns, 1.5)
+        memory_row("peak RSS, all 8 audiences with search < 1 GiB", alla)
+        p("")
     sys.stdout.write("\n".join(out))
 
 

@@ -94,6 +94,17 @@ if [[ $HUGO_WANTED == 1 ]]; then
     fi
     [[ -n $HUGO ]] || log "Hugo not available: measuring kanava only"
 fi
+# The pagefind CLI at the version kanava writes (npm ships its binary; PyPI stops at 1.5).
+PAGEFIND=
+if [[ -n $HUGO ]]; then
+    PF_DIR=$OUT/pagefind-cli
+    PAGEFIND=$PF_DIR/node_modules/@pagefind/linux-x64/bin/pagefind_extended
+    if [[ ! -x $PAGEFIND ]] && command -v npm >/dev/null; then
+        log "installing the pagefind CLI 1.6.0 (npm)"
+        mkdir -p "$PF_DIR" && (cd "$PF_DIR" && npm install --silent pagefind@1.6.0 >&2) || true
+    fi
+    [[ -x $PAGEFIND ]] || { PAGEFIND=; log "pagefind CLI not available (needs npm): Hugo without search only"; }
+fi
 
 # ---------------------------------------------------------------- kanava
 log "cargo build --release"
@@ -208,6 +219,13 @@ for n in "${SIZE_LIST[@]}"; do
         OH=$WORK/hugo-site-$n
         measure "$n" hugo hugo "whole site" "hugo --quiet -s C -d O" "$OH" "rm -rf $(q "$OH")" \
             "$(q "$HUGO") --quiet -s $(q "$H") -d $(q "$OH")" "$OH"
+        # What a Hugo user adds for search: the pagefind CLI over Hugo's output, timed
+        # together with the Hugo build that it needs (one site, every page).
+        if [[ -n $PAGEFIND ]]; then
+            measure "$n" hugo-pagefind hugo "whole site + pagefind CLI" \
+                "hugo --quiet -s C -d O && pagefind --site O" "$OH" "rm -rf $(q "$OH")" \
+                "sh -c $(q "$(q "$HUGO") --quiet -s $(q "$H") -d $(q "$OH") && $(q "$PAGEFIND") --site $(q "$OH") >/dev/null")"
+        fi
         [[ $KEEP == 1 ]] || rm -rf "$OH"
     fi
 done

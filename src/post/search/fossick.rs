@@ -163,8 +163,9 @@ pub struct Fossicked {
     /// The URL as fed to pagefind (`/` + the record's): a later record with the same URL
     /// replaces an earlier one.
     pub url: String,
-    /// The fragment file's JSON ([`Fragment`]), and its sha1 (the file's name).
-    pub json: Vec<u8>,
+    /// The fragment file as written: its JSON ([`Fragment`]) gzipped; and the sha1 of the
+    /// JSON (the file's name).
+    pub fragment: std::sync::Arc<Vec<u8>>,
     pub digest: [u8; 20],
     pub word_count: usize,
     pub filters: BTreeMap<String, Vec<String>>,
@@ -613,9 +614,10 @@ fn parse(record: &Record) -> Parsed {
 }
 
 /// pagefind's whole per-page analysis of [`Record::html`] (`Fossicker::fossick_sync` with a
-/// forced language): the fragment, the words and the meta words. `url` is the URL as fed
+/// forced language): the fragment file (gzipped, as written), the words and the meta
+/// words. `url` is the URL as fed
 /// to pagefind (`/` + the record's).
-pub fn fossick(record: &Record, stems: &Stems) -> Fossicked {
+pub fn fossick(record: &Record, stems: &Stems) -> anyhow::Result<Fossicked> {
     let mut parsed = parse(record);
     let (content, words, anchors, word_count) = parse_digest(&parsed, stems);
     // `tidy_meta_and_filters`: pagefind's private sentinels never reach meta or filters.
@@ -642,16 +644,16 @@ pub fn fossick(record: &Record, stems: &Stems) -> Fossicked {
     };
     // A fragment of strings, maps and numbers always serializes.
     let json = serde_json::to_vec(&fragment).unwrap_or_default();
-    Fossicked {
+    Ok(Fossicked {
         digest: sha1::Sha1::digest(&json).into(),
-        json,
+        fragment: std::sync::Arc::new(super::writer::gzip(&json)?),
         url: fragment.url,
         word_count: fragment.word_count,
         filters: fragment.filters,
         meta_fields: fragment.meta.into_keys().collect(),
         words,
         meta_words,
-    }
+    })
 }
 
 type Digested = (String, Vec<Occurrence>, Vec<Anchor>, usize);

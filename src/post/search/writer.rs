@@ -200,27 +200,17 @@ pub struct Built<'p> {
     pub page_count: usize,
 }
 
-/// The records' words, in parallel, each thread with its own stem memo.
-pub fn fossick_all(records: &[Record], lang: &str) -> Vec<Fossicked> {
-    records
-        .par_iter()
-        .map(|r| with_stems(lang, |stems| fossick(r, stems)))
-        .collect()
-}
-
 /// What the views of one build share (issue 17): a page's record is often the same in
-/// several views, so a record is analysed once per language ([`Shared::fossick_all`]) while
-/// a view in flight holds its analysis, and a fragment file is gzipped once per build
-/// ([`Shared::gzip`]). Made per build (the [`super::Indexer`] owns one) and dropped with it.
+/// several views, so a record is analysed (and its fragment file compressed) once per
+/// language while a view in flight holds its analysis ([`Shared::fossick_all`]). Made per
+/// build (the [`super::Indexer`] owns one) and dropped with it.
 ///
-/// Analyses are held weakly: only views in flight keep them (a record's analysis is several
-/// times its text: holding all 27,924 distinct analyses of the 10,000-page corpus until the
-/// end of the build peaked at 5.4 GB against 3.9–4.2 GB this way). The compressed fragments
-/// are small and kept for the whole build.
+/// Analyses are held weakly: only views in flight keep them (holding all 27,924 distinct
+/// analyses of the 10,000-page corpus until the end of the build would cost more memory
+/// than redoing the few that recur later).
 #[derive(Default)]
 pub struct Shared {
     fossicked: Memo<[u8; 20], Fossicked, std::sync::Weak<Fossicked>>,
-    gzipped: Memo<[u8; 20], Vec<u8>, Arc<Vec<u8>>>,
 }
 
 /// How a [`Memo`] holds a value: strongly ([`Arc`]) or only while others do ([`Weak`]).
@@ -298,29 +288,18 @@ impl Shared {
         Shared::default()
     }
 
-    /// [`fossick_all`], each distinct record (with `lang`) analysed once per build.
-    pub fn fossick_all(&self, records: &[Record], lang: &str) -> Vec<Arc<Fossicked>> {
+    /// The records' analyses, in parallel, each distinct record (with `lang`) analysed
+    /// once while some view holds it. Each record is dropped as soon as it is analysed.
+    pub fn fossick_all(&self, records: Vec<Record>, lang: &str) -> Result<Vec<Arc<Fossicked>>> {
         self.fossicked.prune();
         records
-            .par_iter()
+            .into_par_iter()
             .map(|r| {
-                let key = record_key(r, lang);
-                let made = self.fossicked.get_or_try(key, || {
-                    Ok::<_, std::convert::Infallible>(with_stems(lang, |stems| fossick(r, stems)))
-                });
-                match made {
-                    Ok(f) => f,
-                    Err(never) => match never {},
-                }
+                let key = record_key(&r, lang);
+                self.fossicked
+                    .get_or_try(key, || with_stems(lang, |stems| fossick(&r, stems)))
             })
             .collect()
-    }
-
-    /// The fragment file of `page` gzipped, once per build for each distinct fragment.
-    /// Other files (word chunks, filters, meta) differ between views and are compressed
-    /// each time.
-    fn fragment(&self, page: &Fossicked) -> Result<Arc<Vec<u8>>> {
-        self.gzipped.get_or_try(page.digest, || gzip(&page.json))
     }
 }
 
@@ -899,8 +878,7 @@ pub fn index_shared(
     lang: &str,
     shared: &Shared,
 ) -> Result<BTreeMap<String, Arc<Vec<u8>>>> {
-    let pages = shared.fossick_all(&records, lang);
-    drop(records);
+    let pages = shared.fossick_all(records, lang)?;
     let built = build(&pages, lang);
     let browser = browser_files(lang)?;
     let mut out: BTreeMap<String, Arc<Vec<u8>>> = built
@@ -911,7 +889,7 @@ pub fn index_shared(
             built
                 .fragments
                 .into_par_iter()
-                .map(|(name, page)| Ok((name, shared.fragment(page)?))),
+                .map(|(name, page)| Ok((name, Arc::clone(&page.fragment)))),
         )
         .collect::<Result<_>>()
         .context("cannot compress the search index")?;
