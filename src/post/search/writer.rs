@@ -41,10 +41,15 @@ pub const PAGEFIND_VERSION: &str = "1.6.0";
 /// pagefind's default index chunk size (`options.rs`), in "locations".
 const DEFAULT_CHUNK_SIZE: usize = 20000;
 
-/// gzip level for the `.pf_*` files. pagefind hard-codes 9 (zlib's); libdeflate's 6 comes
-/// within 2 % of that size at a fifteenth of the time, and 0.5 % under zlib's 6 (issue 17's
+/// gzip level for the word chunks and fragments. pagefind hard-codes 9 (zlib's);
+/// libdeflate's 6 is within 0.2 % of zlib-rs's 6 in size at 55 % of its time (issue 17's
 /// measurement on the 10,000-page corpus). The browser gunzips any level.
 const GZIP_LEVEL: i32 = 6;
+
+/// gzip level for the meta and filter files: one of each per view, and the meta file is the
+/// first download of every search, so the slowest, smallest level pays (12: 67 KB against
+/// zlib's 76 KB for the 10,000-page `staff` view's meta, in 23 ms).
+const META_GZIP_LEVEL: i32 = 12;
 
 // ---- The CBOR shapes, copied from pagefind 1.6.0's index/index_*.rs. ----
 
@@ -804,21 +809,29 @@ fn get_prefixes(a: &str, b: &str) -> (String, String) {
 /// `b"pagefind_dcd"` + payload, gzipped (pagefind's `Compress::GZ`), by libdeflate: its
 /// header has no timestamp, so the bytes are deterministic.
 pub fn gzip(payload: &[u8]) -> Result<Vec<u8>> {
+    gzip_at(payload, GZIP_LEVEL)
+}
+
+/// [`gzip`] at `level` (libdeflate's 1–12).
+fn gzip_at(payload: &[u8], level: i32) -> Result<Vec<u8>> {
     thread_local! {
-        static COMPRESSOR: RefCell<Option<libdeflater::Compressor>> = const { RefCell::new(None) };
+        static COMPRESSORS: RefCell<Vec<(i32, libdeflater::Compressor)>> = const { RefCell::new(Vec::new()) };
     }
     let mut input = Vec::with_capacity(SIGNATURE.len() + payload.len());
     input.extend_from_slice(SIGNATURE);
     input.extend_from_slice(payload);
-    COMPRESSOR.with(|compressor| {
-        let mut compressor = compressor.borrow_mut();
-        let compressor = match &mut *compressor {
-            Some(compressor) => compressor,
-            None => compressor.insert(libdeflater::Compressor::new(
-                libdeflater::CompressionLvl::new(GZIP_LEVEL)
-                    .map_err(|e| anyhow::anyhow!("gzip level {GZIP_LEVEL}: {e:?}"))?,
-            )),
+    COMPRESSORS.with(|compressors| {
+        let mut compressors = compressors.borrow_mut();
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                let lvl = libdeflater::CompressionLvl::new(level)
+                    .map_err(|e| anyhow::anyhow!("gzip level {level}: {e:?}"))?;
+                compressors.push((level, libdeflater::Compressor::new(lvl)));
+                compressors.len() - 1
+            }
         };
+        let compressor = &mut compressors[at].1;
         let mut out = vec![0; compressor.gzip_compress_bound(input.len())];
         let len = compressor
             .gzip_compress(&input, &mut out)
@@ -884,7 +897,14 @@ pub fn index_shared(
     let mut out: BTreeMap<String, Arc<Vec<u8>>> = built
         .files
         .into_par_iter()
-        .map(|(name, payload): (String, Vec<u8>)| Ok((name, Arc::new(gzip(&payload)?))))
+        .map(|(name, payload): (String, Vec<u8>)| {
+            let level = if name.ends_with(".pf_index") {
+                GZIP_LEVEL
+            } else {
+                META_GZIP_LEVEL
+            };
+            Ok((name, Arc::new(gzip_at(&payload, level)?)))
+        })
         .chain(
             built
                 .fragments
