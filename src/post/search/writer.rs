@@ -193,10 +193,10 @@ fn cbor<T: Encode<()>>(value: &T) -> Vec<u8> {
     minicbor::to_vec(value).unwrap_or_default()
 }
 
-/// The uncompressed index of one language: path → payload (CBOR, without the
-/// `pagefind_dcd` signature) for the word chunks, filters and meta; the fragment files as the
-/// pages that hold them (their JSON is [`Fossicked::json`]); the meta file's hash and the
-/// page count (for the entry).
+/// The index of one language: path → file as written (CBOR with the `pagefind_dcd`
+/// signature, gzipped) for the word chunks, filters and meta; the fragment files as the
+/// pages that hold them ([`Fossicked::fragment`]); the meta file's hash and the page count
+/// (for the entry).
 pub struct Built<'p> {
     pub files: BTreeMap<String, Vec<u8>>,
     pub fragments: Vec<(String, &'p Fossicked)>,
@@ -459,7 +459,10 @@ fn add_runs(
 }
 
 /// `index::build_indexes` for one language, on pages in input order.
-pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(pages: &'p [P], lang: &str) -> Built<'p> {
+pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(
+    pages: &'p [P],
+    lang: &str,
+) -> Result<Built<'p>> {
     // `SearchState::fossick_one`: a later page with the same URL replaces the earlier one in
     // its place. Then `build_indexes` drops pages without body words.
     let mut order: Vec<&Fossicked> = Vec::with_capacity(pages.len());
@@ -476,12 +479,12 @@ pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(pages: &'p [P], lang: &str) 
     }
     let pages: Vec<&Fossicked> = order.into_iter().filter(|p| !p.words.is_empty()).collect();
     if pages.is_empty() {
-        return Built {
+        return Ok(Built {
             files: BTreeMap::new(),
             fragments: Vec::new(),
             meta_hash: None,
             page_count: 0,
-        };
+        });
     }
 
     let mut meta_fields: Vec<String> = pages
@@ -570,7 +573,10 @@ pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(pages: &'p [P], lang: &str) 
             filter: filter.to_owned(),
             hash: name.clone(),
         });
-        files.insert(format!("filter/{name}.pf_filter"), bytes);
+        files.insert(
+            format!("filter/{name}.pf_filter"),
+            gzip_at(&bytes, META_GZIP_LEVEL)?,
+        );
     }
 
     // `chunk_index`: words in byte order, cut after a chunk reaches the chunk size.
@@ -592,30 +598,38 @@ pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(pages: &'p [P], lang: &str) 
         chunks.push(&words[start..]);
     }
     meta.index_chunks = chunk_meta(&chunks);
-    let encoded: Vec<Vec<u8>> = chunks
+    // Each chunk compressed as soon as it is encoded (only its hash and the compressed
+    // bytes are kept: the plain chunks of a 10,000-page view are 45 MB).
+    let encoded: Vec<(String, Vec<u8>)> = chunks
         .into_par_iter()
-        .map(|chunk| encode_chunk(chunk, &pages, &field_maps))
-        .collect();
+        .map(|chunk| {
+            let bytes = encode_chunk(chunk, &pages, &field_maps);
+            Ok((full_hash(&bytes), gzip(&bytes)?))
+        })
+        .collect::<Result<_>>()?;
     let mut chunk_names: Vec<String> = Vec::new();
-    for (i, bytes) in encoded.into_iter().enumerate() {
-        let hash = format!("{lang}_{}", full_hash(&bytes));
+    for (i, (hash, gz)) in encoded.into_iter().enumerate() {
+        let hash = format!("{lang}_{hash}");
         let name = extend_on_collision(&hash, lang, &chunk_names);
         chunk_names.push(name.clone());
         meta.index_chunks[i].hash = name.clone();
-        files.insert(format!("index/{name}.pf_index"), bytes);
+        files.insert(format!("index/{name}.pf_index"), gz);
     }
 
     let page_count = meta.pages.len();
     let bytes = cbor(&meta);
     let hex = full_hash(&bytes);
     let meta_hash = format!("{lang}_{}", &hex[..(lang.len() + 8).min(hex.len())]);
-    files.insert(format!("pagefind.{meta_hash}.pf_meta"), bytes);
-    Built {
+    files.insert(
+        format!("pagefind.{meta_hash}.pf_meta"),
+        gzip_at(&bytes, META_GZIP_LEVEL)?,
+    );
+    Ok(Built {
         files,
         fragments,
         meta_hash: Some(meta_hash),
         page_count,
-    }
+    })
 }
 
 /// A chunk of words as [`WordIndex`] CBOR (the derive's encoding of it: each struct an
@@ -892,27 +906,19 @@ pub fn index_shared(
     shared: &Shared,
 ) -> Result<BTreeMap<String, Arc<Vec<u8>>>> {
     let pages = shared.fossick_all(records, lang)?;
-    let built = build(&pages, lang);
+    let built = build(&pages, lang).context("cannot compress the search index")?;
     let browser = browser_files(lang)?;
     let mut out: BTreeMap<String, Arc<Vec<u8>>> = built
         .files
-        .into_par_iter()
-        .map(|(name, payload): (String, Vec<u8>)| {
-            let level = if name.ends_with(".pf_index") {
-                GZIP_LEVEL
-            } else {
-                META_GZIP_LEVEL
-            };
-            Ok((name, Arc::new(gzip_at(&payload, level)?)))
-        })
+        .into_iter()
+        .map(|(name, gz)| (name, Arc::new(gz)))
         .chain(
             built
                 .fragments
-                .into_par_iter()
-                .map(|(name, page)| Ok((name, Arc::clone(&page.fragment)))),
+                .into_iter()
+                .map(|(name, page)| (name, Arc::clone(&page.fragment))),
         )
-        .collect::<Result<_>>()
-        .context("cannot compress the search index")?;
+        .collect();
     let mut languages = BTreeMap::new();
     let wasm_name = format!("wasm.{lang}.pagefind");
     if let Some(hash) = built.meta_hash {
