@@ -111,17 +111,31 @@ pub fn words_of(ids: impl IntoIterator<Item = WordId>) -> Vec<std::sync::Arc<str
         .collect()
 }
 
-/// One occurrence of a (stemmed) word in the body text.
+/// One occurrence of a (stemmed) word in the body text (12 bytes: a 10,000-page view holds
+/// about eleven million).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Occurrence {
     pub word: WordId,
-    /// The form before diacritics were removed, when it differs; else [`NO_ORIGINAL`].
-    pub original: WordId,
     /// 0 for pagefind's common weight 25, else the weight: the writer's order of positions.
     pub weight_key: u8,
     pub position: u32,
     /// On pagefind's ×24 scale (weight 1.0 = 24).
     pub weight: u8,
+}
+
+/// An occurrence of a word whose form before diacritics were removed differs (`café` for
+/// `cafe`): rare, so kept apart and the common [`Occurrence`] stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariantOccurrence {
+    pub original: WordId,
+    pub at: Occurrence,
+}
+
+impl VariantOccurrence {
+    /// The writer's order: by word, form, then as [`Occurrence`]s.
+    fn key(&self) -> (WordId, WordId, Occurrence) {
+        (self.at.word, self.original, self.at)
+    }
 }
 
 /// One occurrence of a word in a metadata field (fields by name, in sorted order).
@@ -171,9 +185,11 @@ pub struct Fossicked {
     pub filters: BTreeMap<String, Vec<String>>,
     /// The metadata fields' names, sorted.
     pub meta_fields: Vec<String>,
-    /// Sorted: each word's occurrences together, by original form, then in the order the
-    /// index lists them (weight group, position).
+    /// Sorted: each word's occurrences together, in the order the index lists them (weight
+    /// group, position). Without the variant forms, which are in `variants`.
     pub words: Vec<Occurrence>,
+    /// Sorted: by word, original form, then as `words`.
+    pub variants: Vec<VariantOccurrence>,
     /// Sorted: by word, original form, field and position.
     pub meta_words: Vec<MetaOccurrence>,
 }
@@ -619,7 +635,7 @@ fn parse(record: &Record) -> Parsed {
 /// to pagefind (`/` + the record's).
 pub fn fossick(record: &Record, stems: &Stems) -> anyhow::Result<Fossicked> {
     let mut parsed = parse(record);
-    let (content, words, anchors, word_count) = parse_digest(&parsed, stems);
+    let (content, words, variants, anchors, word_count) = parse_digest(&parsed, stems);
     // `tidy_meta_and_filters`: pagefind's private sentinels never reach meta or filters.
     for values in parsed.filters.values_mut() {
         for value in values.iter_mut() {
@@ -652,15 +668,23 @@ pub fn fossick(record: &Record, stems: &Stems) -> anyhow::Result<Fossicked> {
         filters: fragment.filters,
         meta_fields: fragment.meta.into_keys().collect(),
         words,
+        variants,
         meta_words,
     })
 }
 
-type Digested = (String, Vec<Occurrence>, Vec<Anchor>, usize);
+type Digested = (
+    String,
+    Vec<Occurrence>,
+    Vec<VariantOccurrence>,
+    Vec<Anchor>,
+    usize,
+);
 
 /// `Fossicker::parse_digest` (without the segmented languages' paths).
 fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
     let mut words: Vec<Occurrence> = Vec::new();
+    let mut variants: Vec<VariantOccurrence> = Vec::new();
     let mut anchors = Vec::new();
     let mut content = String::with_capacity(data.digest.len());
     let mut total_word_index: usize = 0;
@@ -750,13 +774,20 @@ fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
             } else {
                 word_weight
             };
-            words.push(Occurrence {
+            let at = Occurrence {
                 word: w.word,
-                original: w.original,
                 weight_key: if weight == 25 { 0 } else { weight },
                 position: total_word_index as u32,
                 weight,
-            });
+            };
+            if w.original == NO_ORIGINAL {
+                words.push(at);
+            } else {
+                variants.push(VariantOccurrence {
+                    original: w.original,
+                    at,
+                });
+            }
         }
         max_word_index = total_word_index;
         total_word_index += 1;
@@ -765,7 +796,8 @@ fn parse_digest(data: &Parsed, stems: &Stems) -> Digested {
         content.pop();
     }
     words.sort_unstable();
-    (content, words, anchors, max_word_index + 1)
+    variants.sort_unstable_by_key(VariantOccurrence::key);
+    (content, words, variants, anchors, max_word_index + 1)
 }
 
 /// `Fossicker::parse_meta_words`: each meta value's words, by field (sorted names) and

@@ -30,8 +30,8 @@ use sha1::{Digest, Sha1};
 
 use super::Record;
 use super::fossick::{
-    Fossicked, INCLUDE_CHARACTERS, MetaOccurrence, NO_ORIGINAL, Occurrence, WordId, fossick,
-    with_stems, words_of,
+    Fossicked, INCLUDE_CHARACTERS, MetaOccurrence, NO_ORIGINAL, Occurrence, VariantOccurrence,
+    WordId, fossick, with_stems, words_of,
 };
 
 /// The pagefind version whose format this writer writes; the crate's JS/WASM must be it
@@ -398,16 +398,30 @@ impl Postings {
     /// pagefind's `chunk_index` size of the word: one per page plus its locations, one per
     /// variant.
     fn size(&self, page: &[&Fossicked]) -> usize {
-        self.pages
-            .iter()
-            .chain(self.variants.iter().flat_map(|(_, v)| v))
-            .map(|e| {
-                let p = page[e.page as usize];
-                locs_len(&p.words[range(e.body)]) + meta_locs_len(&p.meta_words[range(e.meta)]) + 1
-            })
-            .sum::<usize>()
+        let entry = |e: &Entry, variant: bool| {
+            let p = page[e.page as usize];
+            locs_len(body(p, e, variant)) + meta_locs_len(&p.meta_words[range(e.meta)]) + 1
+        };
+        self.pages.iter().map(|e| entry(e, false)).sum::<usize>()
+            + self
+                .variants
+                .iter()
+                .flat_map(|(_, v)| v)
+                .map(|e| entry(e, true))
+                .sum::<usize>()
             + self.variants.len()
     }
+}
+
+/// The body occurrences of an entry: a run of the page's plain occurrences, or of its
+/// variant forms' (`variant`).
+fn body<'p>(page: &'p Fossicked, e: &Entry, variant: bool) -> impl Iterator<Item = &'p Occurrence> {
+    let (plain, variants): (&[Occurrence], &[VariantOccurrence]) = if variant {
+        (&[], &page.variants[range(e.body)])
+    } else {
+        (&page.words[range(e.body)], &[])
+    };
+    plain.iter().chain(variants.iter().map(|v| &v.at))
 }
 
 fn range((start, end): (u32, u32)) -> std::ops::Range<usize> {
@@ -477,7 +491,10 @@ pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(
             }
         }
     }
-    let pages: Vec<&Fossicked> = order.into_iter().filter(|p| !p.words.is_empty()).collect();
+    let pages: Vec<&Fossicked> = order
+        .into_iter()
+        .filter(|p| !p.words.is_empty() || !p.variants.is_empty())
+        .collect();
     if pages.is_empty() {
         return Ok(Built {
             files: BTreeMap::new(),
@@ -521,8 +538,10 @@ pub fn build<'p, P: std::borrow::Borrow<Fossicked>>(
     };
     for (page_number, page) in pages.iter().enumerate() {
         let number = page_number as u32;
-        let body = runs(&page.words, |o| (o.word, o.original));
-        add_runs(&mut postings, body, number, Postings::body);
+        let plain = runs(&page.words, |o| (o.word, NO_ORIGINAL));
+        add_runs(&mut postings, plain, number, Postings::body);
+        let variants = runs(&page.variants, |o| (o.at.word, o.original));
+        add_runs(&mut postings, variants, number, Postings::body);
         let meta_runs = runs(&page.meta_words, |o| (o.word, o.original));
         add_runs(&mut postings, meta_runs, number, Postings::meta);
         for (filter, values) in &page.filters {
@@ -643,7 +662,7 @@ fn encode_chunk(
 ) -> Vec<u8> {
     let mut out = Vec::new();
     let mut locs = Vec::new();
-    let mut entries = |out: &mut Vec<u8>, list: &[Entry]| {
+    let mut entries = |out: &mut Vec<u8>, list: &[Entry], variant: bool| {
         cbor_head(out, 4, list.len() as u64);
         let mut last = 0;
         for entry in list {
@@ -652,7 +671,7 @@ fn encode_chunk(
             cbor_head(out, 0, u64::from(entry.page - last));
             last = entry.page;
             locs.clear();
-            packed_locs(&page.words[range(entry.body)], &mut locs);
+            packed_locs(body(page, entry, variant), &mut locs);
             cbor_ints(out, &locs);
             locs.clear();
             let map = &field_maps[entry.page as usize];
@@ -665,13 +684,13 @@ fn encode_chunk(
     for (word, postings) in chunk {
         cbor_head(&mut out, 4, 3);
         cbor_str(&mut out, word);
-        entries(&mut out, &postings.pages);
+        entries(&mut out, &postings.pages, false);
         cbor_head(&mut out, 4, postings.variants.len() as u64);
         let forms = words_of(postings.variants.iter().map(|(form, _)| *form));
         for ((_, list), form) in postings.variants.iter().zip(forms) {
             cbor_head(&mut out, 4, 2);
             cbor_str(&mut out, &form);
-            entries(&mut out, list);
+            entries(&mut out, list, true);
         }
     }
     out
@@ -737,7 +756,7 @@ fn chunk_size() -> usize {
 /// the default is 24 — so every list starts with a `-25` marker), a weight change written
 /// as `-(w)-1` followed by an absolute position, deltas after it. `words` are one page's
 /// occurrences of one form, in the order of [`Occurrence`] (weight group, position).
-fn packed_locs(words: &[Occurrence], out: &mut Vec<i32>) {
+fn packed_locs<'o>(words: impl Iterator<Item = &'o Occurrence>, out: &mut Vec<i32>) {
     let mut current_weight = 25;
     let mut last_position = 0;
     for w in words {
@@ -753,7 +772,7 @@ fn packed_locs(words: &[Occurrence], out: &mut Vec<i32>) {
 }
 
 /// The length [`packed_locs`] gives `words`.
-fn locs_len(words: &[Occurrence]) -> usize {
+fn locs_len<'o>(words: impl Iterator<Item = &'o Occurrence>) -> usize {
     let mut current_weight = 25;
     let mut len = 0;
     for w in words {
