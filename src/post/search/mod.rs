@@ -325,7 +325,7 @@ fn unused(name: &str) -> bool {
 
 /// Builds the view's index and writes it (and pagefind's browser files) into `sink`.
 pub fn write(plan: &Plan, sink: &dyn Sink) -> Result<()> {
-    Job::new(plan).run(sink, &writer::Shared::new())
+    Job::new(plan).run(sink)
 }
 
 /// A view's index to build: its records (owned, so the plan can go) and language.
@@ -342,10 +342,9 @@ impl Job {
         }
     }
 
-    /// Indexes the records and writes the index (and pagefind's browser files) into `sink`,
-    /// sharing analyses and compressed fragments with the build's other views (`shared`).
-    pub fn run(self, sink: &dyn Sink, shared: &writer::Shared) -> Result<()> {
-        for (name, bytes) in writer::index_shared(self.records, &self.lang, shared)? {
+    /// Indexes the records and writes the index (and pagefind's browser files) into `sink`.
+    pub fn run(self, sink: &dyn Sink) -> Result<()> {
+        for (name, bytes) in writer::index_view(self.records, &self.lang)? {
             sink.write(&crate::paths::search_file(&name), &bytes)?;
         }
         Ok(())
@@ -355,8 +354,7 @@ impl Job {
 /// Builds the views' indexes on threads of their own while the pages of the views render
 /// on the others. At scale indexing outlasts rendering; [`INDEXERS`] views are indexed at a
 /// time and at most one more waits in the queue (rendering waits for room), which bounds
-/// the memory the indexes and the queued records take. The views share one
-/// [`writer::Shared`], dropped with the indexer.
+/// the memory the indexes and the queued records take.
 pub struct Indexer<'scope, S: Sink + Send + 'scope> {
     jobs: Option<std::sync::mpsc::SyncSender<(Job, S)>>,
     threads: Vec<std::thread::ScopedJoinHandle<'scope, Result<()>>>,
@@ -385,11 +383,9 @@ impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
     pub fn spawn<'env>(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
         let (jobs, queue) = std::sync::mpsc::sync_channel::<(Job, S)>(1);
         let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
-        let shared = std::sync::Arc::new(writer::Shared::new());
         let threads = (0..INDEXERS)
             .map(|_| {
                 let queue = std::sync::Arc::clone(&queue);
-                let shared = std::sync::Arc::clone(&shared);
                 scope.spawn(move || {
                     loop {
                         // A poisoned lock means the other indexer panicked: stop too.
@@ -399,7 +395,7 @@ impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
                         };
                         let Ok((job, sink)) = next else { break };
                         // After a failure this thread stops; `finish` reports the error.
-                        job.run(&sink, &shared)?;
+                        job.run(&sink)?;
                     }
                     Ok(())
                 })

@@ -205,139 +205,17 @@ pub struct Built<'p> {
     pub page_count: usize,
 }
 
-/// What the views of one build share (issue 17): a page's record is often the same in
-/// several views, so a record is analysed (and its fragment file compressed) once per
-/// language while a view in flight holds its analysis ([`Shared::fossick_all`]). Made per
-/// build (the [`super::Indexer`] owns one) and dropped with it.
+/// The records' analyses, in parallel (each thread with its memo of tokens, see
+/// [`with_stems`]). Each record is dropped as soon as it is analysed.
 ///
-/// Analyses are held weakly: only views in flight keep them (holding all 27,924 distinct
-/// analyses of the 10,000-page corpus until the end of the build would cost more memory
-/// than redoing the few that recur later).
-#[derive(Default)]
-pub struct Shared {
-    fossicked: Memo<[u8; 20], Fossicked, std::sync::Weak<Fossicked>>,
-}
-
-/// How a [`Memo`] holds a value: strongly ([`Arc`]) or only while others do ([`Weak`]).
-///
-/// [`Weak`]: std::sync::Weak
-trait Hold<V> {
-    fn hold(value: &Arc<V>) -> Self;
-    fn held(&self) -> Option<Arc<V>>;
-}
-
-impl<V> Hold<V> for Arc<V> {
-    fn hold(value: &Arc<V>) -> Self {
-        Arc::clone(value)
-    }
-    fn held(&self) -> Option<Arc<V>> {
-        Some(Arc::clone(self))
-    }
-}
-
-impl<V> Hold<V> for std::sync::Weak<V> {
-    fn hold(value: &Arc<V>) -> Self {
-        Arc::downgrade(value)
-    }
-    fn held(&self) -> Option<Arc<V>> {
-        self.upgrade()
-    }
-}
-
-/// A map of values computed once: a second caller of the same key waits for the first
-/// (two views in flight meet the same records at the same time) instead of redoing it.
-struct Memo<K, V, H>(
-    Mutex<HashMap<K, Arc<Mutex<Option<H>>>>>,
-    std::marker::PhantomData<V>,
-);
-
-impl<K, V, H> Default for Memo<K, V, H> {
-    fn default() -> Self {
-        Memo(Mutex::new(HashMap::new()), std::marker::PhantomData)
-    }
-}
-
-impl<K: std::hash::Hash + Eq, V, H: Hold<V>> Memo<K, V, H> {
-    fn get_or_try<E>(&self, key: K, make: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
-        // A poisoned lock holds a complete map or slot (values are stored whole): go on.
-        let slot = Arc::clone(
-            self.0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .entry(key)
-                .or_default(),
-        );
-        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(value) = slot.as_ref().and_then(H::held) {
-            return Ok(value);
-        }
-        let value = Arc::new(make()?);
-        *slot = Some(H::hold(&value));
-        Ok(value)
-    }
-
-    /// Forgets the values no longer held (weakly held values whose holders are gone).
-    fn prune(&self) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|_, slot| match slot.try_lock() {
-                Ok(slot) => slot.as_ref().and_then(H::held).is_some(),
-                Err(_) => true,
-            });
-    }
-}
-
-impl Shared {
-    pub fn new() -> Shared {
-        Shared::default()
-    }
-
-    /// The records' analyses, in parallel, each distinct record (with `lang`) analysed
-    /// once while some view holds it. Each record is dropped as soon as it is analysed.
-    pub fn fossick_all(&self, records: Vec<Record>, lang: &str) -> Result<Vec<Arc<Fossicked>>> {
-        self.fossicked.prune();
-        records
-            .into_par_iter()
-            .map(|r| {
-                let key = record_key(&r, lang);
-                self.fossicked
-                    .get_or_try(key, || with_stems(lang, |stems| fossick(&r, stems)))
-            })
-            .collect()
-    }
-}
-
-/// The sha1 of a canonical serialization of `record` and `lang` (every field, each string
-/// length-prefixed), the key of [`Shared`]'s analyses: equal keys mean equal inputs.
-fn record_key(record: &Record, lang: &str) -> [u8; 20] {
-    let mut h = Sha1::new();
-    let mut put = |s: &str| {
-        h.update((s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    put(lang);
-    put(&record.url);
-    put(&record.title);
-    put(record.kind.as_str());
-    for optional in [&record.sku, &record.summary] {
-        match optional {
-            None => put("\u{0}none"),
-            Some(s) => {
-                put("\u{0}some");
-                put(s);
-            }
-        }
-    }
-    put(&record.text);
-    put(&record.sections.len().to_string());
-    for s in &record.sections {
-        put(&s.id);
-        put(&s.level.to_string());
-        put(&s.title);
-        put(&s.text);
-    }
-    h.finalize().into()
+/// Analyses are not shared between views: with one view indexed at a time they would have
+/// to be kept from one view to the next, which measured +100 MB peak (10,000 pages × 8) for
+/// a few seconds of CPU (issue 17, BENCHMARKS.md).
+pub fn fossick_all(records: Vec<Record>, lang: &str) -> Result<Vec<Fossicked>> {
+    records
+        .into_par_iter()
+        .map(|r| with_stems(lang, |stems| fossick(&r, stems)))
+        .collect()
 }
 
 /// Where one page's occurrences of a word (or of one of its forms) are: a run of its body
@@ -911,20 +789,15 @@ fn browser_files(lang: &str) -> Result<Arc<Files>> {
 /// The files of the index of `records`, by path inside the bundle folder: what
 /// `super::library_index` returns for the same records, written by kanava.
 pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
-    Ok(index_shared(records.to_vec(), lang, &Shared::new())?
+    Ok(index_view(records.to_vec(), lang)?
         .into_iter()
         .map(|(name, bytes)| (name, Arc::unwrap_or_clone(bytes)))
         .collect())
 }
 
-/// [`index`] for one view of a build: analyses and fragment files shared with the build's
-/// other views through `shared`; the records are dropped as soon as they are analysed.
-pub fn index_shared(
-    records: Vec<Record>,
-    lang: &str,
-    shared: &Shared,
-) -> Result<BTreeMap<String, Arc<Vec<u8>>>> {
-    let pages = shared.fossick_all(records, lang)?;
+/// [`index`] for one view of a build; the records are dropped as soon as they are analysed.
+pub fn index_view(records: Vec<Record>, lang: &str) -> Result<BTreeMap<String, Arc<Vec<u8>>>> {
+    let pages = fossick_all(records, lang)?;
     let built = build(&pages, lang).context("cannot compress the search index")?;
     let browser = browser_files(lang)?;
     let mut out: BTreeMap<String, Arc<Vec<u8>>> = built
