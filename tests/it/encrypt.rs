@@ -107,12 +107,12 @@ fn an_encrypted_build_hides_everything_and_decrypts_to_the_plain_build() {
     assert!(plain_gold.keys().any(|p| p.starts_with("_kanava/search/")));
     assert!(site.scan_markers(&[MARKER]).found[MARKER].contains("gold"));
 
-    let link = add(&site, &["gold", "acme"]);
+    let link = add(&site, &["gold", "zorblax"]);
     assert!(link.starts_with("https://acme.example/ext/gold/#k="), "{link}");
     build_encrypted(&site).assert_clean();
 
     // The canary scan: no marker anywhere, names or contents (search files decompressed).
-    let scan = site.scan_markers(&[MARKER, "gold rebate", "price sheet", "acme"]);
+    let scan = site.scan_markers(&[MARKER, "gold rebate", "price sheet", "zorblax"]);
     for (marker, folders) in &scan.found {
         assert!(folders.is_empty(), "{marker} found in {folders:?}");
     }
@@ -142,7 +142,7 @@ fn an_encrypted_build_hides_everything_and_decrypts_to_the_plain_build() {
     assert!(login.contains("<title>Acme Extranet</title>"));
     assert!(!login.to_lowercase().contains("terms"));
     // The slot file names no partner.
-    assert!(!site.read("gold/_kanava/lock/slots.js").contains("acme"));
+    assert!(!site.read("gold/_kanava/lock/slots.js").contains("zorblax"));
 }
 
 #[test]
