@@ -134,6 +134,31 @@ pub fn a_magic_link_opens_the_site_and_everything_works(path: PathBuf) {
     );
     let text = body_text(&tab);
     assert!(!text.contains("Welcome to the partner extranet"), "{text}");
+    // Logged out, a deep page leads to the login page, and back to it after login.
+    eval(
+        &tab,
+        "location.href = new URL('ordering/delivery/', location.href).href",
+    );
+    wait_for(
+        &tab,
+        "location.search.startsWith('?next=') && !document.getElementById('kanava-lock-form').hidden",
+        15,
+    );
+    eval(
+        &tab,
+        &format!(
+            "(() => {{ document.getElementById('kanava-lock-passphrase').value = {PASSPHRASE:?}; document.querySelector('#kanava-lock-form button').click(); return true; }})()"
+        ),
+    );
+    wait_for(
+        &tab,
+        "document.body && document.body.innerText.includes('central warehouse')",
+        30,
+    );
+    assert_eq!(
+        eval(&tab, "location.pathname.endsWith('/gold/ordering/delivery/')"),
+        true
+    );
 }
 
 pub fn a_passphrase_opens_the_site_and_wrong_credentials_show_only_an_error(path: PathBuf) {
@@ -151,7 +176,7 @@ pub fn a_passphrase_opens_the_site_and_wrong_credentials_show_only_an_error(path
     assert!(text.contains("This link is not valid"), "{text}");
     assert!(!text.contains("Welcome"), "{text}");
     assert_eq!(eval(&tab, "location.hash"), "");
-    // A deep page asked for before login leads to the login page, and back after it.
+    // The audience's address asks for the passphrase.
     let tab = chrome.open(&format!("{base}gold/"), 1366, 900);
     wait_for(
         &tab,

@@ -6,6 +6,8 @@ importScripts('_kanava/lock/common.js');
 const L = self.kanavaLock;
 const SCOPE = new URL('./', self.location.href);
 let cached = null;
+// The epoch last found in the published slot file.
+let published = null;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -14,16 +16,21 @@ self.addEventListener('message', (event) => {
 });
 
 // The kept keys, if they are for the epoch the slot file publishes (a rotation makes the
-// reader log in again).
-async function keys() {
-  if (cached) return cached;
+// reader log in again). A page (navigation) reads them afresh, so a logout in another tab
+// takes effect at once; its files use what the page used.
+async function keys(navigate) {
+  if (cached && !navigate) return cached;
   const kept = await L.load(SCOPE.pathname).catch(() => null);
+  cached = null;
   if (!kept) return null;
-  const r = await fetch(new URL(`${L.LOCK}slots.js`, SCOPE), { cache: 'no-store' });
-  const slots = r.ok ? L.parseSlots(await r.text()) : null;
-  if (!slots || slots.epoch !== kept.epoch || slots.audience !== kept.audience) {
-    await L.clear(SCOPE.pathname);
-    return null;
+  if (published !== kept.epoch) {
+    const r = await fetch(new URL(`${L.LOCK}slots.js`, SCOPE), { cache: 'no-store' });
+    const slots = r.ok ? L.parseSlots(await r.text()) : null;
+    if (!slots || slots.epoch !== kept.epoch || slots.audience !== kept.audience) {
+      await L.clear(SCOPE.pathname);
+      return null;
+    }
+    published = slots.epoch;
   }
   cached = kept;
   return kept;
@@ -50,7 +57,7 @@ function respond(path, body, status) {
 }
 
 async function serve(request, url, rel) {
-  const k = await keys();
+  const k = await keys(request.mode === 'navigate');
   if (!k) {
     if (request.mode !== 'navigate' || rel === '' || rel === 'index.html') return fetch(request);
     return Response.redirect(`${SCOPE.href}?next=${encodeURIComponent(rel + url.search)}`, 302);
