@@ -215,12 +215,16 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     let theme_dir = sources.config.as_ref().and_then(|c| c.theme.clone());
     let theme = load::theme::read(&options.root, theme_dir.as_ref(), &mut diags);
     // Nothing changed since the last clean build: nothing to do (issue #7).
-    let stamp = output
-        .as_ref()
-        .map(|out| {
-            let keys = keys.as_ref().map(|k| k.as_ref().map(|k| k.to_text()));
-            Stamp::new(out.path(), &sources, &theme, options, keys.flatten().as_deref())
-        });
+    let stamp = output.as_ref().map(|out| {
+        let keys = keys.as_ref().map(|k| k.as_ref().map(|k| k.to_text()));
+        Stamp::new(
+            out.path(),
+            &sources,
+            &theme,
+            options,
+            keys.flatten().as_deref(),
+        )
+    });
     if let (Some(out), Some(stamp)) = (&output, &stamp)
         && diags.is_empty()
         && stamp.is_current(out.path(), Timestamp::now())
@@ -464,7 +468,9 @@ fn encrypted_audiences(
         // No key file: its error is already reported.
         return Err(Vec::new());
     };
-    let file = key_file.map(|p| p.display().to_string()).unwrap_or_default();
+    let file = key_file
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let mut locked = Vec::new();
     let mut problems = Vec::new();
     for view in views {

@@ -361,10 +361,7 @@ enum KeysAction {
         base_url: Option<String>,
     },
     /// Take a partner's credential away: the audience gets a new content key (rotation)
-    Remove {
-        audience: String,
-        partner: String,
-    },
+    Remove { audience: String, partner: String },
     /// Audiences, epochs and partners in the key file (no secrets)
     List,
     /// A new content key for an audience; every remaining credential keeps working
@@ -898,7 +895,10 @@ fn keys(action: KeysAction, file: Option<PathBuf>, root: &Path) -> anyhow::Resul
                 Some(kanava::encrypt::generate_passphrase()?)
             } else if passphrase {
                 if std::io::stdin().is_terminal() {
-                    eprint!("passphrase for {partner} (at least {} characters; shown as typed): ", k::MIN_PASSPHRASE);
+                    eprint!(
+                        "passphrase for {partner} (at least {} characters; shown as typed): ",
+                        k::MIN_PASSPHRASE
+                    );
                 }
                 let mut line = String::new();
                 std::io::stdin().read_line(&mut line)?;
@@ -924,24 +924,39 @@ fn keys(action: KeysAction, file: Option<PathBuf>, root: &Path) -> anyhow::Resul
                 Credential::Token(token) => {
                     let base = base_url.or_else(|| site.config.base_url.clone());
                     let base = base.map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
-                    let folder = if site.audiences.configured { format!("{audience}/") } else { String::new() };
-                    eprintln!("magic link for {partner} (send it privately; whoever has it can read `{audience}`):");
+                    let folder = if site.audiences.configured {
+                        format!("{audience}/")
+                    } else {
+                        String::new()
+                    };
+                    eprintln!(
+                        "magic link for {partner} (send it privately; whoever has it can read `{audience}`):"
+                    );
                     println!("{}{folder}#k={token}", base.as_deref().unwrap_or(""));
                     if base.is_none() {
-                        eprintln!("note: no base_url in kanava.yaml: put the site's address in front (or pass `--base-url`)");
+                        eprintln!(
+                            "note: no base_url in kanava.yaml: put the site's address in front (or pass `--base-url`)"
+                        );
                     }
                 }
                 Credential::Passphrase(p) => {
-                    eprintln!("passphrase for {partner} (send it privately; it opens `{audience}`):");
+                    eprintln!(
+                        "passphrase for {partner} (send it privately; it opens `{audience}`):"
+                    );
                     println!("{p}");
                 }
             }
-            eprintln!("next: kanava build --encrypt {}, then publish", path.display());
+            eprintln!(
+                "next: kanava build --encrypt {}, then publish",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         KeysAction::Remove { audience, partner } => {
             if !keys.remove(&audience, &partner)? {
-                eprintln!("error: `{audience}` has no partner `{partner}` (`kanava keys list` shows them)");
+                eprintln!(
+                    "error: `{audience}` has no partner `{partner}` (`kanava keys list` shows them)"
+                );
                 return unchanged();
             }
             keyfile::write(&path, &keys)?;
@@ -949,12 +964,17 @@ fn keys(action: KeysAction, file: Option<PathBuf>, root: &Path) -> anyhow::Resul
                 "removed {partner} from {audience} and rotated its key (epoch {}); other partners' links and passphrases keep working",
                 keys.audiences.get(&audience).map_or(0, |a| a.epoch)
             );
-            eprintln!("next: kanava build --encrypt {}, then publish. Files {partner} downloaded before stay readable with the old credential.", path.display());
+            eprintln!(
+                "next: kanava build --encrypt {}, then publish. Files {partner} downloaded before stay readable with the old credential.",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         KeysAction::Rotate { audience } => {
             if !keys.rotate(&audience)? {
-                eprintln!("error: the key file has no keys for `{audience}`: add a partner first (`kanava keys add {audience} PARTNER`)");
+                eprintln!(
+                    "error: the key file has no keys for `{audience}`: add a partner first (`kanava keys add {audience} PARTNER`)"
+                );
                 return unchanged();
             }
             keyfile::write(&path, &keys)?;
@@ -962,15 +982,24 @@ fn keys(action: KeysAction, file: Option<PathBuf>, root: &Path) -> anyhow::Resul
                 "rotated {audience}: epoch {}, a new content key; links and passphrases keep working",
                 keys.audiences.get(&audience).map_or(0, |a| a.epoch)
             );
-            eprintln!("next: kanava build --encrypt {}, then publish. Files downloaded before stay readable with the old credential.", path.display());
+            eprintln!(
+                "next: kanava build --encrypt {}, then publish. Files downloaded before stay readable with the old credential.",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         KeysAction::List => {
             if created {
-                eprintln!("there is no key file `{}` yet: `kanava keys add AUDIENCE PARTNER` creates it", path.display());
+                eprintln!(
+                    "there is no key file `{}` yet: `kanava keys add AUDIENCE PARTNER` creates it",
+                    path.display()
+                );
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("{:<20} {:>5}  {:<24} {:<10} slot", "audience", "epoch", "partner", "kind");
+            println!(
+                "{:<20} {:>5}  {:<24} {:<10} slot",
+                "audience", "epoch", "partner", "kind"
+            );
             for (name, a) in &keys.audiences {
                 if a.slots.is_empty() {
                     println!("{name:<20} {:>5}  {:<24} {:<10} -", a.epoch, "(nobody)", "");
@@ -980,7 +1009,10 @@ fn keys(action: KeysAction, file: Option<PathBuf>, root: &Path) -> anyhow::Resul
                         k::SlotKind::Token => "link",
                         k::SlotKind::Passphrase => "passphrase",
                     };
-                    println!("{name:<20} {:>5}  {:<24} {kind:<10} {}", a.epoch, slot.partner, slot.id);
+                    println!(
+                        "{name:<20} {:>5}  {:<24} {kind:<10} {}",
+                        a.epoch, slot.partner, slot.id
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)

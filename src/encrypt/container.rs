@@ -119,7 +119,13 @@ mod tests {
         let text = to_script("00ff", &iv, &[1; 40]);
         let (name, c) = from_script(text.as_bytes()).unwrap();
         assert_eq!(name, "00ff");
-        assert_eq!(c, Container { iv, sealed: vec![1; 40] });
+        assert_eq!(
+            c,
+            Container {
+                iv,
+                sealed: vec![1; 40]
+            }
+        );
         assert_eq!(unpad(&pad(b"hello")).unwrap(), b"hello");
         assert_eq!(pad(b"hello").len(), 1024);
     }

@@ -45,7 +45,9 @@ pub fn read(path: &Path) -> Result<Option<KeyFile>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read the key file `{}`", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the key file `{}`", path.display()));
+        }
     };
     KeyFile::parse(&text).map(Some).map_err(|e| {
         anyhow::anyhow!(
@@ -66,7 +68,9 @@ pub fn write(path: &Path, keys: &KeyFile) -> Result<()> {
         .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
     let tmp = dir.join(format!(
         ".{}.kanava-tmp-{}",
-        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
         std::process::id()
     ));
     let mut options = std::fs::OpenOptions::new();

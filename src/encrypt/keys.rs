@@ -123,7 +123,9 @@ impl KeyFile {
         }
         for (name, a) in &file.audiences {
             if unb64::<32>(&a.content_key).is_none() {
-                return Err(format!("the content key of `{name}` is not 32 bytes of base64"));
+                return Err(format!(
+                    "the content key of `{name}` is not 32 bytes of base64"
+                ));
             }
             for s in &a.slots {
                 if unb64::<32>(&s.kek).is_none() || STANDARD.decode(&s.salt).is_err() {
@@ -364,7 +366,11 @@ mod tests {
     fn short_passphrases_are_refused() {
         let mut file = KeyFile::default();
         assert!(file.add("gold", "acme", Some("short")).is_err());
-        assert!(file.audiences.get("gold").is_none_or(|k| k.slots.is_empty()));
+        assert!(
+            file.audiences
+                .get("gold")
+                .is_none_or(|k| k.slots.is_empty())
+        );
     }
 
     #[test]

@@ -67,7 +67,12 @@ impl Sealer {
         let padded = container::pad(data);
         let mac = primitives::hmac(
             &self.nonce_key,
-            &[aad.as_bytes(), &[0], &(data.len() as u64).to_le_bytes(), data],
+            &[
+                aad.as_bytes(),
+                &[0],
+                &(data.len() as u64).to_le_bytes(),
+                data,
+            ],
         );
         let mut iv: Iv = [0; 12];
         iv.copy_from_slice(&mac[..12]);
@@ -114,7 +119,11 @@ mod tests {
         let gold = Sealer::new("gold", 1, &key);
         let data = b"<h1>gold price list</h1>";
         let sealed = gold.seal("catalog/price-list.csv", data);
-        assert_eq!(gold.open("catalog/price-list.csv", sealed.as_bytes()).unwrap(), data);
+        assert_eq!(
+            gold.open("catalog/price-list.csv", sealed.as_bytes())
+                .unwrap(),
+            data
+        );
         assert!(gold.open("catalog/other.csv", sealed.as_bytes()).is_none());
         assert!(
             Sealer::new("silver", 1, &key)
@@ -130,7 +139,10 @@ mod tests {
         assert_eq!(gold.seal("catalog/price-list.csv", data), sealed);
         assert_ne!(gold.seal("catalog/price-list.csv", b"other"), sealed);
         // Names depend on the key, not only the path.
-        assert_ne!(gold.name("index.html"), Sealer::new("gold", 1, &[8; 32]).name("index.html"));
+        assert_ne!(
+            gold.name("index.html"),
+            Sealer::new("gold", 1, &[8; 32]).name("index.html")
+        );
         assert_eq!(gold.name("index.html").len(), 32);
     }
 

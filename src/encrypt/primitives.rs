@@ -41,7 +41,8 @@ pub fn open(key: &Key, iv: &Iv, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
 /// HMAC-SHA256 of the parts, concatenated.
 pub fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC takes a key of any length.
-    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    let mut mac =
+        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
     for part in parts {
         mac.update(part);
     }
@@ -165,15 +166,19 @@ mod tests {
         );
         assert_eq!(
             okm.to_vec(),
-            hex("3cb25f25faacd57a90434f64d0362f2a 2d2d0a90cf1a5a4c5db02d56ecc4c5bf
-                 34007208d5b887185865")
+            hex(
+                "3cb25f25faacd57a90434f64d0362f2a 2d2d0a90cf1a5a4c5db02d56ecc4c5bf
+                 34007208d5b887185865"
+            )
         );
         // Test case 3: no salt (RFC 5869: a string of zeros, as an empty salt is).
         hkdf(&[0x0b; 22], b"", b"", &mut okm);
         assert_eq!(
             okm.to_vec(),
-            hex("8da4e775a563c18f715f802a063c5a31 b8a11f5c5ee1879ec3454e5f3c738d2d
-                 9d201395faa4b61a96c8")
+            hex(
+                "8da4e775a563c18f715f802a063c5a31 b8a11f5c5ee1879ec3454e5f3c738d2d
+                 9d201395faa4b61a96c8"
+            )
         );
     }
 
@@ -185,8 +190,10 @@ mod tests {
         pbkdf2(b"passwd", b"salt", 1, &mut out);
         assert_eq!(
             out.to_vec(),
-            hex("55ac046e56e3089fec1691c22544b605 f94185216dde0465e68b9d57c20dacbc
-                 49ca9cccf179b645991664b39d77ef31 7c71b845b1e30bd509112041d3a19783")
+            hex(
+                "55ac046e56e3089fec1691c22544b605 f94185216dde0465e68b9d57c20dacbc
+                 49ca9cccf179b645991664b39d77ef31 7c71b845b1e30bd509112041d3a19783"
+            )
         );
         let mut out = [0; 32];
         pbkdf2(b"password", b"salt", 1, &mut out);

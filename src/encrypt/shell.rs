@@ -21,12 +21,18 @@ pub fn files(
 ) -> Vec<(String, Vec<u8>)> {
     let slots = serde_json::to_string(&public_slots(audience, keys)).unwrap_or_default();
     vec![
-        ("index.html".to_owned(), login_page(site_title, language).into_bytes()),
+        (
+            "index.html".to_owned(),
+            login_page(site_title, language).into_bytes(),
+        ),
         (SERVICE_WORKER.to_owned(), WORKER.as_bytes().to_vec()),
         (format!("{LOCK}common.js"), COMMON.as_bytes().to_vec()),
         (format!("{LOCK}loader.js"), LOADER.as_bytes().to_vec()),
         (format!("{LOCK}session.js"), SESSION.as_bytes().to_vec()),
-        (format!("{LOCK}slots.js"), format!("kanavaSlots({slots});\n").into_bytes()),
+        (
+            format!("{LOCK}slots.js"),
+            format!("kanavaSlots({slots});\n").into_bytes(),
+        ),
     ]
 }
 

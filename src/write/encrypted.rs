@@ -66,9 +66,12 @@ impl<'a> Encrypting<'a> {
         for folder in folders {
             if let Some(locked) = self.locked.get(*folder) {
                 let sink = self.inner.view(folder);
-                for (path, bytes) in
-                    shell::files(&self.site_title, &self.language, &locked.audience, &locked.keys)
-                {
+                for (path, bytes) in shell::files(
+                    &self.site_title,
+                    &self.language,
+                    &locked.audience,
+                    &locked.keys,
+                ) {
                     sink.write(&path, &bytes)?;
                 }
             }
@@ -100,8 +103,10 @@ impl Sink for EncryptingSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         // The logical name is checked as a plain build checks it (issue #16).
         refuse_secret(path)?;
-        self.inner
-            .write(&self.sealer.file(path), self.sealer.seal(path, bytes).as_bytes())
+        self.inner.write(
+            &self.sealer.file(path),
+            self.sealer.seal(path, bytes).as_bytes(),
+        )
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
         self.write(path, &fs::read(from)?)

@@ -41,7 +41,8 @@ fn encrypted_fixture() -> Encrypted {
     let Ok(Credential::Token(token)) = keys.add("gold", "acme", None) else {
         panic!("a token slot")
     };
-    keys.add("gold", "globex", Some(PASSPHRASE)).expect("passphrase slot");
+    keys.add("gold", "globex", Some(PASSPHRASE))
+        .expect("passphrase slot");
     keyfile::write(&key_file, &keys).expect("write keys");
     let outcome = kanava::build(&kanava::Options {
         root: root.to_owned(),
@@ -51,7 +52,11 @@ fn encrypted_fixture() -> Encrypted {
     })
     .expect("build");
     assert_eq!(outcome.errors(), 0, "{:?}", outcome.diagnostics);
-    assert!(!root.join("public/gold/programme/gold-rebate/index.html").exists());
+    assert!(
+        !root
+            .join("public/gold/programme/gold-rebate/index.html")
+            .exists()
+    );
     Encrypted {
         site,
         key_file,
@@ -156,7 +161,10 @@ pub fn a_magic_link_opens_the_site_and_everything_works(path: PathBuf) {
         30,
     );
     assert_eq!(
-        eval(&tab, "location.pathname.endsWith('/gold/ordering/delivery/')"),
+        eval(
+            &tab,
+            "location.pathname.endsWith('/gold/ordering/delivery/')"
+        ),
         true
     );
 }
@@ -249,14 +257,21 @@ pub fn webcrypto_decrypts_what_rust_encrypted(path: PathBuf) {
             ),
         )
     };
-    for logical in ["index.html", "programme/sheet.pdf", "ordering/delivery/index.html"] {
+    for logical in [
+        "index.html",
+        "programme/sheet.pdf",
+        "ordering/delivery/index.html",
+    ] {
         let plain = std::fs::read(root.join("plain/gold").join(logical)).expect("plain file");
         assert_eq!(
             check(logical, logical, "gold"),
             sha256_hex(&plain),
             "{logical}"
         );
-        assert_eq!(check(logical, "other.html", "gold"), serde_json::Value::Null);
+        assert_eq!(
+            check(logical, "other.html", "gold"),
+            serde_json::Value::Null
+        );
         assert_eq!(check(logical, logical, "silver"), serde_json::Value::Null);
     }
     // The name the browser computes is the one Rust wrote.

@@ -37,7 +37,10 @@ fn site() -> TestSite {
         "title: Goldcanaryq7 terms\ntier: gold\ntags: [goldcanaryq7tag]",
         "The goldcanaryq7 price terms. Download the [price sheet](files/goldcanaryq7-sheet.pdf).\n",
     );
-    site.write_bytes("content/files/goldcanaryq7-sheet.pdf", &pdf("goldcanaryq7 in a pdf", 2));
+    site.write_bytes(
+        "content/files/goldcanaryq7-sheet.pdf",
+        &pdf("goldcanaryq7 in a pdf", 2),
+    );
     site
 }
 
@@ -108,7 +111,10 @@ fn an_encrypted_build_hides_everything_and_decrypts_to_the_plain_build() {
     assert!(site.scan_markers(&[MARKER]).found[MARKER].contains("gold"));
 
     let link = add(&site, &["gold", "zorblax"]);
-    assert!(link.starts_with("https://acme.example/ext/gold/#k="), "{link}");
+    assert!(
+        link.starts_with("https://acme.example/ext/gold/#k="),
+        "{link}"
+    );
     build_encrypted(&site).assert_clean();
 
     // The canary scan: no marker anywhere, names or contents (search files decompressed).
@@ -129,9 +135,13 @@ fn an_encrypted_build_hides_everything_and_decrypts_to_the_plain_build() {
     assert_eq!(shell.len(), SHELL.len(), "{listing:#?}");
     assert_eq!(opaque.len(), plain_gold.len(), "{listing:#?}");
     for p in &opaque {
-        let name = p.strip_prefix("_kanava/lock/e/").expect("opaque files in e/");
+        let name = p
+            .strip_prefix("_kanava/lock/e/")
+            .expect("opaque files in e/");
         assert_eq!(name.len(), 32 + 3, "{p}");
-        let size = std::fs::metadata(site.out_dir().join("gold").join(p)).unwrap().len();
+        let size = std::fs::metadata(site.out_dir().join("gold").join(p))
+            .unwrap()
+            .len();
         assert!(size >= 1024, "{p} is padded");
     }
     // Decrypting with the key restores exactly the plain build's files.
@@ -157,7 +167,11 @@ fn files_do_not_open_at_another_path_or_audience_and_builds_repeat() {
     let index = std::fs::read(site.out_dir().join("gold").join(gold.file("index.html"))).unwrap();
     assert!(gold.open("index.html", &index).is_some());
     assert!(gold.open("404.html", &index).is_none());
-    assert!(Sealer::new("silver", k.epoch, &k.content_key()).open("index.html", &index).is_none());
+    assert!(
+        Sealer::new("silver", k.epoch, &k.content_key())
+            .open("index.html", &index)
+            .is_none()
+    );
     // Moved onto another file's name: fails too.
     let moved = String::from_utf8(index.clone())
         .unwrap()
@@ -177,7 +191,15 @@ fn keys_add_remove_and_rotate_behave_as_documented() {
     let token = acme.split("#k=").nth(1).expect("a token").to_owned();
     let out = {
         let file = key_path(&site);
-        site.cli(&["keys", "--file", file.to_str().unwrap(), "add", "gold", "globex", "--generate"])
+        site.cli(&[
+            "keys",
+            "--file",
+            file.to_str().unwrap(),
+            "add",
+            "gold",
+            "globex",
+            "--generate",
+        ])
     };
     assert_exit(&out, 0);
     let passphrase = stdout(&out).trim().to_owned();
@@ -186,7 +208,10 @@ fn keys_add_remove_and_rotate_behave_as_documented() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(key_path(&site)).unwrap().permissions().mode();
+        let mode = std::fs::metadata(key_path(&site))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     // Never the token or the passphrase in the key file.
@@ -257,7 +282,9 @@ enum Credential {
 
 fn base64_decode(text: &str) -> Vec<u8> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap()
 }
 
 #[test]
@@ -266,7 +293,11 @@ fn keys_refuse_what_would_be_unsafe() {
     // Inside content/ (or the output): refused.
     let out = site.cli(&["keys", "--file", "content/keys.json", "add", "gold", "acme"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("where it could be published"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("where it could be published"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!site.root().join("content/keys.json").exists());
     // A public audience needs no keys; an unknown one is named.
     let out = site.cli(&["keys", "--file", "../k.json", "add", "public", "acme"]);
@@ -277,7 +308,15 @@ fn keys_refuse_what_would_be_unsafe() {
     // A short passphrase.
     let file = key_path(&site);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kanava"))
-        .args(["keys", "--file", file.to_str().unwrap(), "add", "gold", "acme", "--passphrase"])
+        .args([
+            "keys",
+            "--file",
+            file.to_str().unwrap(),
+            "add",
+            "gold",
+            "acme",
+            "--passphrase",
+        ])
         .current_dir(site.root())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -323,7 +362,10 @@ fn a_protected_audience_nobody_can_read_fails_the_build() {
 fn the_config_names_the_key_file() {
     let site = site();
     add(&site, &["gold", "acme"]);
-    site.write("kanava.yaml", &format!("{CONFIG}encrypt: secrets/keys.json\n"));
+    site.write(
+        "kanava.yaml",
+        &format!("{CONFIG}encrypt: secrets/keys.json\n"),
+    );
     site.build().assert_clean();
     assert!(site.exists("gold/_kanava/lock/slots.js"));
     assert!(!site.exists("gold/goldcanaryq7-terms/index.html"));
