@@ -361,11 +361,19 @@ enum KeysAction {
         base_url: Option<String>,
     },
     /// Take a partner's credential away: the audience gets a new content key (rotation)
-    Remove { audience: String, partner: String },
+    Remove {
+        /// The audience
+        audience: String,
+        /// The partner's name, as given to `keys add`
+        partner: String,
+    },
     /// Audiences, epochs and partners in the key file (no secrets)
     List,
     /// A new content key for an audience; every remaining credential keeps working
-    Rotate { audience: String },
+    Rotate {
+        /// The audience
+        audience: String,
+    },
 }
 
 /// A hundred years: enough for any plan. Larger values were a panic in the date arithmetic

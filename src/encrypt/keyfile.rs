@@ -46,7 +46,8 @@ pub fn read(path: &Path) -> Result<Option<KeyFile>> {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Err(e).with_context(|| format!("cannot read the key file `{}`", path.display()));
+            return Err(e)
+                .with_context(|| format!("cannot read the key file `{}`", path.display()));
         }
     };
     KeyFile::parse(&text).map(Some).map_err(|e| {

@@ -294,3 +294,76 @@ fn sha256_hex(bytes: &[u8]) -> serde_json::Value {
     let digest = sha2::Sha256::digest(bytes);
     serde_json::Value::String(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// From disk (`file://`, a file share): no fetch and no service worker, so pages are
+/// decrypted from the payload scripts and written over the login page; links become
+/// `#/<path>` routes.
+pub fn from_disk_a_magic_link_opens_pages_and_links_work(path: PathBuf) {
+    let e = encrypted_fixture();
+    let login = e.site.out().join("gold/index.html");
+    let url = format!("file://{}", login.display());
+    let chrome = launch(path);
+    // A wrong link: the error, nothing else.
+    let tab = chrome.open(&format!("{url}#k=AAAAAAAAAAAAAAAAAAAAAA"), 1366, 900);
+    wait_for(
+        &tab,
+        "!document.getElementById('kanava-lock-error').hidden",
+        15,
+    );
+    assert!(!body_text(&tab).contains("Welcome"));
+    // The right one.
+    let tab = chrome.open(&format!("{url}#k={}", e.token), 1366, 900);
+    wait_for(
+        &tab,
+        "document.body && document.body.innerText.includes('Welcome to the partner extranet')",
+        20,
+    );
+    assert_eq!(
+        eval(&tab, "document.getElementById('kanava-logout') !== null"),
+        true
+    );
+    // The theme's stylesheet was decrypted and applies.
+    assert_eq!(
+        eval(
+            &tab,
+            "[...document.styleSheets].some(s => { try { return s.cssRules.length > 10 } catch (e) { return false } })"
+        ),
+        true
+    );
+    // Links, clicked: the programme section, then the gold page in it.
+    let click = |part: &str| {
+        eval(
+            &tab,
+            &format!(
+                "(() => {{ const a = [...document.querySelectorAll('main a, nav a')].find(a => a.getAttribute('href').endsWith({part:?})); a.click(); return true; }})()"
+            ),
+        )
+    };
+    assert_eq!(click("#/programme/"), true);
+    wait_for(
+        &tab,
+        "[...document.querySelectorAll('a')].some(a => a.getAttribute('href').endsWith('#/programme/gold-rebate/'))",
+        15,
+    );
+    assert_eq!(click("#/programme/gold-rebate/"), true);
+    wait_for(
+        &tab,
+        "document.body && document.body.innerText.includes('zebrawood bonus')",
+        15,
+    );
+    assert_eq!(eval(&tab, "location.hash"), "#/programme/gold-rebate/");
+    // Back to the section through the browser's history.
+    eval(&tab, "history.back()");
+    wait_for(
+        &tab,
+        "location.hash === '#/programme/' && !document.body.innerText.includes('zebrawood bonus')",
+        15,
+    );
+    // Opened again later, the kept keys open it without the link.
+    let tab = chrome.open(&format!("{url}#/ordering/delivery/"), 1366, 900);
+    wait_for(
+        &tab,
+        "document.body && document.body.innerText.includes('central warehouse')",
+        15,
+    );
+}

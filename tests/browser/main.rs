@@ -254,6 +254,11 @@ const TESTS: &[BrowserTest] = &[
         Needs::Chromium,
     ),
     (
+        "encrypted_from_disk_a_magic_link_opens_pages_and_links_work",
+        encrypted::from_disk_a_magic_link_opens_pages_and_links_work,
+        Needs::Chromium,
+    ),
+    (
         "encrypted_webcrypto_decrypts_what_rust_encrypted",
         encrypted::webcrypto_decrypts_what_rust_encrypted,
         Needs::Chromium,

@@ -143,6 +143,6 @@ self.kanavaLock = (() => {
   };
   const mime = (path) => TYPES[(/\.([a-z0-9]+)$/i.exec(path) || [])[1]?.toLowerCase()] || 'application/octet-stream';
 
-  return { LOCK, b64url, tryToken, tryPassphrase, derive, nameOf, openFile, openScript, parseScript,
+  return { LOCK, b64, b64url, tryToken, tryPassphrase, derive, nameOf, openFile, openScript, parseScript,
     parseSlots, load, store, clear, mime };
 })();

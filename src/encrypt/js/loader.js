@@ -29,9 +29,10 @@
   }
 
   async function open(keys) {
-    if (location.protocol === 'file:' || !('serviceWorker' in navigator)) {
-      fail('Your key is valid, but this copy is opened from disk (file://), where the browser ' +
-        'lets no script read the other encrypted files. Open the site through its web address instead.');
+    if (location.protocol === 'file:') return fromDisk(keys);
+    if (!('serviceWorker' in navigator)) {
+      fail('Your key is valid, but this browser runs no service workers (they may be turned off, ' +
+        'or the site is not served over HTTPS), and the site cannot be decrypted without one.');
       return;
     }
     say('Opening…');
@@ -39,6 +40,158 @@
     await navigator.serviceWorker.ready;
     (reg.active || navigator.serviceWorker.controller)?.postMessage('kanava-login');
     location.replace(target());
+  }
+
+  // ---- from disk (file://): no fetch, no service worker --------------------------------
+  // Each encrypted file is a script calling `kanavaPayload`; a page is decrypted, its styles,
+  // scripts and images replaced by decrypted blob: URLs, its links by `#/<path>` routes, and
+  // written over this page.
+  const VIRTUAL = 'https://kanava.invalid/';
+  const pending = new Map();
+  const blobs = new Map();
+  self.kanavaPayload = (name, data) => {
+    const resolve = pending.get(name);
+    if (resolve) {
+      pending.delete(name);
+      resolve(data);
+    }
+  };
+
+  // The base64 of an encrypted file, by loading its script; `undefined` when it is missing.
+  // Loads of one name at once share one script.
+  const loading = new Map();
+  function payload(name) {
+    if (loading.has(name)) return loading.get(name);
+    const promise = new Promise((resolve) => {
+      pending.set(name, resolve);
+      const script = document.createElement('script');
+      script.src = new URL(`${L.LOCK}e/${name}.js`, base).href;
+      const done = () => {
+        script.remove();
+        if (pending.has(name)) {
+          pending.delete(name);
+          resolve(undefined);
+        }
+      };
+      script.onload = done;
+      script.onerror = done;
+      (document.head || document.documentElement).appendChild(script);
+    }).finally(() => loading.delete(name));
+    loading.set(name, promise);
+    return promise;
+  }
+
+  // A file's bytes; `undefined` when there is none, `null` when it does not decrypt.
+  async function diskFile(keys, path) {
+    const data = await payload(await L.nameOf(keys, path));
+    return data === undefined ? undefined : L.openFile(keys, path, L.b64(data));
+  }
+
+  // A blob: URL of the decrypted file (null when there is none), made once per path: a page
+  // often names a file twice (the logo), and each load must be waited for once.
+  function blobOf(keys, path) {
+    if (!blobs.has(path)) {
+      blobs.set(path, diskFile(keys, path).then((bytes) =>
+        bytes ? URL.createObjectURL(new Blob([bytes], { type: L.mime(path) })) : null));
+    }
+    return blobs.get(path);
+  }
+
+  // The logical path (and #fragment) a reference in the file at `from` points to; null for
+  // another site.
+  function logical(ref, from) {
+    let url;
+    try {
+      url = new URL(ref, VIRTUAL + from);
+    } catch (e) {
+      return null;
+    }
+    if (!url.href.startsWith(VIRTUAL)) return null;
+    return { path: decodeURIComponent(url.pathname.slice(1)), hash: url.hash };
+  }
+
+  const routeOf = (path) => `#/${encodeURI(path.replace(/(^|\/)index\.html$/, '$1'))}`;
+
+  function route() {
+    const hash = location.hash;
+    if (!hash.startsWith('#/')) return ['', ''];
+    const rest = hash.slice(2);
+    const at = rest.indexOf('#');
+    const path = at < 0 ? rest : rest.slice(0, at);
+    try {
+      return [decodeURI(path), at < 0 ? '' : rest.slice(at + 1)];
+    } catch (e) {
+      return ['', ''];
+    }
+  }
+
+  // The route of the page shown, so that a link to a heading on it only scrolls.
+  let shown = null;
+
+  async function renderFromDisk(keys) {
+    const [path, anchor] = route();
+    if (path === shown) {
+      if (anchor) document.getElementById(decodeURIComponent(anchor))?.scrollIntoView();
+      return;
+    }
+    let file = path === '' || path.endsWith('/') ? `${path}index.html` : path;
+    let bytes = await diskFile(keys, file);
+    if (bytes === undefined && path !== '' && !/\.[^/]*$/.test(path)) {
+      file = `${path}/index.html`;
+      bytes = await diskFile(keys, file);
+    }
+    if (bytes === undefined) {
+      file = '404.html';
+      bytes = await diskFile(keys, file);
+    }
+    if (!bytes) {
+      fail('This page could not be decrypted.');
+      return;
+    }
+    if (!file.endsWith('.html')) {
+      // A download (PDF, CSV, image): shown by the browser from its decrypted bytes.
+      location.replace(await blobOf(keys, file));
+      return;
+    }
+    const doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'text/html');
+    const jobs = [];
+    for (const el of doc.querySelectorAll('link[href], script[src], img[src], source[src], video[src], audio[src], embed[src], iframe[src]')) {
+      const attr = el.tagName === 'LINK' ? 'href' : 'src';
+      const target = logical(el.getAttribute(attr), file);
+      if (!target) continue;
+      el.removeAttribute('srcset');
+      jobs.push(blobOf(keys, target.path).then((url) => {
+        if (url) el.setAttribute(attr, url);
+        else el.removeAttribute(attr);
+      }));
+    }
+    for (const img of doc.querySelectorAll('img[srcset], source[srcset]')) img.removeAttribute('srcset');
+    for (const a of doc.querySelectorAll('a[href]')) {
+      const href = a.getAttribute('href');
+      if (href.startsWith('#')) {
+        a.setAttribute('href', routeOf(file) + href);
+        continue;
+      }
+      const target = logical(href, file);
+      if (target) a.setAttribute('href', routeOf(target.path) + target.hash);
+    }
+    await Promise.all(jobs);
+    const session = ['common.js', 'session.js']
+      .map((f) => `<script src="${new URL(L.LOCK + f, base).href}"></script>`).join('');
+    const html = `<!doctype html>\n${doc.documentElement.outerHTML.replace(/<\/body>(?![\s\S]*<\/body>)/, `${session}</body>`)}`;
+    document.open();
+    document.write(html);
+    document.close();
+    shown = path;
+    // Writing the document removed every listener: listen again.
+    self.addEventListener('hashchange', () => renderFromDisk(keys));
+    if (anchor) document.getElementById(decodeURIComponent(anchor))?.scrollIntoView();
+    else window.scrollTo(0, 0);
+  }
+
+  function fromDisk(keys) {
+    say('Opening…');
+    return renderFromDisk(keys);
   }
 
   async function enter(slots, contentKey) {

@@ -11,7 +11,8 @@
   button.addEventListener('click', async () => {
     await self.kanavaLock.clear(base.pathname);
     navigator.serviceWorker?.controller?.postMessage('kanava-logout');
-    location.replace(base.href);
+    // From disk a folder's address lists the folder: go to its login page by name.
+    location.replace(location.protocol === 'file:' ? new URL('index.html', base).href : base.href);
   });
   const add = () => document.body.appendChild(button);
   if (document.body) add();
