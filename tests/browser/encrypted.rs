@@ -4,7 +4,7 @@
 //! a wrong credential shows an error and nothing else; WebCrypto decrypts what Rust
 //! encrypted and refuses it at another path.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kanava::encrypt::keys::{Credential, KeyFile};
 use kanava::encrypt::{Sealer, keyfile};
@@ -359,11 +359,77 @@ pub fn from_disk_a_magic_link_opens_pages_and_links_work(path: PathBuf) {
         "location.hash === '#/programme/' && !document.body.innerText.includes('zebrawood bonus')",
         15,
     );
+    // A PDF link offers the decrypted file.
+    let tab = chrome.open(&format!("{url}#/programme/price-sheet/"), 1366, 900);
+    wait_for(
+        &tab,
+        "[...document.querySelectorAll('main a')].some(a => a.getAttribute('href').endsWith('#/programme/sheet.pdf'))",
+        15,
+    );
+    eval(
+        &tab,
+        "(() => { [...document.querySelectorAll('main a')].find(a => a.getAttribute('href').endsWith('#/programme/sheet.pdf')).click(); return true; })()",
+    );
+    wait_for(
+        &tab,
+        "document.getElementById('kanava-download') !== null",
+        15,
+    );
+    let pdf = eval(
+        &tab,
+        "fetch(document.getElementById('kanava-download').href).then(async r => (await r.text()).slice(0, 8))",
+    );
+    assert_eq!(pdf, "%PDF-1.4");
     // Opened again later, the kept keys open it without the link.
     let tab = chrome.open(&format!("{url}#/ordering/delivery/"), 1366, 900);
     wait_for(
         &tab,
         "document.body && document.body.innerText.includes('central warehouse')",
         15,
+    );
+}
+
+/// The demo's gold site, encrypted, over HTTP: a magic link opens it, a guide is read, search
+/// finds a page, and the installation manual (a PDF) comes decrypted.
+pub fn the_encrypted_demo_opens_searches_and_serves_a_pdf(path: PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_file = dir.path().join("keys.json");
+    let mut keys = KeyFile::default();
+    let Ok(Credential::Token(token)) = keys.add("gold", "acme", None) else {
+        panic!("a token slot")
+    };
+    keyfile::write(&key_file, &keys).expect("write keys");
+    let outcome = kanava::build(&kanava::Options {
+        root: Path::new(env!("CARGO_MANIFEST_DIR")).to_owned(),
+        out: Some(dir.path().join("public")),
+        audiences: vec!["gold".to_owned()],
+        encrypt: Some(key_file),
+        ..kanava::Options::default()
+    })
+    .expect("build");
+    assert_eq!(outcome.errors(), 0, "{:?}", outcome.diagnostics);
+    let base = serve(&dir.path().join("public"));
+    let chrome = launch(path);
+    let tab = chrome.open(&format!("{base}gold/#k={token}"), 1366, 900);
+    wait_for(&tab, "document.querySelector('.search') !== null", 30);
+    eval(
+        &tab,
+        "location.href = new URL('technical/installation/', location.href).href",
+    );
+    wait_for(
+        &tab,
+        "document.body && document.body.innerText.includes('Site survey')",
+        20,
+    );
+    let pdf = eval(
+        &tab,
+        "fetch(new URL('../files/installation-manual-hp.pdf', location.href)).then(async r => r.status + ' ' + r.headers.get('content-type') + ' ' + (await r.text()).slice(0, 5))",
+    );
+    assert_eq!(pdf, "200 application/pdf %PDF-");
+    search(&tab, "warranty");
+    let found = results(&tab);
+    assert!(
+        found.iter().any(|r| r.to_lowercase().contains("warranty")),
+        "{found:?}"
     );
 }

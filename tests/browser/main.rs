@@ -259,6 +259,11 @@ const TESTS: &[BrowserTest] = &[
         Needs::Chromium,
     ),
     (
+        "encrypted_the_demo_opens_searches_and_serves_a_pdf",
+        encrypted::the_encrypted_demo_opens_searches_and_serves_a_pdf,
+        Needs::Chromium,
+    ),
+    (
         "encrypted_webcrypto_decrypts_what_rust_encrypted",
         encrypted::webcrypto_decrypts_what_rust_encrypted,
         Needs::Chromium,

@@ -50,28 +50,35 @@
   const pending = new Map();
   const blobs = new Map();
   self.kanavaPayload = (name, data) => {
-    const resolve = pending.get(name);
-    if (resolve) {
+    const finish = pending.get(name);
+    if (finish) {
       pending.delete(name);
-      resolve(data);
+      finish(data);
     }
   };
 
   // The base64 of an encrypted file, by loading its script; `undefined` when it is missing.
-  // Loads of one name at once share one script.
+  // Loads of one name at once share one script. A script calls `kanavaPayload` before its
+  // `load` event, and by then the next load of the same name may be waiting: each load
+  // settles only its own promise.
   const loading = new Map();
   function payload(name) {
     if (loading.has(name)) return loading.get(name);
     const promise = new Promise((resolve) => {
-      pending.set(name, resolve);
+      let settled = false;
+      const finish = (data) => {
+        if (!settled) {
+          settled = true;
+          resolve(data);
+        }
+      };
+      pending.set(name, finish);
       const script = document.createElement('script');
       script.src = new URL(`${L.LOCK}e/${name}.js`, base).href;
       const done = () => {
         script.remove();
-        if (pending.has(name)) {
-          pending.delete(name);
-          resolve(undefined);
-        }
+        if (pending.get(name) === finish) pending.delete(name);
+        finish(undefined);
       };
       script.onload = done;
       script.onerror = done;
@@ -149,8 +156,19 @@
       return;
     }
     if (!file.endsWith('.html')) {
-      // A download (PDF, CSV, image): shown by the browser from its decrypted bytes.
-      location.replace(await blobOf(keys, file));
+      // A download (PDF, CSV, image): a page offering its decrypted bytes (from file://
+      // the browser navigates to no blob: address), with a preview of images and PDFs.
+      if (!blobs.has(file)) {
+        blobs.set(file, Promise.resolve(URL.createObjectURL(new Blob([bytes], { type: L.mime(file) }))));
+      }
+      const url = await blobs.get(file);
+      const name = esc(file.split('/').pop());
+      const type = L.mime(file);
+      const preview = type.startsWith('image/') ? `<p><img src="${url}" alt="" style="max-width:100%"></p>`
+        : type === 'application/pdf' ? `<iframe src="${url}" title="${name}" style="width:100%;height:80vh;border:0"></iframe>` : '';
+      show(`<html><head><meta charset="utf-8"><title>${name}</title></head><body style="font-family:system-ui,sans-serif">` +
+        `<p><a id="kanava-download" href="${url}" download="${name}">Download ${name}</a> · ` +
+        `<button type="button" onclick="history.back()">Back</button></p>${preview}</body></html>`, path, anchor, keys);
       return;
     }
     const doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'text/html');
@@ -173,18 +191,31 @@
         continue;
       }
       const target = logical(href, file);
-      if (target) a.setAttribute('href', routeOf(target.path) + target.hash);
+      if (target) {
+        a.setAttribute('href', routeOf(target.path) + target.hash);
+        // A route cannot be downloaded: the file's page offers the download instead.
+        a.removeAttribute('download');
+      }
     }
     await Promise.all(jobs);
+    show(doc.documentElement.outerHTML, path, anchor, keys);
+  }
+
+  const esc = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+  // Writes `html` (with the logout button) over the document, as the page of `path`.
+  function show(html, path, anchor, keys) {
     const session = ['common.js', 'session.js']
       .map((f) => `<script src="${new URL(L.LOCK + f, base).href}"></script>`).join('');
-    const html = `<!doctype html>\n${doc.documentElement.outerHTML.replace(/<\/body>(?![\s\S]*<\/body>)/, `${session}</body>`)}`;
+    const at = html.lastIndexOf('</body>');
     document.open();
-    document.write(html);
+    document.write(`<!doctype html>\n${at < 0 ? html + session : html.slice(0, at) + session + html.slice(at)}`);
     document.close();
     shown = path;
     // Writing the document removed every listener: listen again.
-    self.addEventListener('hashchange', () => renderFromDisk(keys));
+    self.addEventListener('hashchange', () => renderFromDisk(keys).catch((e) => {
+      document.body.insertAdjacentHTML('afterbegin', `<p role="alert" id="kanava-lock-error">This page could not be opened: ${esc(String(e))}</p>`);
+    }));
     if (anchor) document.getElementById(decodeURIComponent(anchor))?.scrollIntoView();
     else window.scrollTo(0, 0);
   }
