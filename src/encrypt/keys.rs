@@ -128,7 +128,14 @@ impl KeyFile {
                 ));
             }
             for s in &a.slots {
-                if unb64::<32>(&s.kek).is_none() || STANDARD.decode(&s.salt).is_err() {
+                let iterations_ok = match s.kind {
+                    SlotKind::Token => s.iterations.is_none(),
+                    SlotKind::Passphrase => s.iterations.is_some_and(|n| n > 0),
+                };
+                if unb64::<32>(&s.kek).is_none()
+                    || STANDARD.decode(&s.salt).is_err()
+                    || !iterations_ok
+                {
                     return Err(format!(
                         "slot `{}` of `{name}` ({}) is damaged",
                         s.id, s.partner

@@ -248,7 +248,17 @@
       return;
     }
     const kept = await L.load(base.pathname).catch(() => null);
-    if (kept && kept.epoch === slots.epoch && kept.audience === slots.audience) return open(kept);
+    if (kept && kept.epoch === slots.epoch && kept.audience === slots.audience) {
+      // Over HTTP this page shows with kept keys when the service worker is not installed
+      // yet; if it still shows right after installing it (the worker could not use the
+      // keys), ask again rather than reload for ever.
+      const last = Number(sessionStorage.getItem(`kanava-lock:${base.pathname}`) || 0);
+      if (location.protocol === 'file:' || Date.now() - last > 10000) {
+        sessionStorage.setItem(`kanava-lock:${base.pathname}`, String(Date.now()));
+        return open(kept);
+      }
+      await L.clear(base.pathname);
+    }
     const form = $('kanava-lock-form');
     form.hidden = false;
     form.addEventListener('submit', async (event) => {
