@@ -224,6 +224,40 @@ pub fn a_passphrase_opens_the_site_and_wrong_credentials_show_only_an_error(path
     );
 }
 
+/// After a rotation and a new build, a browser holding the old epoch's keys is asked to log
+/// in again, and the same magic link opens the new build.
+pub fn after_a_rotation_the_reader_logs_in_again_with_the_same_link(path: PathBuf) {
+    let e = encrypted_fixture();
+    let root = e.site.dir.path();
+    let base = serve(&e.site.out());
+    let chrome = launch(path);
+    let link = format!("{base}gold/#k={}", e.token);
+    let tab = chrome.open(&link, 1366, 900);
+    let home =
+        "document.body && document.body.innerText.includes('Welcome to the partner extranet')";
+    wait_for(&tab, home, 20);
+    let mut keys = keyfile::read(&e.key_file).expect("read").expect("keys");
+    assert!(keys.rotate("gold").expect("rotate"));
+    keyfile::write(&e.key_file, &keys).expect("write");
+    let outcome = kanava::build(&kanava::Options {
+        root: root.to_owned(),
+        out: Some(root.join("public")),
+        encrypt: Some(e.key_file.clone()),
+        ..kanava::Options::default()
+    })
+    .expect("build");
+    assert_eq!(outcome.errors(), 0);
+    eval(&tab, "location.reload()");
+    wait_for(
+        &tab,
+        "document.getElementById('kanava-lock-form') !== null && !document.getElementById('kanava-lock-form').hidden",
+        15,
+    );
+    assert!(!body_text(&tab).contains("Welcome"));
+    let tab = chrome.open(&link, 1366, 900);
+    wait_for(&tab, home, 20);
+}
+
 /// WebCrypto in Chromium decrypts what Rust encrypted, and refuses it at another path or
 /// audience.
 pub fn webcrypto_decrypts_what_rust_encrypted(path: PathBuf) {

@@ -264,6 +264,11 @@ const TESTS: &[BrowserTest] = &[
         Needs::Chromium,
     ),
     (
+        "encrypted_after_a_rotation_the_reader_logs_in_again_with_the_same_link",
+        encrypted::after_a_rotation_the_reader_logs_in_again_with_the_same_link,
+        Needs::Chromium,
+    ),
+    (
         "encrypted_webcrypto_decrypts_what_rust_encrypted",
         encrypted::webcrypto_decrypts_what_rust_encrypted,
         Needs::Chromium,

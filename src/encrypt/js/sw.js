@@ -6,8 +6,6 @@ importScripts('_kanava/lock/common.js');
 const L = self.kanavaLock;
 const SCOPE = new URL('./', self.location.href);
 let cached = null;
-// The epoch last found in the published slot file.
-let published = null;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -16,21 +14,18 @@ self.addEventListener('message', (event) => {
 });
 
 // The kept keys, if they are for the epoch the slot file publishes (a rotation makes the
-// reader log in again). A page (navigation) reads them afresh, so a logout in another tab
-// takes effect at once; its files use what the page used.
+// reader log in again). A page (navigation) reads both afresh, so a logout in another tab
+// or a new build takes effect at once; its files use what the page used.
 async function keys(navigate) {
   if (cached && !navigate) return cached;
   const kept = await L.load(SCOPE.pathname).catch(() => null);
   cached = null;
   if (!kept) return null;
-  if (published !== kept.epoch) {
-    const r = await fetch(new URL(`${L.LOCK}slots.js`, SCOPE), { cache: 'no-store' });
-    const slots = r.ok ? L.parseSlots(await r.text()) : null;
-    if (!slots || slots.epoch !== kept.epoch || slots.audience !== kept.audience) {
-      await L.clear(SCOPE.pathname);
-      return null;
-    }
-    published = slots.epoch;
+  const r = await fetch(new URL(`${L.LOCK}slots.js`, SCOPE), { cache: 'no-store' });
+  const slots = r.ok ? L.parseSlots(await r.text()) : null;
+  if (!slots || slots.epoch !== kept.epoch || slots.audience !== kept.audience) {
+    await L.clear(SCOPE.pathname);
+    return null;
   }
   cached = kept;
   return kept;
