@@ -13,6 +13,7 @@
 pub mod check;
 pub mod deploy;
 pub mod diag;
+pub mod encrypt;
 mod fs;
 pub mod highlight;
 pub mod html;
@@ -75,6 +76,9 @@ pub struct Options {
     /// Receives what the user should see at once, on a terminal or not: waiting for another
     /// build into the same output, a leftover that could not be removed. The CLI prints it.
     pub notice: Option<Progress>,
+    /// Encrypt every protected audience with the keys in this key file (`--encrypt`,
+    /// issue 20); `None`: `encrypt:` in kanava.yaml for a build to disk, else plain.
+    pub encrypt: Option<PathBuf>,
 }
 
 impl Options {
@@ -196,12 +200,31 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         )?),
         _ => None,
     };
+    // The key file (issue 20): `--encrypt`, else kanava.yaml's `encrypt:` for a build to disk.
+    let key_file = match (&options.encrypt, &sources.config) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Some(config)) if output.is_some() => {
+            config.encrypt.as_ref().map(|p| options.root.join(p))
+        }
+        _ => None,
+    };
+    let keys = match &key_file {
+        Some(path) => Some(read_keys(path, options, &mut diags)?),
+        None => None,
+    };
     let theme_dir = sources.config.as_ref().and_then(|c| c.theme.clone());
     let theme = load::theme::read(&options.root, theme_dir.as_ref(), &mut diags);
     // Nothing changed since the last clean build: nothing to do (issue #7).
-    let stamp = output
-        .as_ref()
-        .map(|out| Stamp::new(out.path(), &sources, &theme, options));
+    let stamp = output.as_ref().map(|out| {
+        let keys = keys.as_ref().map(|k| k.as_ref().map(|k| k.to_text()));
+        Stamp::new(
+            out.path(),
+            &sources,
+            &theme,
+            options,
+            keys.flatten().as_deref(),
+        )
+    });
     if let (Some(out), Some(stamp)) = (&output, &stamp)
         && diags.is_empty()
         && stamp.is_current(out.path(), Timestamp::now())
@@ -254,6 +277,20 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     }
 
     let views = plan::views(&site, &selected, options.stage, at);
+    let locked = match &keys {
+        Some(keys) => {
+            let locked = encrypted_audiences(&site, &views, keys.as_ref(), key_file.as_deref());
+            match locked {
+                Ok(locked) => Some(locked),
+                Err(problems) => {
+                    diags.extend(problems);
+                    diag::normalize(&mut diags);
+                    return Ok(outcome(diags, sources, false, Stats::default()));
+                }
+            }
+        }
+        None => None,
+    };
     // Code is highlighted once, where some view being built shows it (`check` shows none).
     if output.is_some() || into.is_some() {
         if let Some(progress) = &options.progress {
@@ -274,9 +311,20 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         (None, Some(dest)) => dest,
         (None, None) => &Discard,
     };
+    // Protected audiences' folders encrypted (issue 20); the others, and the root page, plain.
+    let encrypting = locked.map(|locked| {
+        write::encrypted::Encrypting::new(dest, locked, &site.config.title, &site.config.language)
+    });
+    let dest: &dyn Destination = match &encrypting {
+        Some(encrypting) => encrypting,
+        None => dest,
+    };
     let search = options.search() && (staging.is_some() || into.is_some());
     let rendered = write_views(&site, &views, &renderer, dest, search, &options.progress).and_then(
         |(mut view_diags, stats, mut folders)| {
+            if let Some(encrypting) = &encrypting {
+                encrypting.write_shells(&folders)?;
+            }
             // The output's root page, beside the audiences' folders (issue #16).
             if site.audiences.configured {
                 view_diags.extend(renderer.render_root(&site, &*dest.view(""))?);
@@ -381,6 +429,82 @@ fn write_views<'s>(
         Ok(())
     })?;
     Ok((diags, stats, folders))
+}
+
+/// Reads the key file of an encrypted build (issue 20): refused inside `content/` or the
+/// output; `None` (with an error) when it does not exist.
+fn read_keys(
+    path: &Path,
+    options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<encrypt::keys::KeyFile>> {
+    encrypt::keyfile::check_location(path, &options.root, options.out.as_deref())?;
+    let keys = encrypt::keyfile::read(path)?;
+    if keys.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "no-key-file",
+                format!("there is no key file `{}` to encrypt with", path.display()),
+            )
+            .in_file(load::CONFIG_FILE)
+            .help(format!(
+                "give each protected audience a partner first: `kanava keys --file {} add AUDIENCE PARTNER` creates it",
+                path.display()
+            )),
+        );
+    }
+    Ok(keys)
+}
+
+/// The folders an encrypted build encrypts, with their keys: every protected audience among
+/// `views` (public ones stay plain). Errors for a protected audience nobody could read.
+fn encrypted_audiences(
+    site: &Site,
+    views: &[View],
+    keys: Option<&encrypt::keys::KeyFile>,
+    key_file: Option<&Path>,
+) -> Result<Vec<(String, String, encrypt::keys::AudienceKeys)>, Vec<Diagnostic>> {
+    let Some(keys) = keys else {
+        // No key file: its error is already reported.
+        return Err(Vec::new());
+    };
+    let file = key_file
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let mut locked = Vec::new();
+    let mut problems = Vec::new();
+    for view in views {
+        let audience = &site.audiences.audiences[view.audience];
+        if let model::audience::Openness::Public(_) = site.audiences.openness(view.audience) {
+            continue;
+        }
+        match keys.audiences.get(&audience.name) {
+            Some(k) if !k.slots.is_empty() => locked.push((
+                view.folder(site).to_owned(),
+                audience.name.clone(),
+                k.clone(),
+            )),
+            _ => problems.push(
+                Diagnostic::error(
+                    "no-partner",
+                    format!(
+                        "audience `{}` is protected, but no partner in the key file `{file}` can read it",
+                        audience.name
+                    ),
+                )
+                .in_file(load::CONFIG_FILE)
+                .help(format!(
+                    "add one with `kanava keys --file {file} add {} PARTNER`, or mark the audience `public: true` in kanava.yaml if it is meant to be open",
+                    audience.name
+                )),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(locked)
+    } else {
+        Err(problems)
+    }
 }
 
 /// A build of some audiences replaces only their folders: anything else at the top of the

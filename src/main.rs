@@ -94,9 +94,37 @@ run at once: the second waits for the first.")]
         /// no `.kanava-output` file); never an output that is or holds the site's sources
         #[arg(long)]
         force: bool,
+        /// Encrypt every protected audience with the keys in this file (docs/encryption.md);
+        /// public audiences stay plain [default: `encrypt:` in kanava.yaml]
+        #[arg(long, value_name = "KEYFILE")]
+        encrypt: Option<PathBuf>,
         /// How to print diagnostics
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+    },
+    /// Manage the partners of encrypted audiences: their magic links and passphrases
+    #[command(after_help = "Examples:
+  kanava keys add gold acme --base-url https://example.github.io/extranet/     a magic link for acme
+  kanava keys add gold globex --generate        a generated passphrase instead
+  kanava keys add gold initech --passphrase     a passphrase of your own, read from stdin
+  kanava keys list                              audiences, epochs and partners (no secrets)
+  kanava keys remove gold acme                  acme's credential stops opening the next build
+  kanava keys rotate gold                       a new content key; links and passphrases keep working
+
+The key file (`--file`, or `encrypt:` in kanava.yaml) is created by the first `add`; it holds
+every protected audience's keys: keep it secret, out of git and out of the site, and back it
+up. Rebuild with `kanava build --encrypt KEYFILE` and publish after every change. Files
+downloaded before a removal or rotation stay readable with the old credential
+(docs/encryption.md).")]
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+        /// The key file [default: `encrypt:` in kanava.yaml]
+        #[arg(long, global = true, value_name = "KEYFILE")]
+        file: Option<PathBuf>,
+        /// The site's folder (holds kanava.yaml)
+        #[arg(long, global = true, default_value = ".")]
+        root: PathBuf,
     },
     /// Check everything `build` checks and write nothing (exit 1 on errors)
     #[command(after_help = "Examples:
@@ -322,6 +350,40 @@ Exit 1 on any failure: run it in CI after each deploy.")]
     },
 }
 
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Give a partner a credential for an audience: a magic link (default) or a passphrase
+    Add {
+        /// The audience (a protected audience of kanava.yaml)
+        audience: String,
+        /// The partner's name: kept in the key file only, never published
+        partner: String,
+        /// A passphrase of your own (at least 12 characters), read from stdin
+        #[arg(long, conflicts_with = "generate")]
+        passphrase: bool,
+        /// A generated passphrase (8 words) instead of a magic link
+        #[arg(long)]
+        generate: bool,
+        /// The site's address, for the magic link [default: base_url]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Take a partner's credential away: the audience gets a new content key (rotation)
+    Remove {
+        /// The audience
+        audience: String,
+        /// The partner's name, as given to `keys add`
+        partner: String,
+    },
+    /// Audiences, epochs and partners in the key file (no secrets)
+    List,
+    /// A new content key for an audience; every remaining credential keeps working
+    Rotate {
+        /// The audience
+        audience: String,
+    },
+}
+
 /// A hundred years: enough for any plan. Larger values were a panic in the date arithmetic
 /// (issue #12, `--days 7304485`); now they are a usage error.
 const MAX_STATUS_DAYS: i64 = 36_500;
@@ -364,6 +426,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             deny_warnings,
             no_search,
             force,
+            encrypt,
             format,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
@@ -378,6 +441,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 no_search,
                 force,
                 notice: Some(notice_line()),
+                encrypt,
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);
@@ -464,6 +528,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Keys { action, file, root } => keys(action, file, &root),
         Command::Init { dir } => {
             kanava::init::run(&dir)?;
             eprintln!(
@@ -796,6 +861,179 @@ fn load_for_report(
         );
     }
     Ok(Some((site, loaded.at)))
+}
+
+/// `kanava keys` (issue 20): reads the site's audiences, changes the key file, says what the
+/// partner is given and what to do next.
+fn keys(action: KeysAction, file: Option<PathBuf>, root: &Path) -> anyhow::Result<ExitCode> {
+    use kanava::encrypt::keys::Credential;
+    use kanava::encrypt::{keyfile, keys as k};
+    use kanava::model::audience::Openness;
+    let Some((site, _)) = load_for_report(root, Stage::Production, None)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let Some(path) = file.or_else(|| site.config.encrypt.as_ref().map(|p| root.join(p))) else {
+        anyhow::bail!(
+            "give the key file: `kanava keys --file ../secrets/kanava-keys.json …`, or `encrypt: ../secrets/kanava-keys.json` in kanava.yaml; keep it out of the site and out of git"
+        );
+    };
+    keyfile::check_location(&path, root, Some(&root.join("public")))?;
+    let existing = keyfile::read(&path)?;
+    let created = existing.is_none();
+    let mut keys = existing.unwrap_or_default();
+    let protected = |name: &str| -> anyhow::Result<()> {
+        let model = &site.audiences;
+        match model.audience_id(name) {
+            Some(id) if matches!(model.openness(id), Openness::Protected) => Ok(()),
+            Some(_) => anyhow::bail!(
+                "`{name}` is public (kanava.yaml): its site is never encrypted, so it needs no keys"
+            ),
+            None => anyhow::bail!(
+                "no audience named `{name}`; {}",
+                diag::suggest_help(name, &model.audience_names(), "audiences")
+            ),
+        }
+    };
+    let unchanged = || -> anyhow::Result<ExitCode> {
+        eprintln!("the key file `{}` was left as it was", path.display());
+        Ok(ExitCode::from(1))
+    };
+    match action {
+        KeysAction::Add {
+            audience,
+            partner,
+            passphrase,
+            generate,
+            base_url,
+        } => {
+            protected(&audience)?;
+            let secret = if generate {
+                Some(kanava::encrypt::generate_passphrase()?)
+            } else if passphrase {
+                if std::io::stdin().is_terminal() {
+                    eprint!(
+                        "passphrase for {partner} (at least {} characters; shown as typed): ",
+                        k::MIN_PASSPHRASE
+                    );
+                }
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\n', '\r']).to_owned())
+            } else {
+                None
+            };
+            let credential = match keys.add(&audience, &partner, secret.as_deref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return unchanged();
+                }
+            };
+            keyfile::write(&path, &keys)?;
+            if created {
+                eprintln!(
+                    "created the key file `{}`. It holds the keys of every protected audience: keep it secret (never in git, never in the site) and back it up — without it no partner can be added and no build encrypted with the same keys.",
+                    path.display()
+                );
+            }
+            match credential {
+                Credential::Token(token) => {
+                    let base = base_url.or_else(|| site.config.base_url.clone());
+                    let base = base.map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
+                    let folder = if site.audiences.configured {
+                        format!("{audience}/")
+                    } else {
+                        String::new()
+                    };
+                    eprintln!(
+                        "magic link for {partner} (send it privately; whoever has it can read `{audience}`):"
+                    );
+                    println!("{}{folder}#k={token}", base.as_deref().unwrap_or(""));
+                    if base.is_none() {
+                        eprintln!(
+                            "note: no base_url in kanava.yaml: put the site's address in front (or pass `--base-url`)"
+                        );
+                    }
+                }
+                Credential::Passphrase(p) => {
+                    eprintln!(
+                        "passphrase for {partner} (send it privately; it opens `{audience}`):"
+                    );
+                    println!("{p}");
+                }
+            }
+            eprintln!(
+                "next: kanava build --encrypt {}, then publish",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysAction::Remove { audience, partner } => {
+            if !keys.remove(&audience, &partner)? {
+                eprintln!(
+                    "error: `{audience}` has no partner `{partner}` (`kanava keys list` shows them)"
+                );
+                return unchanged();
+            }
+            keyfile::write(&path, &keys)?;
+            eprintln!(
+                "removed {partner} from {audience} and rotated its key (epoch {}); other partners' links and passphrases keep working",
+                keys.audiences.get(&audience).map_or(0, |a| a.epoch)
+            );
+            eprintln!(
+                "next: kanava build --encrypt {}, then publish. Files {partner} downloaded before stay readable with the old credential.",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysAction::Rotate { audience } => {
+            if !keys.rotate(&audience)? {
+                eprintln!(
+                    "error: the key file has no keys for `{audience}`: add a partner first (`kanava keys add {audience} PARTNER`)"
+                );
+                return unchanged();
+            }
+            keyfile::write(&path, &keys)?;
+            eprintln!(
+                "rotated {audience}: epoch {}, a new content key; links and passphrases keep working",
+                keys.audiences.get(&audience).map_or(0, |a| a.epoch)
+            );
+            eprintln!(
+                "next: kanava build --encrypt {}, then publish. Files downloaded before stay readable with the old credential.",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysAction::List => {
+            if created {
+                eprintln!(
+                    "there is no key file `{}` yet: `kanava keys add AUDIENCE PARTNER` creates it",
+                    path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<20} {:>5}  {:<24} {:<10} slot",
+                "audience", "epoch", "partner", "kind"
+            );
+            for (name, a) in &keys.audiences {
+                if a.slots.is_empty() {
+                    println!("{name:<20} {:>5}  {:<24} {:<10} -", a.epoch, "(nobody)", "");
+                }
+                for slot in &a.slots {
+                    let kind = match slot.kind {
+                        k::SlotKind::Token => "link",
+                        k::SlotKind::Passphrase => "passphrase",
+                    };
+                    println!(
+                        "{name:<20} {:>5}  {:<24} {kind:<10} {}",
+                        a.epoch, slot.partner, slot.id
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// Reads and checks the users file; `None` after printing its problems. Refuses a users

@@ -98,6 +98,11 @@ pub fn generated(catalog_url: Option<&str>) -> Vec<(String, &'static str)> {
         (FEED.to_owned(), "the Atom feed"),
         (MATERIALS.to_owned(), "the materials library"),
         (PATHS.to_owned(), "the learning paths and their certificate"),
+        // An encrypted audience's service worker (issue 20) sits at its folder's root.
+        (
+            crate::encrypt::SERVICE_WORKER.to_owned(),
+            "the encrypted site's service worker",
+        ),
     ];
     if let Some(catalog) = catalog_url {
         paths.push((price_list(catalog), "the price list"));

@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "catalog",
     "materials",
     "hosting",
+    "encrypt",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +59,11 @@ pub struct Config {
     /// Hosting (see `model::hosting::settings`): the host, users file and root page.
     #[serde(default)]
     pub hosting: Option<Node>,
+    /// The key file for encrypted output (issue 20, docs/encryption.md), relative to the
+    /// site root: `kanava build` encrypts every protected audience with it (`--encrypt`
+    /// overrides it). It must be outside `content/` and the output.
+    #[serde(default)]
+    pub encrypt: Option<String>,
 }
 
 fn default_language() -> String {

@@ -5,6 +5,7 @@
 //! [`Discard`] throws them away (for `kanava check`).
 //! [`Output`] decides whether a folder may be an output at all, and locks it (issue #12).
 
+pub mod encrypted;
 pub mod output;
 pub mod stamp;
 

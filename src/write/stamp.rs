@@ -27,7 +27,15 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    pub fn new(out: &Path, sources: &Sources, theme: &Theme, options: &crate::Options) -> Stamp {
+    /// `keys`: the key file's text of an encrypted build (issue 20): a rotation or a new
+    /// partner changes the output.
+    pub fn new(
+        out: &Path,
+        sources: &Sources,
+        theme: &Theme,
+        options: &crate::Options,
+        keys: Option<&str>,
+    ) -> Stamp {
         let mut h = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut h);
         // What is built: a binary without the `search` feature and `--no-search` alike
@@ -56,6 +64,7 @@ impl Stamp {
             (name, source).hash(&mut h);
         }
         theme.static_files.hash(&mut h);
+        keys.hash(&mut h);
         Stamp {
             fingerprint: h.finish(),
             file: super::absolute(out)

@@ -75,6 +75,7 @@ enum Needs {
 /// A browser test: its name, the test (given Chromium's path), and what it needs.
 type BrowserTest = (&'static str, fn(PathBuf), Needs);
 
+mod encrypted;
 mod layout;
 mod materials;
 mod paths;
@@ -240,6 +241,36 @@ const TESTS: &[BrowserTest] = &[
     (
         "the_404_page_works_at_any_depth_without_base_url",
         site::the_404_page_works_at_any_depth_without_base_url,
+        Needs::Chromium,
+    ),
+    (
+        "encrypted_a_magic_link_opens_the_site_and_everything_works",
+        encrypted::a_magic_link_opens_the_site_and_everything_works,
+        Needs::Chromium,
+    ),
+    (
+        "encrypted_a_passphrase_opens_the_site_and_wrong_credentials_show_only_an_error",
+        encrypted::a_passphrase_opens_the_site_and_wrong_credentials_show_only_an_error,
+        Needs::Chromium,
+    ),
+    (
+        "encrypted_from_disk_a_magic_link_opens_pages_and_links_work",
+        encrypted::from_disk_a_magic_link_opens_pages_and_links_work,
+        Needs::Chromium,
+    ),
+    (
+        "encrypted_the_demo_opens_searches_and_serves_a_pdf",
+        encrypted::the_encrypted_demo_opens_searches_and_serves_a_pdf,
+        Needs::Chromium,
+    ),
+    (
+        "encrypted_after_a_rotation_the_reader_logs_in_again_with_the_same_link",
+        encrypted::after_a_rotation_the_reader_logs_in_again_with_the_same_link,
+        Needs::Chromium,
+    ),
+    (
+        "encrypted_webcrypto_decrypts_what_rust_encrypted",
+        encrypted::webcrypto_decrypts_what_rust_encrypted,
         Needs::Chromium,
     ),
     // Not a test: the benchmark's "bytes transferred for a first query" (bench/search.sh).

@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod config_safety;
 mod determinism;
+mod encrypt;
 mod feeds;
 mod fuzz;
 mod hosting;

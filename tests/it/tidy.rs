@@ -94,6 +94,9 @@ fn only_load_and_write_touch_the_file_system() {
             // `deploy-config` is no stage of the build: it reads the built site and writes
             // the host's files (issue #16).
             "src/deploy/",
+            // The key file of encrypted output (issue 20): outside the site and the output,
+            // written readable by its owner only.
+            "src/encrypt/keyfile.rs",
         ],
     );
     assert!(
