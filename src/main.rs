@@ -16,7 +16,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's options: freed pages go back to the system after 1 s instead of 10 s. A build
 /// frees each view's search index as the next one grows, and the default decay kept both
-/// resident (10,000 pages × 8 views: peak RSS 1.19 → 1.11 GB, CPU unchanged within noise).
+/// resident (10,000 pages × 8 views: peak RSS 1.13 → 1.06 GiB, CPU unchanged within noise).
 /// The environment variable `_RJEM_MALLOC_CONF` still overrides it.
 #[cfg(feature = "jemalloc")]
 #[unsafe(export_name = "_rjem_malloc_conf")]

@@ -375,7 +375,7 @@ impl crate::post::ViewOutput for Indexer<'_, Box<dyn Sink + Send>> {
 
 /// How many views are indexed at once: each holds its whole index in memory, and each
 /// index is built in parallel inside (rayon), so one at a time keeps the cores busy. Two
-/// peaked 15–20 % higher (1.33–1.42 against 1.16 GB on the 10,000-page corpus, 8 views) for
+/// peaked 15–20 % higher (1.27–1.36 against 1.11 GiB on the 10,000-page corpus, 8 views) for
 /// no measurable gain in time on 2 cores.
 pub const INDEXERS: usize = 1;
 
