@@ -431,11 +431,6 @@ impl<'scope, S: Sink + Send + 'scope> Indexer<'scope, S> {
     }
 }
 
-/// The files of a pagefind index of `records`, by path inside the bundle folder, sorted.
-pub fn index(records: &[Record], lang: &str) -> Result<BTreeMap<String, Vec<u8>>> {
-    writer::index(records, lang)
-}
-
 /// [`index`] through pagefind's own library (`PagefindIndex`), one document at a time: what
 /// kanava's writer must match (the differential tests) and where the browser files come
 /// from (`writer::browser_files`). Builds never index with it: it keeps ~95 KB per page and
@@ -548,8 +543,8 @@ mod tests {
             r.sku = Some("hp-12".into());
             r
         }];
-        let a = index(&records, "en").unwrap();
-        let b = index(&records, "en").unwrap();
+        let a = writer::index(&records, "en").unwrap();
+        let b = writer::index(&records, "en").unwrap();
         assert_eq!(a, b);
         assert!(a.contains_key("pagefind.js") && a.contains_key("pagefind-entry.json"));
         assert!(a.keys().any(|k| k.starts_with("fragment/")));
@@ -564,7 +559,7 @@ mod tests {
         product.kind = Kind::Product;
         product.sku = Some("hp-12".into());
         product.url = "products/hp-12/".into();
-        let files = index(&[record(), product], "en").unwrap();
+        let files = writer::index(&[record(), product], "en").unwrap();
         let fragments: Vec<serde_json::Value> = files
             .iter()
             .filter(|(k, _)| k.starts_with("fragment/"))
