@@ -146,7 +146,15 @@ fn model_and_check(
     };
     let site = model::build(&sources, config, diags);
     let at = resolve_at(&site, at)?;
-    diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
+    let views = plan::views(&site, &[], stage, at);
+    for language in site.all_languages() {
+        let views: Vec<View> = views
+            .iter()
+            .filter(|v| v.language == language.language)
+            .copied()
+            .collect();
+        diags.extend(check::run(language, &views));
+    }
     Ok(Loaded {
         site: Some(site),
         sources: sources.texts,
@@ -417,7 +425,10 @@ fn write_views<'s>(
             for output in &outputs {
                 diags.extend(output.write(&plan, dest, folder)?);
             }
-            folders.push(folder);
+            // Another language's site is inside its audience's folder (`gold/fi`).
+            if view.language == 0 {
+                folders.push(folder);
+            }
         }
         #[cfg(feature = "search")]
         if let Some(indexer) = indexer {
@@ -473,7 +484,8 @@ fn encrypted_audiences(
         .unwrap_or_default();
     let mut locked = Vec::new();
     let mut problems = Vec::new();
-    for view in views {
+    // One entry per audience: its languages' sites are inside its folder (issue 18).
+    for view in views.iter().filter(|v| v.language == 0) {
         let audience = &site.audiences.audiences[view.audience];
         if let model::audience::Openness::Public(_) = site.audiences.openness(view.audience) {
             continue;

@@ -771,6 +771,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             let view_of = |audience| kanava::plan::View {
                 audience,
+                language: 0,
                 stage: when.stage,
                 at,
             };

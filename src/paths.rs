@@ -7,6 +7,8 @@
 //! relative to the view's root.
 
 use crate::model::Site;
+use crate::model::audience::AudienceModel;
+use crate::model::languages::{LangId, Languages};
 use crate::plan::View;
 
 /// The theme's static files and the generated stylesheet.
@@ -36,13 +38,35 @@ pub const PRICE_LIST_SEGMENT: &str = "price-list";
 pub const PRICE_LIST_CSV: &str = "price-list.csv";
 
 /// The view's folder inside the output: the audience's name, or the output itself for a
-/// site without audiences.
+/// site without audiences; a language other than the default in its code's folder inside
+/// that (`gold/fi`, or `fi`). Computed once per site ([`view_folders`]).
 pub fn view_folder(site: &Site, view: View) -> &str {
-    if site.audiences.configured {
-        &site.audiences.audiences[view.audience].name
-    } else {
-        ""
-    }
+    let site = site.in_language(view.language);
+    &site.view_folders[view.audience]
+}
+
+/// Every audience's folder in `language` (see [`view_folder`]).
+pub fn view_folders(
+    audiences: &AudienceModel,
+    languages: &Languages,
+    language: LangId,
+) -> Vec<String> {
+    audiences
+        .audiences
+        .iter()
+        .map(|a| {
+            let audience = if audiences.configured {
+                a.name.as_str()
+            } else {
+                ""
+            };
+            match (language, audience) {
+                (0, _) => audience.to_owned(),
+                (l, "") => languages.codes[l].clone(),
+                (l, audience) => format!("{audience}/{}", languages.codes[l]),
+            }
+        })
+        .collect()
 }
 
 /// Where a view is served, from `base_url` (for absolute links: sitemap, canonical links).

@@ -14,6 +14,7 @@ use crate::markdown::{BlockId, Fragment, Heading, Hole, Link, LinkTarget};
 use crate::model::audience::Has;
 use crate::model::audience::{Audience, AudienceId};
 use crate::model::catalog::{Catalog, PriceKey, Product, ProductStatus};
+use crate::model::languages::LangId;
 use crate::model::lifecycle::{Lifecycle, Note, Stage, Status};
 use crate::model::materials::{Material, MaterialId};
 use crate::model::money::Money;
@@ -21,10 +22,12 @@ use crate::model::paths::{MINUTES_PER_PDF_PAGE, Quiz, StepTarget, WORDS_PER_MINU
 use crate::model::{Asset, AssetId, Page, PageData, PageId, PageKind, Site, relative_url};
 use jiff::Timestamp;
 
-/// One output site: an audience, in a stage, at a moment (later also a language).
+/// One output site: an audience, in a language, in a stage, at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct View {
     pub audience: AudienceId,
+    /// Issue 18: 0 is the default language (see `model::languages`).
+    pub language: LangId,
     pub stage: Stage,
     pub at: Timestamp,
 }
@@ -45,14 +48,17 @@ pub struct Visibility<'s> {
 }
 
 impl<'s> Visibility<'s> {
+    /// What `view` keeps of `site` — of its language's site (`Site::in_language`).
     pub fn of(site: &'s Site, view: View) -> Visibility<'s> {
+        let site = site.in_language(view.language);
         let audience = &site.audiences.audiences[view.audience];
         let mut pages: Vec<bool> = site
             .pages
             .iter()
             .map(|p| {
                 p.kind == PageKind::Home
-                    || (audience.admits(&p.restriction)
+                    || (!p.omitted
+                        && audience.admits(&p.restriction)
                         && p.lifecycle.shown(view.stage, view.at).is_some())
             })
             .collect();
@@ -287,6 +293,20 @@ pub struct PlanPage<'s> {
     pub in_paths: Vec<(usize, usize)>,
     /// Its self-check quiz.
     pub quiz: Option<&'s Quiz>,
+    /// It has no translation into the view's language and shows the default language's
+    /// text (issue 18, `fallback: default`).
+    pub fallback: bool,
+    /// Per language of the site (when it has several): is this page in the same
+    /// audience's site in that language? (The language switcher leads there, else home.)
+    pub in_languages: Vec<bool>,
+}
+
+/// A language of the site, as the language switcher of a view sees it.
+pub struct PlanLanguage<'s> {
+    pub code: &'s str,
+    /// The way from this view's root to that language's root: `fi/`, `../`, `../it/`.
+    pub root: String,
+    pub current: bool,
 }
 
 /// A learning path as a view sees it: only steps and prerequisites the view has (`check`
@@ -437,6 +457,12 @@ pub struct Plan<'s> {
     pub paths: Vec<PlanPath<'s>>,
     /// The site has learning paths (so every view has a paths index, maybe empty).
     pub has_paths: bool,
+    /// The view's language code (`config.language` of its language's site).
+    pub language: &'s str,
+    /// The default language's code (what a page shown untranslated is written in).
+    pub default_language: &'s str,
+    /// The site's languages when it has several (for the switcher and `hreflang`).
+    pub languages: Vec<PlanLanguage<'s>>,
     links: Links<'s>,
 }
 
@@ -483,9 +509,23 @@ fn news(pages: &[PlanPage], materials: &[PlanMaterial]) -> Vec<News> {
     news.into_iter().map(|(_, _, item)| item).collect()
 }
 
-/// For each page of the site, for each of its fragments: does one of `views` show it?
-/// (What a build highlights: see `Site::highlight`.)
-pub fn shown_fragments(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
+/// For each language's site, for each of its pages, for each of its fragments: does one
+/// of `views` show it? (What a build highlights: see `Site::highlight`.)
+pub fn shown_fragments(root: &Site, views: &[View]) -> Vec<Vec<Vec<bool>>> {
+    root.all_languages()
+        .map(|site| {
+            let views: Vec<View> = views
+                .iter()
+                .filter(|v| v.language == site.language)
+                .copied()
+                .collect();
+            shown_in(site, &views)
+        })
+        .collect()
+}
+
+/// [`shown_fragments`] of one language's site, for its views.
+fn shown_in(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
     let mut shown: Vec<Vec<bool>> = site
         .pages
         .iter()
@@ -506,7 +546,9 @@ pub fn shown_fragments(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
     shown
 }
 
-pub fn make(site: &Site, view: View) -> Plan<'_> {
+/// Plans `view` of `root` (the default-language site; the view's language picks its own).
+pub fn make(root: &Site, view: View) -> Plan<'_> {
+    let site = root.in_language(view.language);
     let vis = Visibility::of(site, view);
     // Site page id → plan index.
     let mut slot: Vec<Option<usize>> = vec![None; site.pages.len()];
@@ -582,6 +624,8 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
             path: None,
             in_paths: Vec::new(),
             quiz: page.quiz.as_ref(),
+            fallback: page.fallback,
+            in_languages: Vec::new(),
         });
     }
     for (id, m) in site.materials.iter().enumerate() {
@@ -658,9 +702,52 @@ pub fn make(site: &Site, view: View) -> Plan<'_> {
         },
         paths: Vec::new(),
         has_paths: !site.paths.is_empty(),
+        language: &site.config.language,
+        default_language: root.languages.default_code(),
+        languages: Vec::new(),
     };
     plan_paths(site, &vis, &mut plan);
+    plan_languages(root, &mut plan);
     plan
+}
+
+/// The view's languages and, for each of its pages, which languages' sites of the same
+/// audience have it too (asked of those views' own [`Visibility`]).
+fn plan_languages<'s>(root: &'s Site, plan: &mut Plan<'s>) {
+    let languages = &root.languages;
+    if !languages.several() {
+        return;
+    }
+    let me = plan.view.language;
+    plan.languages = languages
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(l, code)| PlanLanguage {
+            code,
+            root: match (me, l) {
+                (0, 0) => String::new(),
+                (0, l) => format!("{}/", languages.codes[l]),
+                (_, 0) => "../".to_owned(),
+                (_, l) => format!("../{}/", languages.codes[l]),
+            },
+            current: l == me,
+        })
+        .collect();
+    let shown: Vec<Visibility> = (0..languages.codes.len())
+        .map(|language| {
+            Visibility::of(
+                root,
+                View {
+                    language,
+                    ..plan.view
+                },
+            )
+        })
+        .collect();
+    for page in &mut plan.pages {
+        page.in_languages = shown.iter().map(|v| v.page(page.site_id)).collect();
+    }
 }
 
 /// Fills in the view's learning paths: those whose page it shows, with the steps and
@@ -1189,13 +1276,18 @@ pub fn audiences_admitting<'s>(
 }
 
 /// The views of one stage at one moment: one per audience, or just the named audiences.
+/// Every view of the site (audience by audience, each in every language, the default
+/// first), or of the audiences in `only`.
 pub fn views(site: &Site, only: &[AudienceId], stage: Stage, at: Timestamp) -> Vec<View> {
     (0..site.audiences.audiences.len())
         .filter(|a| only.is_empty() || only.contains(a))
-        .map(|audience| View {
-            audience,
-            stage,
-            at,
+        .flat_map(|audience| {
+            (0..site.languages.codes.len()).map(move |language| View {
+                audience,
+                language,
+                stage,
+                at,
+            })
         })
         .collect()
 }

@@ -16,6 +16,8 @@ const KEYS: &[&str] = &[
     "base_url",
     "theme",
     "language",
+    "languages",
+    "fallback",
     "timezone",
     "default_status",
     "audience",
@@ -38,9 +40,22 @@ pub struct Config {
     /// embedded default; with its position, for the error when it is outside.
     #[serde(default)]
     pub theme: Option<Spanned<String>>,
-    /// The site's language code (`lang` attribute).
-    #[serde(default = "default_language")]
+    /// The language of the site or view being built (`lang` attribute, search, dates and
+    /// prices): `language:`, else the first of `languages:`, else `en`. A language's own
+    /// site (issue 18, `model::languages`) has its code here.
+    #[serde(skip, default = "default_language")]
     pub language: String,
+    /// `language:` as written (a one-language site's code).
+    #[serde(default, rename = "language")]
+    pub language_key: Option<Spanned<String>>,
+    /// `languages: [en, fi, …]` (issue 18), the first the default; read in
+    /// `model::languages`, with positions.
+    #[serde(default)]
+    pub languages: Option<Node>,
+    /// What a language's site shows of a page not translated into it: `default` (the
+    /// default language's text, with a notice; the default) or `omit`.
+    #[serde(default)]
+    pub fallback: Option<Spanned<String>>,
     /// IANA name (`Europe/Helsinki`) for dates written without an offset; default UTC.
     #[serde(default)]
     pub timezone: Option<Spanned<String>>,
@@ -73,6 +88,9 @@ fn default_language() -> String {
 impl Config {
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = yaml::parse(text, CONFIG_FILE, 0).map_err(improve_unknown_key)?;
+        if let Some(code) = &config.language_key {
+            config.language = code.value.clone();
+        }
         if let Some(url) = &mut config.base_url
             && !url.ends_with('/')
         {

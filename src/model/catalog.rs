@@ -23,7 +23,7 @@ pub type CategoryId = usize;
 pub const CATALOG_SEGMENT: &str = "catalog";
 /// The price list's URL segment inside the catalog; no category may use it.
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub title: String,
     pub description: Option<String>,
@@ -40,7 +40,7 @@ pub struct Catalog {
     pub products: Vec<Product>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Category {
     pub id: String,
     pub title: String,
@@ -83,7 +83,7 @@ pub struct DataPath {
     pub pos: Pos,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Product {
     pub sku: String,
     pub name: String,

@@ -37,6 +37,9 @@ pub struct FrontMatter {
     pub description: Option<String>,
     pub weight: i64,
     pub slug: Option<String>,
+    /// Where `weight` and `slug` are written, when they are (a translation may set neither).
+    pub weight_pos: Option<Pos>,
+    pub slug_pos: Option<Pos>,
     pub tags: Vec<String>,
     pub updated: Option<Date>,
     pub status: Option<(Status, Pos)>,
@@ -167,6 +170,11 @@ pub fn parse_with(
         }
         if extra(key, v, diags) {
             continue;
+        }
+        match key.as_str() {
+            "weight" => fm.weight_pos = Some(at(k)),
+            "slug" => fm.slug_pos = Some(at(k)),
+            _ => {}
         }
         match (key.as_str(), &v.value) {
             ("title", Value::Str(s)) => fm.title = Some(s.clone()),

@@ -43,50 +43,6 @@ pub const KINDS: &[&str] = &[
     "other",
 ];
 
-/// ISO 639-1 language codes: a material's `language` is one of them, optionally with a
-/// region (`pt-BR`). A brochure may be in a language the site's interface is not.
-const LANGUAGES: &[&str] = &[
-    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
-    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
-    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
-    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
-    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
-    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
-    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
-    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
-    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
-    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
-    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
-    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
-];
-
-/// Common ways of writing a language that is not its code, for "did you mean".
-const LANGUAGE_NAMES: &[(&str, &str)] = &[
-    ("english", "en"),
-    ("finnish", "fi"),
-    ("suomi", "fi"),
-    ("italian", "it"),
-    ("italiano", "it"),
-    ("french", "fr"),
-    ("francais", "fr"),
-    ("français", "fr"),
-    ("german", "de"),
-    ("deutsch", "de"),
-    ("swedish", "sv"),
-    ("svenska", "sv"),
-    ("spanish", "es"),
-    ("dutch", "nl"),
-    ("danish", "da"),
-    ("norwegian", "no"),
-    ("polish", "pl"),
-    ("portuguese", "pt"),
-    ("estonian", "et"),
-    ("gb", "en"),
-    ("uk", "en"),
-    ("se", "sv"),
-    ("dk", "da"),
-];
-
 /// How many days a material counts as new or updated, unless `kanava.yaml` says.
 pub const NEW_DAYS: i64 = 30;
 
@@ -276,10 +232,10 @@ pub fn parse(
                         }),
                 ),
                 ("kind", _) => diags.push(wrong(key, "a kind, e.g. `brochure`", v)),
-                ("language", Value::Str(s)) if is_language(s) => language = Some(s.clone()),
+                ("language", Value::Str(s)) if super::languages::is_language(s) => language = Some(s.clone()),
                 ("language", Value::Str(s)) => {
                     let lower = s.to_lowercase();
-                    let known = LANGUAGE_NAMES.iter().find(|(name, _)| *name == lower);
+                    let known = super::languages::LANGUAGE_NAMES.iter().find(|(name, _)| *name == lower);
                     diags.push(
                         Diagnostic::error(
                             "unknown-language",
@@ -363,17 +319,6 @@ pub fn parse(
     })
 }
 
-fn is_language(code: &str) -> bool {
-    let (lang, region) = match code.split_once('-') {
-        Some((l, r)) => (l, Some(r)),
-        None => (code, None),
-    };
-    LANGUAGES.contains(&lang)
-        && region.is_none_or(|r| {
-            (2..=3).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-}
-
 /// The output name of a material with `version` when names carry versions:
 /// `files/x200-brochure.pdf` → `files/x200-brochure-2026.2.pdf`. Characters that do not
 /// belong in a file name become `-`.
@@ -414,6 +359,7 @@ mod tests {
 
     #[test]
     fn languages_are_codes() {
+        use crate::model::languages::is_language;
         assert!(is_language("fi") && is_language("pt-BR"));
         assert!(!is_language("english") && !is_language("xx") && !is_language("en-"));
     }

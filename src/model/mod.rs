@@ -11,6 +11,7 @@ pub mod audience;
 pub mod catalog;
 pub mod frontmatter;
 pub mod hosting;
+pub mod languages;
 pub mod lifecycle;
 pub mod materials;
 pub mod money;
@@ -18,12 +19,14 @@ pub mod paths;
 
 mod cascade;
 mod links;
+mod translate;
 mod urls;
 
 pub use links::{percent_encode, percent_encode_path, relative_url};
 pub use urls::{MAX_SEGMENT_BYTES, long_segment};
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -33,6 +36,7 @@ use crate::markdown::{self, Document, LinkResolver, LinkTarget, Resolved};
 use audience::{AudienceModel, AxisId, Restriction};
 use cascade::{cascade, cascade_lifecycle, cascade_materials, products_within_categories};
 use frontmatter::FrontMatter;
+use languages::LangId;
 use lifecycle::{Calendar, Lifecycle, Status};
 use links::{Index, Resolver};
 use urls::{asset, check_asset_paths, check_urls, url_segment};
@@ -77,7 +81,7 @@ pub enum PageData {
     Product(catalog::ProductId),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub kind: PageKind,
     /// `content/ordering/delivery.md`; `None` for a section folder without `_index.md` (or a
@@ -109,7 +113,14 @@ pub struct Page {
     pub data: PageData,
     /// The file to name in messages when it is not `source` (catalog data, kanava.yaml).
     pub origin: Option<String>,
-    pub doc: Document,
+    /// Shared by the languages that show the same text (issue 18).
+    pub doc: Arc<Document>,
+    /// In a language's site: the page has no translation into it and shows the default
+    /// language's text (`fallback: default`; the theme says so).
+    pub fallback: bool,
+    /// In a language's site: the page has no translation into it and is left out
+    /// (`fallback: omit`); `plan::Visibility` keeps it out of every view of that language.
+    pub omitted: bool,
     /// The learning path this page declares (`path:` in its front matter).
     pub path: Option<paths::PathId>,
     /// Its self-check quiz, when it has one.
@@ -193,7 +204,7 @@ pub enum Origin {
     Default,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Asset {
     /// `content/products/files/hp-12.pdf`
     pub path: String,
@@ -223,6 +234,15 @@ pub struct Site {
     pub hosting: hosting::Settings,
     /// Learning paths, in page order (issue #15, docs/paths.md).
     pub paths: Vec<paths::LearningPath>,
+    /// The site's languages (issue 18, docs/languages.md).
+    pub languages: Arc<languages::Languages>,
+    /// Which of them this site is in (`config.language` is its code).
+    pub language: LangId,
+    /// Each audience's folder in the output, in this language (`paths::view_folder`).
+    pub view_folders: Vec<String>,
+    /// The same site in each other language, `translations[l - 1]` for language `l`: made
+    /// by `languages`, empty in those sites themselves. See [`Site::in_language`].
+    pub translations: Vec<Site>,
 }
 
 /// A page before it has an index: the tree is built first, then numbered depth-first.
@@ -258,6 +278,17 @@ impl Node {
 /// with [`Site::highlight`].
 pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
     let audiences = audience::from_config(config.audience.as_ref(), diags);
+    let languages = Arc::new(languages::settings(&config, diags));
+    let mut config = config;
+    config.language = languages.default_code().to_owned();
+    // Translations (`delivery.fi.md`) are no pages of their own: each language's site
+    // takes them in place of their sources (`translate`).
+    let translated = languages::translations(
+        &languages,
+        sources.markdown.iter().map(|f| f.path.as_str()),
+        diags,
+    );
+    let is_translation = |path: &str| languages::split_translation(path).is_some();
     let calendar = calendar(&config, diags);
     let default_status = default_status(&config, diags);
 
@@ -303,7 +334,11 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     // The tree: one node per folder (a section) and per page.
     let mut nodes: Vec<Node> = vec![Node::new(PageKind::Home, CONTENT_DIR, String::new(), None)];
     let mut dirs: HashMap<String, usize> = HashMap::from([(CONTENT_DIR.to_owned(), 0)]);
-    for (path, fm) in fms {
+    for (path, fm) in &fms {
+        if is_translation(path) {
+            continue;
+        }
+        let fm = fm.clone();
         let (dir, file_name) = path
             .rsplit_once('/')
             .unwrap_or((CONTENT_DIR, path.as_str()));
@@ -413,7 +448,9 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
             lifecycle: Lifecycle::default(),
             data: node.data,
             origin: node.origin.clone(),
-            doc: Document::default(),
+            doc: Arc::default(),
+            fallback: false,
+            omitted: false,
             path: None,
             quiz: None,
             duration: None,
@@ -422,6 +459,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     let fm_of = |i: PageId| &nodes[order[i]].fm;
 
     check_urls(&pages, catalog.is_some(), diags);
+    translate::check_language_folders(&pages, &languages, diags);
     let explicit = cascade(&mut pages, &audiences, fm_of, diags);
     if let Some(catalog) = &catalog {
         products_within_categories(&mut pages, &audiences, catalog, diags);
@@ -522,7 +560,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     }
     check_requires(&pages, &mut learning_paths, &mut learning_diags);
     for (page, (doc, d)) in pages.iter_mut().zip(parsed) {
-        page.doc = doc;
+        page.doc = Arc::new(doc);
         diags.extend(d);
     }
     diags.extend(learning_diags);
@@ -534,7 +572,8 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         pages[p.page].path = Some(i);
     }
 
-    Site {
+    let view_folders = crate::paths::view_folders(&audiences, &languages, 0);
+    let mut site = Site {
         config,
         audiences,
         calendar,
@@ -545,7 +584,21 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         material_settings,
         hosting,
         paths: learning_paths,
-    }
+        view_folders,
+        languages: Arc::clone(&languages),
+        language: 0,
+        translations: Vec::new(),
+    };
+    let inputs = translate::Inputs {
+        fms: &fms,
+        bodies: &bodies,
+        commits: &sources.commits,
+        refused: &sources.refused,
+    };
+    site.translations = (1..languages.codes.len())
+        .map(|l| translate::site_in(&site, l, &translated[l], &inputs, diags))
+        .collect();
+    site
 }
 
 /// A path's steps and prerequisites, resolved (what cannot be is reported and left out).
@@ -967,20 +1020,63 @@ fn title_from_segment(segment: &str) -> String {
 }
 
 impl Site {
-    /// Highlights the code of the fragments `shown` marks — per page, per fragment, as
-    /// `plan::shown_fragments` gives them — in parallel. The rest stays plain: no view
-    /// being built shows it.
-    pub fn highlight(&mut self, shown: &[Vec<bool>]) {
-        self.pages
-            .par_iter_mut()
-            .zip(shown)
-            .for_each(|(page, shown)| {
-                for (fragment, &shown) in page.doc.fragments.iter_mut().zip(shown) {
+    /// The site as language `l` shows it (issue 18); `self` for the default language (and
+    /// in a language's own site).
+    pub fn in_language(&self, l: LangId) -> &Site {
+        match l.checked_sub(1).and_then(|i| self.translations.get(i)) {
+            Some(site) => site,
+            None => self,
+        }
+    }
+
+    /// Every language's site, the default first.
+    pub fn all_languages(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(self).chain(&self.translations)
+    }
+
+    /// Highlights the code of the fragments `shown` marks — per language, per page, per
+    /// fragment, as `plan::shown_fragments` gives them — in parallel. The rest stays plain:
+    /// no view being built shows it. A document several languages share (a page shown
+    /// untranslated) is highlighted once, for all of them.
+    pub fn highlight(&mut self, shown: &[Vec<Vec<bool>>]) {
+        // Each document once, with what any language shows of it.
+        let mut wanted: HashMap<usize, (Arc<Document>, Vec<bool>)> = HashMap::new();
+        for (site, shown) in self.all_languages().zip(shown) {
+            for (page, shown) in site.pages.iter().zip(shown) {
+                if !shown.contains(&true) {
+                    continue;
+                }
+                let (_, all) = wanted
+                    .entry(Arc::as_ptr(&page.doc) as usize)
+                    .or_insert_with(|| (Arc::clone(&page.doc), vec![false; shown.len()]));
+                for (a, s) in all.iter_mut().zip(shown) {
+                    *a |= s;
+                }
+            }
+        }
+        let done: HashMap<usize, Arc<Document>> = wanted
+            .into_par_iter()
+            .map(|(ptr, (doc, shown))| {
+                let mut doc = Document::clone(&doc);
+                for (fragment, &shown) in doc.fragments.iter_mut().zip(&shown) {
                     if shown {
                         fragment.highlight();
                     }
                 }
-            });
+                (ptr, Arc::new(doc))
+            })
+            .collect();
+        let key = |doc: &Arc<Document>| Arc::as_ptr(doc) as usize;
+        let pages = self.pages.iter_mut().chain(
+            self.translations
+                .iter_mut()
+                .flat_map(|s| s.pages.iter_mut()),
+        );
+        for page in pages {
+            if let Some(doc) = done.get(&key(&page.doc)) {
+                page.doc = Arc::clone(doc);
+            }
+        }
     }
 
     /// The first moment after `at` when some page, block or material starts or stops being

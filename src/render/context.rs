@@ -147,6 +147,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 Some(i) if i != 0 => mark_current(sidebar, &format!("{root}{url}")),
                 _ => sidebar.to_owned(),
             }),
+            languages: self.languages(&root, url, current),
             root,
             kind,
             lang: &self.plan.config.language,
@@ -363,6 +364,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             PageKind::Product => "product",
         };
         let page = PageCtx {
+            fallback: p.fallback.then_some(self.plan.default_language),
             title: p.title,
             description: p.description,
             url: p.url,
@@ -831,7 +833,45 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             kind,
             note: None,
             highlighted: false,
+            fallback: None,
         }
+    }
+
+    /// The language switcher of the page at `url` (plan page `current`, if it is one): each
+    /// language's version of it, or that language's home when the audience's site in that
+    /// language lacks it. Generated lists every view has lead to themselves.
+    fn languages(&self, root: &str, url: &str, current: Option<usize>) -> Vec<LanguageLink<'p>> {
+        let plan = self.plan;
+        let everywhere = [
+            crate::paths::ALL,
+            crate::paths::TAGS,
+            crate::paths::WHATS_NEW,
+        ]
+        .contains(&url)
+            || (plan.has_library && url == crate::paths::MATERIALS)
+            || (plan.has_paths && [crate::paths::PATHS, crate::paths::CERTIFICATE].contains(&url))
+            || plan
+                .catalog
+                .as_ref()
+                .and_then(|c| c.price_list_url.as_deref())
+                == Some(url);
+        plan.languages
+            .iter()
+            .enumerate()
+            .map(|(l, lang)| {
+                let same_page = match current {
+                    Some(i) => plan.pages[i].in_languages.get(l) == Some(&true),
+                    None => everywhere,
+                };
+                LanguageLink {
+                    code: lang.code,
+                    name: crate::model::languages::native_name(lang.code),
+                    url: format!("{root}{}{}", lang.root, if same_page { url } else { "" }),
+                    current: lang.current,
+                    same_page,
+                }
+            })
+            .collect()
     }
 
     fn note(&self, kind: Note, life: Lifecycle) -> NoteCtx {

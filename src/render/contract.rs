@@ -100,6 +100,22 @@ pub(super) struct PageCtx<'s> {
     pub(super) note: Option<NoteCtx>,
     /// The content shows code highlighted by kanava: the page needs `_kanava/highlight.css`.
     pub(super) highlighted: bool,
+    /// The language the page's text is in when it is not the view's: it has no
+    /// translation and is shown in the default language (issue 18).
+    pub(super) fallback: Option<&'s str>,
+}
+
+/// One language of the site in the language switcher and the `hreflang` links.
+#[derive(Serialize)]
+pub(super) struct LanguageLink<'s> {
+    pub(super) code: &'s str,
+    /// Its name in itself: `Suomi`, `Italiano`.
+    pub(super) name: &'static str,
+    /// The same page in that language, or that language's home when it has none.
+    pub(super) url: String,
+    pub(super) current: bool,
+    /// `url` is this page (not the home page instead).
+    pub(super) same_page: bool,
 }
 
 /// A product in lists (catalog, category, related, price list).
@@ -431,6 +447,8 @@ pub(super) struct Ctx<'s> {
     pub(super) root: String,
     pub(super) kind: &'static str,
     pub(super) lang: &'s str,
+    /// The site's languages, when it has several (issue 18): switcher and `hreflang`.
+    pub(super) languages: Vec<LanguageLink<'s>>,
     pub(super) canonical: Option<String>,
     /// The rendered sidebar, the link to this page marked.
     pub(super) sidebar: Value,

@@ -82,13 +82,23 @@ impl<'a> Encrypting<'a> {
 
 impl Destination for Encrypting<'_> {
     fn view(&self, folder: &str) -> Box<dyn Sink + Send> {
-        let inner = self.inner.view(folder);
-        match self.locked.get(folder) {
-            Some(locked) => Box::new(EncryptingSink {
-                inner,
+        // A language's site is inside its audience's folder (`gold/fi`, issue 18): it is
+        // encrypted with the audience, its files named by their path in that folder.
+        let locked = self.locked.iter().find_map(|(f, locked)| {
+            let rest = folder.strip_prefix(f.as_str())?;
+            match rest.strip_prefix('/') {
+                Some(sub) if !f.is_empty() => Some((f, locked, format!("{sub}/"))),
+                _ if rest.is_empty() => Some((f, locked, String::new())),
+                _ => None,
+            }
+        });
+        match locked {
+            Some((f, locked, prefix)) => Box::new(EncryptingSink {
+                inner: self.inner.view(f),
                 sealer: Arc::clone(&locked.sealer),
+                prefix,
             }),
-            None => inner,
+            None => self.inner.view(folder),
         }
     }
 }
@@ -97,15 +107,18 @@ impl Destination for Encrypting<'_> {
 struct EncryptingSink {
     inner: Box<dyn Sink + Send>,
     sealer: Arc<Sealer>,
+    /// Where the view is inside the audience's folder: `fi/` for its Finnish site.
+    prefix: String,
 }
 
 impl Sink for EncryptingSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         // The logical name is checked as a plain build checks it (issue #16).
         refuse_secret(path)?;
+        let path = format!("{}{path}", self.prefix);
         self.inner.write(
-            &self.sealer.file(path),
-            self.sealer.seal(path, bytes).as_bytes(),
+            &self.sealer.file(&path),
+            self.sealer.seal(&path, bytes).as_bytes(),
         )
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
