@@ -107,6 +107,24 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
 /// where each part comes from) or its stage and dates.
 pub(super) fn page_absence(site: &Site, vis: &Visibility, target_id: PageId) -> Why {
     let target = &site.pages[target_id];
+    if target.omitted {
+        let code = &site.config.language;
+        return Why {
+            why: format!(
+                "{} has no translation into `{code}`, and the site leaves untranslated pages out (`fallback: omit`)",
+                name(site, target_id)
+            ),
+            help: format!(
+                "translate the target (`{}`), remove the link from this language's text, or set `fallback: default` in {}",
+                target
+                    .source
+                    .as_deref()
+                    .map(|s| s.replace(".md", &format!(".{code}.md")))
+                    .unwrap_or_default(),
+                crate::load::CONFIG_FILE
+            ),
+        };
+    }
     if !vis.audience_admits(&target.restriction) {
         // A default is widened by naming the axis on the target (issue #13).
         let defaults: Vec<&str> = target

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Pos, suggest_help};
 use crate::load::CONFIG_FILE;
 use crate::load::data::DataFile;
 use crate::model::audience::{AudienceModel, AxisId, Req};
+use crate::model::languages::{Translations, read_translations};
 use crate::model::money::Money;
 use crate::yaml::{Node, Value};
 
@@ -38,6 +39,8 @@ pub struct Catalog {
     price_axis_failed: bool,
     pub categories: Vec<Category>,
     pub products: Vec<Product>,
+    /// `title` and `description` in other languages (issue 18).
+    pub translations: Translations,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +50,8 @@ pub struct Category {
     pub description: Option<String>,
     pub restrictions: Vec<(AxisId, Req, Pos)>,
     pub pos: Pos,
+    /// `title` and `description` in other languages (issue 18).
+    pub translations: Translations,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -103,6 +108,8 @@ pub struct Product {
     /// The data file and the product's position in it.
     pub file: String,
     pub pos: Pos,
+    /// `name`, `summary` and `description` in other languages (issue 18).
+    pub translations: Translations,
 }
 
 /// A product as read, before SKUs are cross-referenced.
@@ -130,6 +137,7 @@ pub fn build(
         price_axis_failed: false,
         categories: Vec::new(),
         products: Vec::new(),
+        translations: Translations::default(),
     };
     read_config(config, audiences, &mut catalog, diags);
     let mut drafts = Vec::new();
@@ -159,6 +167,7 @@ fn read_config(
         "public_prices",
         "price_axis",
         "categories",
+        "translations",
     ];
     let mut price_axis = None;
     let Value::Map(entries) = &node.value else {
@@ -198,6 +207,9 @@ fn read_config(
                 }
             }
             ("price_axis", Value::Str(name)) => price_axis = Some((name.as_str(), v)),
+            ("translations", _) => {
+                catalog.translations = read_translations(v, &["title", "description"], CONFIG_FILE, 0, diags);
+            }
             ("title" | "description" | "weight" | "categories" | "price_axis", _) => diags.push(wrong_type(CONFIG_FILE, 0, v, &format!("a proper value for `{key}`"))),
             (other, _) => diags.push(unknown_key(CONFIG_FILE, 0, k, other, KEYS, "catalog")),
         }
@@ -335,6 +347,7 @@ fn read_category(
         description: None,
         restrictions: Vec::new(),
         pos: pos(key, 0),
+        translations: Translations::default(),
     };
     let Value::Map(entries) = &value.value else {
         diags.push(wrong_type(CONFIG_FILE, 0, value, "a mapping with `title`"));
@@ -366,6 +379,10 @@ fn read_category(
         match (name.as_str(), &v.value) {
             ("title", Value::Str(s)) => category.title = s.clone(),
             ("description", Value::Str(s)) => category.description = Some(s.clone()),
+            ("translations", _) => {
+                category.translations =
+                    read_translations(v, &["title", "description"], CONFIG_FILE, 0, diags);
+            }
             _ => diags.push(wrong_type(CONFIG_FILE, 0, v, &format!("text for `{name}`"))),
         }
     }
@@ -377,7 +394,7 @@ pub const LIST_PRICE: &str = "list";
 
 /// The keys of a category besides audience axes; no axis may take one of these names
 /// (issue #12, `audience::reserved_names`).
-pub const CATEGORY_KEYS: &[&str] = &["title", "description"];
+pub const CATEGORY_KEYS: &[&str] = &["title", "description", "translations"];
 
 /// The fields of a product, wherever it was read from. The one list of them (issue #12):
 /// the readers take a key as a field only when it is listed here, and no axis may take one
@@ -395,6 +412,7 @@ pub const PRODUCT_KEYS: &[&str] = &[
     "specs",
     "prices",
     "updated",
+    "translations",
 ];
 
 /// Reads one product field; shared by the YAML and CSV readers so both validate alike.
@@ -553,6 +571,7 @@ fn new_draft(file: &str, at: Pos) -> Draft {
             restrictions: Vec::new(),
             file: file.to_owned(),
             pos: at,
+            translations: Translations::default(),
         },
         sku_at: None,
         category: None,
@@ -695,6 +714,15 @@ fn read_yaml(
                         };
                         sink.price(tier, &raw, pos(pv, 0));
                     }
+                }
+                ("translations", _) => {
+                    sink.draft.product.translations = read_translations(
+                        v,
+                        &["name", "summary", "description"],
+                        &file.path,
+                        0,
+                        sink.diags,
+                    );
                 }
                 ("specs" | "prices", _) => sink.diags.push(wrong_type(
                     &file.path,

@@ -248,6 +248,134 @@ pub fn translations<'p>(
     by_language
 }
 
+/// Text fields in other languages, as `translations:` gives them on a product, category,
+/// the catalog or a material's sidecar: `translations: { fi: { name: …, summary: … } }`.
+#[derive(Debug, Clone, Default)]
+pub struct Translations {
+    /// (language code, where it is written, (field, text) in the order written).
+    pub languages: Vec<(String, Pos, Vec<(String, String)>)>,
+}
+
+impl Translations {
+    /// The text of `field` in language `code`, when it is translated.
+    pub fn get(&self, code: &str, field: &str) -> Option<&str> {
+        let (_, _, fields) = self.languages.iter().find(|(c, _, _)| c == code)?;
+        fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, text)| text.as_str())
+    }
+}
+
+/// Reads a `translations:` mapping whose languages may translate `fields`. Language codes
+/// are checked against the site's languages later (`check_codes`), where they are known.
+pub fn read_translations(
+    node: &Node,
+    fields: &[&str],
+    file: &str,
+    line_offset: u32,
+    diags: &mut Vec<Diagnostic>,
+) -> Translations {
+    let at = |n: &Node| Pos::new(n.line + line_offset, n.column);
+    let mut out = Translations::default();
+    let example = format!("e.g. `translations: {{ fi: {{ {}: … }} }}`", fields[0]);
+    let Value::Map(languages) = &node.value else {
+        diags.push(
+            Diagnostic::error(
+                "wrong-type",
+                format!(
+                    "`translations` is a mapping of language codes, found {}",
+                    node.value.kind()
+                ),
+            )
+            .at(file, at(node))
+            .help(example),
+        );
+        return out;
+    };
+    for (code, texts) in languages {
+        let Value::Str(code_text) = &code.value else {
+            continue;
+        };
+        if let Some(d) = code_error(code_text) {
+            diags.push(d.at(file, at(code)).len(code_text.chars().count()));
+            continue;
+        }
+        let Value::Map(entries) = &texts.value else {
+            diags.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!(
+                        "the `{code_text}` translation is a mapping of fields, found {}",
+                        texts.value.kind()
+                    ),
+                )
+                .at(file, at(texts))
+                .help(example.clone()),
+            );
+            continue;
+        };
+        let mut found = Vec::new();
+        for (k, v) in entries {
+            let Value::Str(key) = &k.value else { continue };
+            if !fields.contains(&key.as_str()) {
+                diags.push(
+                    Diagnostic::error("unknown-key", format!("`{key}` cannot be translated here"))
+                        .at(file, at(k))
+                        .len(key.chars().count())
+                        .help(suggest_help(key, fields, "translatable fields")),
+                );
+                continue;
+            }
+            match &v.value {
+                Value::Str(text) => found.push((key.clone(), text.clone())),
+                other => diags.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!("the translated `{key}` is text, found {}", other.kind()),
+                    )
+                    .at(file, at(v)),
+                ),
+            }
+        }
+        out.languages.push((code_text.clone(), at(code), found));
+    }
+    out
+}
+
+/// Errors for `translations:` into a language that is not one of the site's other
+/// languages.
+pub fn check_codes(
+    languages: &Languages,
+    translations: &Translations,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (code, pos, _) in &translations.languages {
+        let problem = match languages.id(code) {
+            Some(0) => {
+                format!("`{code}` is the site's default language: its text is the field itself")
+            }
+            None => format!("`{code}` is not one of the site's languages"),
+            Some(_) => continue,
+        };
+        diags.push(
+            Diagnostic::error("unknown-language", problem)
+                .at(file, *pos)
+                .len(code.chars().count())
+                .help(format!(
+                    "the site's languages are {} (`languages:` in {CONFIG_FILE})",
+                    languages
+                        .codes
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+        );
+    }
+}
+
 /// ISO 639-1 codes, optionally with a region (`pt-BR`).
 pub fn is_language(code: &str) -> bool {
     let (lang, region) = match code.split_once('-') {

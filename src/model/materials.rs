@@ -29,6 +29,7 @@ pub const KEYS: &[&str] = &[
     "status",
     "publish",
     "expires",
+    "translations",
 ];
 
 /// The kinds of material a site knows without configuration.
@@ -128,6 +129,8 @@ pub struct Material {
     pub version: Option<String>,
     /// Title, description, `updated`, audience restrictions and stage keys, as a page's.
     pub fm: FrontMatter,
+    /// `title` and `description` in other languages (issue 18).
+    pub translations: super::languages::Translations,
     /// The file, among the site's assets (set by `model`).
     pub asset: AssetId,
     /// The section whose `_index.md` cascades to it: the nearest folder above it with pages.
@@ -197,6 +200,7 @@ pub fn parse(
     let mut language = None;
     let mut products = Vec::new();
     let mut version = None;
+    let mut translations = super::languages::Translations::default();
     // Keys written, valid or not: a missing one is reported once, a wrong one already was.
     let mut written: Vec<String> = Vec::new();
     let at = |n: &Node| Pos::new(n.line, n.column);
@@ -232,6 +236,15 @@ pub fn parse(
                         }),
                 ),
                 ("kind", _) => diags.push(wrong(key, "a kind, e.g. `brochure`", v)),
+                ("translations", _) => {
+                    translations = super::languages::read_translations(
+                        v,
+                        &["title", "description"],
+                        file,
+                        0,
+                        diags,
+                    );
+                }
                 ("language", Value::Str(s)) if super::languages::is_language(s) => language = Some(s.clone()),
                 ("language", Value::Str(s)) => {
                     let lower = s.to_lowercase();
@@ -309,6 +322,7 @@ pub fn parse(
         product_ids: Vec::new(),
         version,
         fm,
+        translations,
         asset: 0,
         section: 0,
         restriction: Restriction::default(),

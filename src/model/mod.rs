@@ -589,6 +589,18 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         language: 0,
         translations: Vec::new(),
     };
+    for m in &site.materials {
+        languages::check_codes(&languages, &m.translations, &m.sidecar, diags);
+    }
+    if let Some(catalog) = &site.catalog {
+        languages::check_codes(&languages, &catalog.translations, CONFIG_FILE, diags);
+        for c in &catalog.categories {
+            languages::check_codes(&languages, &c.translations, CONFIG_FILE, diags);
+        }
+        for p in &catalog.products {
+            languages::check_codes(&languages, &p.translations, &p.file, diags);
+        }
+    }
     let inputs = translate::Inputs {
         fms: &fms,
         bodies: &bodies,

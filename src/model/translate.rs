@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::catalog::Catalog;
 use super::frontmatter::FrontMatter;
 use super::languages::{Fallback, LangId, Languages};
 use super::lifecycle::{Lifecycle, Status, Window};
 use super::links::{Index, Resolver};
+use super::materials::Material;
 use super::paths::{LearningPath, StepTarget};
-use super::{Page, PageKind, Site, resolve_path, title_from_segment};
+use super::{Page, PageData, PageKind, Site, resolve_path, title_from_segment};
 use crate::diag::{Diagnostic, Pos};
 use crate::load::git::Commits;
 use crate::markdown::{self, Document};
@@ -214,16 +216,19 @@ pub(super) fn site_in(
         pages[p.page].path = Some(i);
     }
 
+    let code = base.languages.codes[lang].as_str();
+    let (catalog, materials) = data_in(base, code, &mut pages, &index, diags);
+
     let mut config = base.config.clone();
-    config.language = base.languages.codes[lang].clone();
+    config.language = code.to_owned();
     Site {
         config,
         audiences: base.audiences.clone(),
         calendar: base.calendar.clone(),
-        catalog: base.catalog.clone(),
+        catalog,
         pages,
         assets: base.assets.clone(),
-        materials: base.materials.clone(),
+        materials,
         material_settings: base.material_settings.clone(),
         hosting: base.hosting.clone(),
         paths: learning_paths,
@@ -232,6 +237,92 @@ pub(super) fn site_in(
         language: lang,
         translations: Vec::new(),
     }
+}
+
+/// The catalog and materials in language `code`: their `translations:` in place of the
+/// default language's text (the rest stays as it is), and the catalog's pages retitled,
+/// product pages' descriptions parsed again where translated.
+fn data_in(
+    base: &Site,
+    code: &str,
+    pages: &mut [Page],
+    index: &Index,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Catalog>, Vec<Material>) {
+    let mut materials = base.materials.clone();
+    for m in &mut materials {
+        if let Some(title) = m.translations.get(code, "title") {
+            m.title = title.to_owned();
+        }
+        if let Some(description) = m.translations.get(code, "description") {
+            m.fm.description = Some(description.to_owned());
+        }
+    }
+    let Some(mut catalog) = base.catalog.clone() else {
+        return (None, materials);
+    };
+    let text =
+        |t: &super::languages::Translations, field: &str| t.get(code, field).map(str::to_owned);
+    if let Some(title) = text(&catalog.translations, "title") {
+        catalog.title = title;
+    }
+    if let Some(description) = text(&catalog.translations, "description") {
+        catalog.description = Some(description);
+    }
+    for c in &mut catalog.categories {
+        if let Some(title) = text(&c.translations, "title") {
+            c.title = title;
+        }
+        if let Some(description) = text(&c.translations, "description") {
+            c.description = Some(description);
+        }
+    }
+    for p in &mut catalog.products {
+        if let Some(name) = text(&p.translations, "name") {
+            p.name = name;
+        }
+        if let Some(summary) = text(&p.translations, "summary") {
+            p.summary = Some(summary);
+        }
+        if let Some(description) = text(&p.translations, "description") {
+            // Positions in a translated description are the product's own (its text is
+            // in the `translations:` block, not where `description:` is).
+            let (line, column) = (p.pos.line.saturating_sub(1), 0);
+            p.description = Some((description, line, column));
+        }
+    }
+    for (id, page) in pages.iter_mut().enumerate() {
+        match page.data {
+            PageData::Product(i) => {
+                let product = &catalog.products[i];
+                page.title = product.name.clone();
+                page.description = product.summary.clone();
+                if product.translations.get(code, "description").is_some() {
+                    let resolver = Resolver {
+                        index,
+                        page: &base.pages[id],
+                    };
+                    page.doc = Arc::new(super::product_document(
+                        product,
+                        &base.audiences,
+                        &base.calendar,
+                        &resolver,
+                        diags,
+                    ));
+                }
+            }
+            PageData::Category(i) => {
+                page.title = catalog.categories[i].title.clone();
+                page.description = catalog.categories[i].description.clone();
+            }
+            PageData::None if page.kind == PageKind::Catalog => {
+                page.title = catalog.title.clone();
+                page.description = catalog.description.clone();
+            }
+            PageData::None => {}
+        }
+    }
+    (Some(catalog), materials)
 }
 
 /// Narrows each translated page (and what is below it, in this language) by the

@@ -365,6 +365,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         };
         let page = PageCtx {
             fallback: p.fallback.then_some(self.plan.default_language),
+            fallback_name: p
+                .fallback
+                .then(|| crate::model::languages::native_name(self.plan.default_language)),
             title: p.title,
             description: p.description,
             url: p.url,
@@ -834,6 +837,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             note: None,
             highlighted: false,
             fallback: None,
+            fallback_name: None,
         }
     }
 

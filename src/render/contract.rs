@@ -103,6 +103,8 @@ pub(super) struct PageCtx<'s> {
     /// The language the page's text is in when it is not the view's: it has no
     /// translation and is shown in the default language (issue 18).
     pub(super) fallback: Option<&'s str>,
+    /// That language's name in itself (`English`).
+    pub(super) fallback_name: Option<&'static str>,
 }
 
 /// One language of the site in the language switcher and the `hreflang` links.

@@ -30,6 +30,7 @@ pub fn same_results_on_both_indexes(chromium: PathBuf) {
         .expect("the demo loads");
     let model = loaded.site.expect("the demo's model");
     let view = kanava::plan::View {
+        language: 0,
         audience: model.audiences.audience_id("gold").expect("gold"),
         stage: Default::default(),
         at: loaded.at,

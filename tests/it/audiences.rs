@@ -250,6 +250,7 @@ fn planted_leak_is_caught_by_the_scan() {
         kanava::write::Output::open(&site.out_dir(), site.root(), &[], false, None).unwrap();
     let staging = kanava::write::Staging::begin(&output).unwrap();
     let staff = kanava::plan::View {
+        language: 0,
         audience: model.audiences.audience_id("staff").unwrap(),
         stage: Default::default(),
         at: loaded.at,
@@ -282,6 +283,7 @@ fn planted_leak_in_the_search_index_alone_is_caught() {
     let loaded = kanava::load_site(site.root(), Default::default(), None, &mut diags).unwrap();
     let model = loaded.site.unwrap();
     let staff = kanava::plan::View {
+        language: 0,
         audience: model.audiences.audience_id("staff").unwrap(),
         stage: Default::default(),
         at: loaded.at,

@@ -224,6 +224,7 @@ impl TestSite {
         for audience in &site.audiences.audiences {
             for subject in &subjects {
                 let view_of = |audience| kanava::plan::View {
+                    language: 0,
                     audience,
                     stage: Stage::Production,
                     at,
@@ -253,6 +254,37 @@ impl TestSite {
     /// compressed ones decompressed ([`decode`]); nothing is skipped. This is the one marker
     /// scan of the test suite, so that no scan can forget the search index (issue #12).
     pub fn scan_markers<S: AsRef<str>>(&self, markers: &[S]) -> MarkerScan {
+        self.scan_markers_by(markers, |path| {
+            path.split_once('/').map_or("", |(f, _)| f).to_owned()
+        })
+    }
+
+    /// [`Self::scan_markers`] per view of a site with `languages` (issue 18): an output
+    /// file of `gold/fi/…` counts for the view `gold/fi`, of `gold/…` for `gold/en` (the
+    /// first language is the default, at the audience's root).
+    pub fn scan_view_markers<S: AsRef<str>>(
+        &self,
+        markers: &[S],
+        languages: &[&str],
+    ) -> MarkerScan {
+        self.scan_markers_by(markers, |path| {
+            let mut parts = path.splitn(3, '/');
+            let audience = parts.next().unwrap_or("");
+            match parts.next() {
+                None => audience.to_owned(),
+                Some(second) if parts.next().is_some() && languages[1..].contains(&second) => {
+                    format!("{audience}/{second}")
+                }
+                Some(_) => format!("{audience}/{}", languages[0]),
+            }
+        })
+    }
+
+    fn scan_markers_by<S: AsRef<str>>(
+        &self,
+        markers: &[S],
+        folder_of: impl Fn(&str) -> String,
+    ) -> MarkerScan {
         let needles: Vec<(String, String)> = markers
             .iter()
             .map(|m| (m.as_ref().to_owned(), m.as_ref().to_ascii_lowercase()))
@@ -269,7 +301,7 @@ impl TestSite {
             decoded: BTreeMap::new(),
         };
         for path in self.listing() {
-            let folder = path.split_once('/').map_or("", |(f, _)| f).to_owned();
+            let folder = folder_of(&path);
             let bytes = std::fs::read(self.out_dir().join(&path)).expect("read output");
             let (bytes, index) = decode(&path, bytes);
             if index {
@@ -355,6 +387,15 @@ impl Run {
     }
 
     /// Asserts a diagnostic with this code exists at `file:line` and returns it.
+    /// An error about `file` as a whole (no position).
+    pub fn expect_error_in(&self, code: &str, file: &str) -> &Diagnostic {
+        self.outcome
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code && d.file.as_deref() == Some(file) && d.pos.is_none())
+            .unwrap_or_else(|| panic!("no `{code}` in {file}; got:\n{}", self.short()))
+    }
+
     pub fn expect_error(&self, code: &str, file: &str, line: u32) -> &Diagnostic {
         self.outcome
             .diagnostics

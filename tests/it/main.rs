@@ -14,6 +14,7 @@ mod feeds;
 mod fuzz;
 mod hosting;
 mod isolation;
+mod languages;
 mod materials;
 mod output_safety;
 mod paths;
