@@ -157,6 +157,8 @@ downloaded before a removal or rotation stay readable with the old credential
     #[command(after_help = "Examples:
   kanava status                           the next 30 days
   kanava status --days 7 --format json    for a release bot or CI scheduler
+  kanava status --translations            per language: missing and outdated translations
+  kanava status --translations --format csv > to-translate.csv
 
 Runs on a site with content errors too (a note on stderr counts them); only errors in
 kanava.yaml stop it.")]
@@ -170,9 +172,14 @@ kanava.yaml stop it.")]
         /// Status as of this moment instead of now
         #[arg(long, value_name = "DATETIME")]
         at: Option<String>,
-        /// human: a text report; json: the same, for scripts
+        /// Report translations instead: per language, pages missing a translation and
+        /// translations whose source changed since (issue 18)
+        #[arg(long)]
+        translations: bool,
+        /// human: a text report; json: the same, for scripts; csv: one row per missing or
+        /// outdated translation (with --translations)
         #[arg(long, value_enum, default_value = "human")]
-        format: ReportFormat,
+        format: StatusFormat,
     },
     /// What a release changes, per audience: pages and assets added, removed and changed
     #[command(after_help = "Examples:
@@ -396,6 +403,13 @@ enum MatrixFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     Human,
     Json,
@@ -542,15 +556,34 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             root,
             days,
             at,
+            translations,
             format,
         } => {
+            if format == StatusFormat::Csv && !translations {
+                eprintln!(
+                    "error: `--format csv` is for `--translations`; the status report is `human` or `json`"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let Some((site, at)) = load_for_report(&root, Stage::Production, at.as_deref())? else {
                 return Ok(ExitCode::from(1));
             };
+            if translations {
+                use kanava::report::translations;
+                let report = translations::make(&site);
+                match format {
+                    StatusFormat::Human => print!("{}", translations::human(&report)),
+                    StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                    StatusFormat::Csv => print!("{}", translations::csv(&report)),
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let report = kanava::report::status::make(&site, at, days);
             match format {
-                ReportFormat::Human => print!("{}", kanava::report::status::human(&report)),
-                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                StatusFormat::Human => print!("{}", kanava::report::status::human(&report)),
+                StatusFormat::Json | StatusFormat::Csv => {
+                    println!("{}", serde_json::to_string_pretty(&report)?)
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod status;
+pub mod translations;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;

@@ -308,3 +308,57 @@ fn a_page_may_not_take_a_languages_folder() {
     site.build()
         .expect_error_in("reserved-url", "content/fi/_index.md");
 }
+
+#[test]
+fn status_reports_missing_and_outdated_translations() {
+    let site = site("default");
+    site.page(
+        "content/guide.md",
+        "title: Guide\nupdated: 2026-11-20",
+        "Guide.\n",
+    )
+    .page(
+        "content/guide.fi.md",
+        "title: Opas\nupdated: 2026-11-10",
+        "Opas.\n",
+    )
+    .page(
+        "content/terms.md",
+        "title: Terms\nupdated: 2026-11-01",
+        "Terms.\n",
+    )
+    .page(
+        "content/terms.fi.md",
+        "title: Ehdot\nupdated: 2026-11-02",
+        "Ehdot.\n",
+    );
+    let out = site.cli(&["status", "--translations"]);
+    crate::harness::assert_exit(&out, 0);
+    let text = crate::harness::stdout(&out);
+    assert!(
+        text.contains("fi: 2 of 3 translated, 1 outdated, 1 missing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("content/guide.fi.md  source updated 2026-11-20, translation 2026-11-10"),
+        "{text}"
+    );
+    assert!(text.contains("content/_index.fi.md  (Home)"), "{text}");
+    assert!(text.contains("it: 0 of 3 translated"), "{text}");
+    let out = site.cli(&["status", "--translations", "--format", "csv"]);
+    crate::harness::assert_exit(&out, 0);
+    let csv = crate::harness::stdout(&out);
+    assert!(
+        csv.contains("fi,outdated,content/guide.md,content/guide.fi.md,Opas,2026-11-20,2026-11-10"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("it,missing,content/terms.md,content/terms.it.md,Terms,,"),
+        "{csv}"
+    );
+    let out = site.cli(&["status", "--translations", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&crate::harness::stdout(&out)).unwrap();
+    assert_eq!(json["languages"][0]["outdated"][0]["by"], "updated");
+    // CSV is the translation report's only.
+    crate::harness::assert_exit(&site.cli(&["status", "--format", "csv"]), 2);
+}
