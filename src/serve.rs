@@ -70,6 +70,9 @@ struct State {
     view: ViewChoice,
     /// The audiences built: (folder, title). A site without audiences has one, folder "".
     audiences: Vec<(String, String)>,
+    /// The site's language codes, the default first (issue 18): others are folders inside
+    /// each audience's.
+    languages: Vec<String>,
     /// Set while a build runs.
     building: bool,
 }
@@ -134,6 +137,7 @@ pub fn run(
                 at: options.at.clone(),
             },
             audiences: Vec::new(),
+            languages: Vec::new(),
             building: true,
         }),
         changed: Condvar::new(),
@@ -235,7 +239,7 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
             state.problems_text = text.clone();
             if outcome.errors() == 0 {
                 state.files = Arc::new(memory.files());
-                state.audiences = audiences_of(&outcome.sources);
+                (state.audiences, state.languages) = audiences_of(&outcome.sources);
                 log(&format!(
                     "{text}built {} page{} in {:.0?}{}",
                     outcome.stats.pages,
@@ -284,27 +288,29 @@ fn problem(d: &Diagnostic) -> Problem {
     }
 }
 
-/// The audiences' folders and titles, for the view bar: from the kanava.yaml text the build
-/// just read (in its sources), not a second load of the site.
-fn audiences_of(sources: &diag::SourceMap) -> Vec<(String, String)> {
+/// The audiences' folders and titles, and the languages, for the view bar: from the
+/// kanava.yaml text the build just read (in its sources), not a second load of the site.
+fn audiences_of(sources: &diag::SourceMap) -> (Vec<(String, String)>, Vec<String>) {
     let Some(config) = sources
         .get(crate::load::CONFIG_FILE)
         .and_then(|text| crate::load::Config::parse(text).ok())
     else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
+    let languages = crate::model::languages::settings(&config, &mut Vec::new()).codes;
     let model = crate::model::audience::from_config(config.audience.as_ref(), &mut Vec::new());
     if !model.configured {
-        return vec![(String::new(), config.title)];
+        return (vec![(String::new(), config.title)], languages);
     }
-    model
+    let audiences = model
         .audiences
         .into_iter()
         .map(|a| {
             let title = a.title.unwrap_or_else(|| a.name.clone());
             (a.name, title)
         })
-        .collect()
+        .collect();
+    (audiences, languages)
 }
 
 /// Watches the site's root; changes to its sources become rebuild requests. Outputs,
@@ -598,6 +604,7 @@ struct Status<'a> {
     building: bool,
     view: &'a ViewChoice,
     audiences: Vec<AudienceItem<'a>>,
+    languages: &'a [String],
     problems: &'a [Problem],
     problems_text: &'a str,
 }
@@ -621,6 +628,7 @@ fn status_json(shared: &Shared) -> String {
             .iter()
             .map(|(n, t)| AudienceItem { name: n, title: t })
             .collect(),
+        languages: &state.languages,
         problems: &state.problems,
         problems_text: &state.problems_text,
     })

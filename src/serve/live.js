@@ -42,12 +42,27 @@
     return e;
   }
 
-  // The audience is the first folder of the address (none for a site without audiences).
-  function split(audiences) {
-    var parts = location.pathname.split("/");
-    var first = parts[1] || "";
-    var named = audiences.some(function (a) { return a.name && a.name === first; });
-    return named ? { audience: first, rest: parts.slice(2).join("/") } : { audience: "", rest: parts.slice(1).join("/") };
+  // The audience is the first folder of the address (none for a site without audiences);
+  // a language other than the default, the next (issue 18).
+  function split(status) {
+    var parts = location.pathname.split("/").slice(1);
+    var named = status.audiences.some(function (a) { return a.name && a.name === parts[0]; });
+    var audience = named ? parts.shift() : "";
+    var others = (status.languages || []).slice(1);
+    var language = parts.length > 1 && others.indexOf(parts[0]) >= 0 ? parts.shift() : "";
+    return { audience: audience, language: language, rest: parts.join("/") };
+  }
+
+  // The root of an audience's site in a language ("" = the default language).
+  function viewRoot(audience, language) {
+    return "/" + (audience ? audience + "/" : "") + (language ? language + "/" : "");
+  }
+
+  // The same page in another view, or that view's home when it has none.
+  function go(home, rest) {
+    fetch(home + rest, { method: "HEAD" }).then(function (r) {
+      location.href = r.ok ? home + rest : home;
+    }, function () { location.href = home; });
   }
 
   function showProblems(status) {
@@ -75,7 +90,7 @@
   function showBar(status) {
     bar.textContent = "";
     bar.appendChild(el("strong", {}, "kanava serve"));
-    var here = split(status.audiences);
+    var here = split(status);
     if (status.audiences.length > 1 || (status.audiences[0] && status.audiences[0].name)) {
       var label = el("label", {}, "View as ");
       var select = el("select", { name: "audience" });
@@ -85,14 +100,24 @@
         select.appendChild(o);
       });
       select.addEventListener("change", function () {
-        var target = "/" + select.value + "/" + here.rest;
-        // The same page in the other audience's site, or its home when it has none.
-        fetch(target, { method: "HEAD" }).then(function (r) {
-          location.href = r.ok ? target : "/" + select.value + "/";
-        }, function () { location.href = "/" + select.value + "/"; });
+        go(viewRoot(select.value, here.language), here.rest);
       });
       label.appendChild(select);
       bar.appendChild(label);
+    }
+    if ((status.languages || []).length > 1) {
+      var langLabel = el("label", {}, "Language ");
+      var lang = el("select", { name: "language" });
+      status.languages.forEach(function (code, i) {
+        var o = el("option", { value: i === 0 ? "" : code }, code);
+        if ((i === 0 ? "" : code) === here.language) o.selected = true;
+        lang.appendChild(o);
+      });
+      lang.addEventListener("change", function () {
+        go(viewRoot(here.audience, lang.value), here.rest);
+      });
+      langLabel.appendChild(lang);
+      bar.appendChild(langLabel);
     }
     var stageLabel = el("label", {}, "Stage ");
     var stage = el("select", { name: "stage" });

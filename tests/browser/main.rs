@@ -76,6 +76,7 @@ enum Needs {
 type BrowserTest = (&'static str, fn(PathBuf), Needs);
 
 mod encrypted;
+mod languages;
 mod layout;
 mod materials;
 mod paths;
@@ -101,6 +102,22 @@ const TESTS: &[BrowserTest] = &[
     (
         "serve_a_broken_file_shows_the_overlay_until_fixed",
         serve::a_broken_file_shows_the_overlay_until_fixed,
+        Needs::Chromium,
+    ),
+    (
+        "the_switcher_opens_the_same_page_in_another_language",
+        languages::the_switcher_opens_the_same_page_in_another_language,
+        Needs::Chromium,
+    ),
+    #[cfg(feature = "search")]
+    (
+        "the_finnish_site_searches_finnish_text",
+        languages::the_finnish_site_searches_finnish_text,
+        Needs::Chromium,
+    ),
+    (
+        "serve_view_bar_switches_language",
+        serve::view_bar_switches_language,
         Needs::Chromium,
     ),
     (

@@ -28,7 +28,7 @@ fn serve_fixture() -> Served {
     write(
         root,
         "kanava.yaml",
-        "title: Serve Test\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public, title: Everyone }\n    gold: { tier: gold, title: Gold partner }\n",
+        "title: Serve Test\nlanguages: [en, fi]\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public, title: Everyone }\n    gold: { tier: gold, title: Gold partner }\n",
     );
     write(
         root,
@@ -39,6 +39,11 @@ fn serve_fixture() -> Served {
         root,
         "content/guide.md",
         "---\ntitle: Guide\ntier: public\n---\nFor everyone.\n",
+    );
+    write(
+        root,
+        "content/guide.fi.md",
+        "---\ntitle: Opas\n---\nKaikille.\n",
     );
     write(
         root,
@@ -138,6 +143,59 @@ pub fn view_bar_switches_audience(chromium: PathBuf) {
         ),
     );
     wait_for(&tab, "location.pathname === '/public/'", 20);
+}
+
+/// Picks `value` in the view bar's `name` select.
+fn choose(tab: &Tab, name: &str, value: &str) {
+    eval(
+        tab,
+        &format!(
+            "(() => {{ const s = {BAR}.querySelector('select[name={name}]'); s.value = '{value}'; s.dispatchEvent(new Event('change')); return true; }})()"
+        ),
+    );
+}
+
+pub fn view_bar_switches_language(chromium: PathBuf) {
+    let served = serve_fixture();
+    let chrome = launch(chromium);
+    let tab = chrome.browser.new_tab().expect("tab");
+    tab.navigate_to(&format!("{}gold/guide/", served.url))
+        .expect("navigate");
+    wait_for(
+        &tab,
+        &format!("!!{BAR}?.querySelector('select[name=language]')"),
+        20,
+    );
+    choose(&tab, "language", "fi");
+    wait_for(
+        &tab,
+        "location.pathname === '/gold/fi/guide/' && document.readyState === 'complete'",
+        20,
+    );
+    assert!(
+        eval(&tab, "document.body.innerText")
+            .as_str()
+            .unwrap_or("")
+            .contains("Kaikille.")
+    );
+    // The audience changes, the language stays.
+    wait_for(
+        &tab,
+        &format!("!!{BAR}?.querySelector('select[name=audience]')"),
+        20,
+    );
+    choose(&tab, "audience", "public");
+    wait_for(&tab, "location.pathname === '/public/fi/guide/'", 20);
+    // A page the Finnish site of public lacks: its Finnish home.
+    tab.navigate_to(&format!("{}gold/fi/prices/", served.url))
+        .expect("navigate");
+    wait_for(
+        &tab,
+        &format!("!!{BAR}?.querySelector('select[name=audience]')"),
+        20,
+    );
+    choose(&tab, "audience", "public");
+    wait_for(&tab, "location.pathname === '/public/fi/'", 20);
 }
 
 pub fn a_broken_file_shows_the_overlay_until_fixed(chromium: PathBuf) {
