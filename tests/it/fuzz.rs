@@ -962,3 +962,184 @@ fn known_gap_shapes_are_recognised() {
     assert!(!header_not_first_line("sku;\"a;b\"\n"));
     assert_eq!(split_lines("a\r\nb\rc\n"), vec!["a", "b", "c", ""]);
 }
+
+// ---- the language oracle (issue 18) ----------------------------------------------------
+
+/// A page of the language oracle's site: its minimum tier (0 public, 1 silver, 2 gold),
+/// an optional `only` block's minimum tier, and a translation per other language.
+#[derive(Debug, Clone)]
+struct LangPage {
+    min: u8,
+    block: Option<u8>,
+    translations: [Option<LangTranslation>; 2],
+}
+
+/// A translation: narrowed to a tier at least the source's, its own `only` block, its own
+/// tags, and maybe still in review (so in no production site).
+#[derive(Debug, Clone)]
+struct LangTranslation {
+    narrow: Option<u8>,
+    block: Option<u8>,
+    tags: bool,
+    review: bool,
+}
+
+const ORACLE_LANGUAGES: [&str; 3] = ["en", "fi", "it"];
+const ORACLE_AUDIENCES: [(&str, u8); 4] = [
+    ("public", 0),
+    ("silver", 1),
+    ("gold", 2),
+    ("staff", u8::MAX),
+];
+
+fn lang_page() -> impl Strategy<Value = LangPage> {
+    (0u8..3, proptest::option::of(0u8..3)).prop_flat_map(|(min, block)| {
+        let translation = proptest::option::of(
+            (
+                proptest::option::of(min..3),
+                proptest::option::of(0u8..3),
+                any::<bool>(),
+                proptest::bool::weighted(0.2),
+            )
+                .prop_map(|(narrow, block, tags, review)| LangTranslation {
+                    narrow,
+                    block,
+                    tags,
+                    review,
+                }),
+        );
+        (translation.clone(), translation).prop_map(move |(fi, it)| LangPage {
+            min,
+            block,
+            translations: [fi, it],
+        })
+    })
+}
+
+fn tier_name(t: u8) -> &'static str {
+    ["public", "silver", "gold"][usize::from(t)]
+}
+
+/// Markers of page `i`: `kind` is `s` (source text), `b` (source block), `d` (source
+/// description), `g` (source tag), `t`/`k`/`h` (a translation's text, block and tag).
+fn lang_marker(i: usize, kind: char, language: &str) -> String {
+    format!("lzq{i}x{kind}{language}z")
+}
+
+/// Random pages with random translations, narrowings, blocks, tags and review states, in
+/// `fallback: default` or `omit`, against an oracle of what each view (audience ×
+/// language) shows written from the rules in docs/languages.md, not from kanava's code.
+#[test]
+fn language_oracle() {
+    let strategy = (proptest::collection::vec(lang_page(), 1..6), any::<bool>());
+    fuzz("language_oracle", 24, strategy, |(pages, omit)| {
+        let site = TestSite::with_config(&format!(
+            "title: Oracle\nlanguages: [en, fi, it]\nfallback: {}\naudience:\n  axes:\n    tier: {{ values: [public, silver, gold], ordered: true, default: public }}\n  audiences:\n    public: {{ tier: public }}\n    silver: {{ tier: silver }}\n    gold: {{ tier: gold }}\n    staff: {{ all: true }}\n",
+            if omit { "omit" } else { "default" }
+        ));
+        // Every marker, with the views that must show it.
+        let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut expect = |marker: String, view: Option<String>| {
+            let set = expected.entry(marker).or_default();
+            set.extend(view);
+        };
+        for (i, page) in pages.iter().enumerate() {
+            let block = |min: Option<u8>, marker: &str| match min {
+                Some(m) => format!("\n::: only tier={}\n{marker}\n:::\n", tier_name(m)),
+                None => String::new(),
+            };
+            site.page(
+                &format!("content/p{i}.md"),
+                &format!(
+                    "title: Page {i}\ndescription: {}\ntags: [{}]\ntier: {}",
+                    lang_marker(i, 'd', ""),
+                    lang_marker(i, 'g', ""),
+                    tier_name(page.min)
+                ),
+                &format!(
+                    "{}\n{}",
+                    lang_marker(i, 's', ""),
+                    block(page.block, &lang_marker(i, 'b', ""))
+                ),
+            );
+            for (l, tr) in page.translations.iter().enumerate() {
+                let Some(tr) = tr else { continue };
+                let code = ORACLE_LANGUAGES[l + 1];
+                let mut fm = format!("title: Sivu {i}");
+                if let Some(n) = tr.narrow {
+                    fm.push_str(&format!("\ntier: {}", tier_name(n)));
+                }
+                if tr.tags {
+                    fm.push_str(&format!("\ntags: [{}]", lang_marker(i, 'h', code)));
+                }
+                if tr.review {
+                    fm.push_str("\nstatus: review");
+                }
+                site.page(
+                    &format!("content/p{i}.{code}.md"),
+                    &fm,
+                    &format!(
+                        "{}\n{}",
+                        lang_marker(i, 't', code),
+                        block(tr.block, &lang_marker(i, 'k', code))
+                    ),
+                );
+            }
+            for (audience, tier) in ORACLE_AUDIENCES {
+                for (l, code) in ORACLE_LANGUAGES.iter().enumerate() {
+                    let view = format!("{audience}/{code}");
+                    let sees = |min: u8| tier >= min;
+                    let translation = l.checked_sub(1).and_then(|l| page.translations[l].as_ref());
+                    // The source's markers, where the source's text is shown.
+                    let source_shown = match translation {
+                        None if l == 0 || !omit => sees(page.min),
+                        _ => false,
+                    };
+                    let at = |shown: bool| shown.then(|| view.clone());
+                    expect(lang_marker(i, 's', ""), at(source_shown));
+                    expect(lang_marker(i, 'd', ""), at(source_shown));
+                    expect(
+                        lang_marker(i, 'b', ""),
+                        at(source_shown && page.block.is_some_and(sees)),
+                    );
+                    let mut source_tag = source_shown;
+                    for (tl, other) in page.translations.iter().enumerate() {
+                        let Some(tr) = other else { continue };
+                        let tcode = ORACLE_LANGUAGES[tl + 1];
+                        let shown =
+                            l == tl + 1 && !tr.review && sees(page.min.max(tr.narrow.unwrap_or(0)));
+                        expect(lang_marker(i, 't', tcode), at(shown));
+                        expect(
+                            lang_marker(i, 'k', tcode),
+                            at(shown && tr.block.is_some_and(sees)),
+                        );
+                        if tr.tags {
+                            expect(lang_marker(i, 'h', tcode), at(shown));
+                        } else if shown {
+                            // Without tags of its own, a translation keeps its source's.
+                            source_tag = true;
+                        }
+                    }
+                    expect(lang_marker(i, 'g', ""), at(source_tag));
+                }
+            }
+        }
+        let run = site.build();
+        check(run.ok() && run.diagnostics().is_empty(), || {
+            format!("the build is not clean:\n{}", run.short())
+        })?;
+        let markers: Vec<&String> = expected.keys().collect();
+        let scan = site.scan_view_markers(&markers, &ORACLE_LANGUAGES);
+        let mut problems = Vec::new();
+        for (marker, want) in &expected {
+            let got = &scan.found[marker];
+            for leak in got.difference(want) {
+                problems.push(format!("LEAK: {marker} reached `{leak}`"));
+            }
+            for missing in want.difference(got) {
+                problems.push(format!("MISSING: {marker} should reach `{missing}`"));
+            }
+        }
+        check(problems.is_empty(), || problems.join("\n"))
+    });
+}
