@@ -111,12 +111,7 @@ pub fn view_bar_switches_audience(chromium: PathBuf) {
         "gold"
     );
     // The same page in the other audience's site.
-    eval(
-        &tab,
-        &format!(
-            "(() => {{ const s = {BAR}.querySelector('select[name=audience]'); s.value = 'public'; s.dispatchEvent(new Event('change')); return true; }})()"
-        ),
-    );
+    choose(&tab, "audience", "public");
     wait_for(
         &tab,
         "location.pathname === '/public/guide/' && document.readyState === 'complete'",
@@ -136,12 +131,7 @@ pub fn view_bar_switches_audience(chromium: PathBuf) {
         &format!("!!{BAR}?.querySelector('select[name=audience]')"),
         20,
     );
-    eval(
-        &tab,
-        &format!(
-            "(() => {{ const s = {BAR}.querySelector('select[name=audience]'); s.value = 'public'; s.dispatchEvent(new Event('change')); return true; }})()"
-        ),
-    );
+    choose(&tab, "audience", "public");
     wait_for(&tab, "location.pathname === '/public/'", 20);
 }
 
