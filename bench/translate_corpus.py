@@ -16,12 +16,19 @@ import re
 
 
 def translate(text: str, lang: str) -> str:
-    out = []
-    for i, word in enumerate(re.split(r"(\s+)", text)):
-        if i % 8 == 0 and word.isalpha():
-            word = f"{word}{lang}"
-        out.append(word)
-    return "".join(out)
+    """Suffixes every fourth plain word; `::: only` fence lines stay as they are."""
+    lines = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith(":::"):
+            lines.append(line)
+            continue
+        out = []
+        for i, word in enumerate(re.split(r"(\s+)", line)):
+            if i % 8 == 0 and word.isalpha():
+                word = f"{word}{lang}"
+            out.append(word)
+        lines.append("".join(out))
+    return "\n".join(lines)
 
 
 def main() -> None:

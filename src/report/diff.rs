@@ -56,8 +56,12 @@ pub fn make(site: &Site, from: (Stage, Timestamp), to: (Stage, Timestamp)) -> Re
         .zip(b_views)
         .map(|(a, b)| {
             let (a, b) = (plan::make(site, a), plan::make(site, b));
-            let name = a.audience.unwrap_or("site");
-            compare(name, &a, &b)
+            // A language's view by its folder (`gold/fi`, issue 18).
+            let name = match (a.view.language, a.audience) {
+                (0, audience) => audience.unwrap_or("site").to_owned(),
+                _ => a.view.folder(site).to_owned(),
+            };
+            compare(&name, &a, &b)
         })
         .collect();
     Report {

@@ -26,7 +26,8 @@ pub struct Matrix {
 
 #[derive(Serialize)]
 pub struct MatrixRow {
-    /// `page`, `path` (a learning path's page), `product`, `material` or `asset` (a plain file)
+    /// `page`, `path` (a learning path's page), `product`, `material`, `asset` (a plain file)
+    /// or `translation` (a page's translation, issue 18)
     pub kind: &'static str,
     /// A page's or asset's source path; a product's `sku:HP-12` (what `explain` takes).
     pub path: String,
@@ -83,9 +84,36 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
             prices: Vec::new(),
         }))
         .collect();
+    // Translations (issue 18) are rows of their own: a translation may narrow its source,
+    // so who receives it is asked of its language's views.
+    let mut row_language = vec![0; rows.len()];
+    for translated in &site.translations {
+        for (page, source) in translated.pages.iter().zip(&site.pages) {
+            if let Some(path) = page.source.as_ref().filter(|p| Some(*p) != source.source.as_ref()) {
+                rows.push(MatrixRow {
+                    kind: "translation",
+                    path: path.clone(),
+                    file: None,
+                    receives: Vec::new(),
+                    prices: Vec::new(),
+                });
+                row_language.push(translated.language);
+            }
+        }
+    }
     for view in plan::views(site, &[], stage, at) {
         let plan = plan::make(site, view);
         let pages: HashSet<&str> = plan.pages.iter().filter_map(|p| p.source).collect();
+        if view.language != 0 {
+            for (row, _) in rows
+                .iter_mut()
+                .zip(&row_language)
+                .filter(|(_, l)| **l == view.language)
+            {
+                row.receives.push(pages.contains(row.path.as_str()));
+            }
+            continue;
+        }
         let assets: HashSet<&str> = plan.assets.iter().map(|a| a.path.as_str()).collect();
         let products: HashMap<String, BTreeMap<String, String>> = plan
             .pages
@@ -93,7 +121,7 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
             .filter_map(|p| p.product.as_ref())
             .map(|p| (format!("sku:{}", p.sku), prices_seen(&plan, p)))
             .collect();
-        for row in &mut rows {
+        for (row, _) in rows.iter_mut().zip(&row_language).filter(|(_, l)| **l == 0) {
             let receives = match row.kind {
                 "page" | "path" => pages.contains(row.path.as_str()),
                 "asset" | "material" => assets.contains(row.path.as_str()),
