@@ -217,6 +217,15 @@ pub fn explain(
     subject: &str,
     audience: &str,
 ) -> Result<String, String> {
+    // A translation (`delivery.fi.md`) is explained in its language's views (issue 18).
+    let language = crate::model::languages::split_translation(subject)
+        .and_then(|(_, code)| site.languages.id(code))
+        .unwrap_or(0);
+    let site = site.in_language(language);
+    let view_of = |a| View {
+        language,
+        ..view_of(a)
+    };
     let material = find_material(site, subject);
     let ids = match material {
         Some(_) => Vec::new(),
