@@ -35,7 +35,10 @@ fn a_shipped_language_is_used_and_overridden_key_by_key() {
 #[test]
 fn a_site_may_add_a_language() {
     let site = site("es");
-    site.write("theme/i18n/es.yaml", "nav.all_pages: \"Todas las páginas\"\n");
+    site.write(
+        "theme/i18n/es.yaml",
+        "nav.all_pages: \"Todas las páginas\"\n",
+    );
     site.build().assert_clean();
     let home = site.read("index.html");
     assert!(home.contains(">Todas las páginas</span>"), "{home}");
@@ -77,8 +80,11 @@ fn malformed_yaml_and_foreign_placeholders_are_errors() {
     assert!(d.message.contains("`{count}`"), "{d:?}");
     // `nav:` as a mapping: keys are flat.
     assert!(
-        run.short().contains("theme/i18n/fi.yaml:1:1: error[unknown-string]")
-            || run.short().contains("theme/i18n/fi.yaml:2:1: error[unknown-string]"),
+        run.short()
+            .contains("theme/i18n/fi.yaml:1:1: error[unknown-string]")
+            || run
+                .short()
+                .contains("theme/i18n/fi.yaml:2:1: error[unknown-string]"),
         "{}",
         run.short()
     );
@@ -91,7 +97,10 @@ fn t_with_count_picks_the_plural() {
     let en = site("en");
     en.write("theme/templates/home.html", template);
     en.build().assert_clean();
-    en.assert_file_contains("index.html", "<p id=\"n\">0 products|1 product|1,234 products</p>");
+    en.assert_file_contains(
+        "index.html",
+        "<p id=\"n\">0 products|1 product|1,234 products</p>",
+    );
     let fr = site("fr");
     fr.write("theme/templates/home.html", template);
     fr.build().assert_clean();
@@ -115,7 +124,10 @@ fn an_unknown_key_in_a_template_fails_and_results_are_escaped() {
     assert!(d.message.contains("did you mean `nav.catalog`?"), "{d:?}");
 
     let site = self::site("en");
-    site.write("theme/i18n/en.yaml", "nav.all_pages: \"<b>All</b> & more\"\n");
+    site.write(
+        "theme/i18n/en.yaml",
+        "nav.all_pages: \"<b>All</b> & more\"\n",
+    );
     site.build().assert_clean();
     site.assert_file_contains("index.html", "&lt;b&gt;All&lt;/b&gt; &amp; more");
 }
