@@ -72,6 +72,12 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
         &self.plan.config.language
     }
 
+    /// The interface string `key` (one without placeholders) in the view's language: the
+    /// titles of the pages kanava makes.
+    fn word(&self, key: &'p str) -> &'p str {
+        self.strings.get(self.lang(), key).unwrap_or(key)
+    }
+
     /// The interface string `key` in the view's language, `args` filling its placeholders.
     fn text(&self, key: &str, args: &[(&str, String)]) -> String {
         let arg = |name: &str| {
@@ -358,7 +364,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "paths",
             crate::paths::PATHS,
             None,
-            self.synthetic_page("Your onboarding", crate::paths::PATHS, "paths"),
+            self.synthetic_page(
+                self.word("nav.your_onboarding"),
+                crate::paths::PATHS,
+                "paths",
+            ),
         );
         ctx.paths = self.paths_ctx();
         Value::from(minijinja::value::Serde(&ctx))
@@ -371,7 +381,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "certificate",
             crate::paths::CERTIFICATE,
             None,
-            self.synthetic_page("Certificate", crate::paths::CERTIFICATE, "certificate"),
+            self.synthetic_page(
+                self.word("certificate.title"),
+                crate::paths::CERTIFICATE,
+                "certificate",
+            ),
         );
         ctx.paths = self.paths_ctx();
         Value::from(minijinja::value::Serde(&ctx))
@@ -444,7 +458,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "tags",
             crate::paths::TAGS,
             None,
-            self.synthetic_page("Tags", crate::paths::TAGS, "tags"),
+            self.synthetic_page(self.word("tags.title"), crate::paths::TAGS, "tags"),
         );
         ctx.tags = (0..self.plan.tags.len()).map(|t| self.tag_ctx(t)).collect();
         Value::from(minijinja::value::Serde(&ctx))
@@ -472,7 +486,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "price-list",
             url,
             None,
-            self.synthetic_page("Price list", url, "price-list"),
+            self.synthetic_page(self.word("catalog.price_list"), url, "price-list"),
         );
         ctx.breadcrumbs = vec![self.link(0), self.link(catalog.page)];
         ctx.price_list = Some(PriceListCtx {
@@ -713,7 +727,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "materials",
             crate::paths::MATERIALS,
             None,
-            self.synthetic_page("Materials", crate::paths::MATERIALS, "materials"),
+            self.synthetic_page(
+                self.word("nav.materials"),
+                crate::paths::MATERIALS,
+                "materials",
+            ),
         );
         let plan = self.plan;
         let kinds = &plan.material_kinds;
@@ -781,7 +799,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "all",
             crate::paths::ALL,
             None,
-            self.synthetic_page("All pages", crate::paths::ALL, "all"),
+            self.synthetic_page(self.word("nav.all_pages"), crate::paths::ALL, "all"),
         );
         let mut depth = vec![0; self.plan.pages.len()];
         ctx.pages = self
@@ -810,7 +828,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "whats-new",
             crate::paths::WHATS_NEW,
             None,
-            self.synthetic_page("What's new", crate::paths::WHATS_NEW, "whats-new"),
+            self.synthetic_page(
+                self.word("nav.whats_new"),
+                crate::paths::WHATS_NEW,
+                "whats-new",
+            ),
         );
         let cal = self.plan.calendar;
         ctx.news = self
@@ -841,7 +863,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "404",
             "",
             None,
-            self.synthetic_page("Page not found", "", "404"),
+            self.synthetic_page(self.word("notfound.title"), "", "404"),
         );
         // A 404 page has no address of its own.
         ctx.canonical = None;

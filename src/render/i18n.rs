@@ -500,6 +500,18 @@ mod tests {
             let prefix = rest[end + 1..].trim_start().starts_with('~');
             out.push((key.to_owned(), prefix));
         }
+        // `texts("a", "b")`: every literal argument is a key.
+        let mut rest = source;
+        while let Some(at) = rest.find("texts(") {
+            rest = &rest[at + 6..];
+            let args = &rest[..rest.find(')').unwrap_or(rest.len())];
+            out.extend(
+                args.split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .map(|key| (key.to_owned(), false)),
+            );
+        }
         out
     }
 
@@ -536,8 +548,15 @@ mod tests {
     #[test]
     fn key_scan() {
         assert_eq!(
-            template_keys(r#"{{ t("a.b") }} x.split("/") {{ t("c." ~ d) }} {{ format("e") }}"#),
-            vec![("a.b".to_owned(), false), ("c.".to_owned(), true)]
+            template_keys(
+                r#"{{ t("a.b") }} x.split("/") {{ t("c." ~ d) }} {{ format("e") }} {{ texts("f", "g.h") | tojson }}"#
+            ),
+            vec![
+                ("a.b".to_owned(), false),
+                ("c.".to_owned(), true),
+                ("f".to_owned(), false),
+                ("g.h".to_owned(), false)
+            ]
         );
     }
 
