@@ -2,8 +2,13 @@
 //! the site's own `theme:` folder, file by file. The default's templates stay reachable as
 //! `default/<name>` so an override can extend the original and replace one block.
 //!
-//! The theme folder must be inside the site root, and only its `templates/` and `static/`
-//! are read (issue #12: `theme: /` walked the whole file system).
+//! The theme folder must be inside the site root, and only its `templates/`, `static/` and
+//! `i18n/` are read (issue #12: `theme: /` walked the whole file system).
+//!
+//! Interface strings (issue 18): `i18n/<language>.yaml`, a flat map `key: "text"`. A site's
+//! file overrides single keys of the shipped language, or adds a language the theme does not
+//! ship; it may only name keys of the default theme's `en.yaml` (a typo would otherwise be
+//! silently ignored) and only the placeholders the English text has.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -12,6 +17,10 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::load::CONFIG_FILE;
+use crate::yaml::{self, Node, Value};
+
+/// The language whose strings every other falls back to, and whose keys are the known ones.
+pub const DEFAULT_LANGUAGE: &str = "en";
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -23,6 +32,12 @@ pub struct Theme {
     pub templates: BTreeMap<String, (String, String)>,
     /// Path under `static/` → bytes; published at `_kanava/<path>`.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Interface strings: language code → key → text, the site's `i18n/` files merged over
+    /// the default theme's, key by key.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// The text of each strings file read from the site's theme folder, by the name
+    /// diagnostics give it, so they can show the offending line.
+    pub string_files: BTreeMap<String, String>,
 }
 
 pub fn read(
@@ -33,6 +48,8 @@ pub fn read(
     let mut theme = Theme {
         templates: BTreeMap::new(),
         static_files: BTreeMap::new(),
+        strings: BTreeMap::new(),
+        string_files: BTreeMap::new(),
     };
     for (path, bytes) in embedded::FILES {
         let origin = format!("(built-in theme) {path}");
@@ -72,8 +89,8 @@ pub fn read(
         return theme;
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
-    // Only the two folders a theme has are read, whatever else the folder holds.
-    for sub in ["templates", "static"] {
+    // Only the folders a theme has are read, whatever else the folder holds.
+    for sub in ["templates", "static", "i18n"] {
         read_folder(&mut theme, &base, sub, dir, &canonical_root, diags);
     }
     theme
@@ -99,7 +116,7 @@ pub fn folder(root: &Path, dir: &str) -> Option<PathBuf> {
     }
 }
 
-/// Reads `<theme>/<sub>/` (`templates` or `static`). Links are followed only while they stay
+/// Reads `<theme>/<sub>/` (`templates`, `static` or `i18n`). Links are followed only while they stay
 /// inside the site root, as in `content/`.
 fn read_folder(
     theme: &mut Theme,
@@ -209,5 +226,208 @@ fn add(
             return;
         }
         theme.static_files.insert(name.to_owned(), bytes);
+    } else if let Some(name) = rel.strip_prefix("i18n/") {
+        add_strings(theme, name, bytes, origin, builtin, diags);
     }
+}
+
+/// Reads `i18n/<name>` into [`Theme::strings`]: the default theme's files as they are, a
+/// site's over them key by key, strictly (known keys, string values, known placeholders).
+fn add_strings(
+    theme: &mut Theme,
+    name: &str,
+    bytes: Vec<u8>,
+    origin: String,
+    builtin: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(code) = name
+        .strip_suffix(".yaml")
+        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-'))
+    else {
+        diags.push(
+            Diagnostic::error(
+                "theme-strings",
+                format!("`{origin}` is not a strings file"),
+            )
+            .in_file(origin)
+            .help("the theme's `i18n/` folder holds one `<language>.yaml` per language, e.g. `i18n/fi.yaml`"),
+        );
+        return;
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => {
+            diags.push(
+                Diagnostic::error("not-utf8", format!("`{origin}` is not valid UTF-8"))
+                    .in_file(origin),
+            );
+            return;
+        }
+    };
+    // A site's file may name only the default theme's keys, with their placeholders.
+    let known = (!builtin).then(|| {
+        theme
+            .strings
+            .get(DEFAULT_LANGUAGE)
+            .cloned()
+            .unwrap_or_default()
+    });
+    let read = read_strings(&text, &origin, known.as_ref(), diags);
+    if !builtin {
+        theme.string_files.insert(origin, text);
+    }
+    theme
+        .strings
+        .entry(code.to_owned())
+        .or_default()
+        .extend(read);
+}
+
+/// The entries of one strings file; problems are diagnostics at their line, and an entry
+/// with a problem is left out (the shipped text stays).
+fn read_strings(
+    text: &str,
+    origin: &str,
+    known: Option<&BTreeMap<String, String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let node: Node = match yaml::parse(text, origin, 0) {
+        Ok(node) => node,
+        Err(d) => {
+            diags.push(d);
+            return out;
+        }
+    };
+    let entries = match node.value {
+        Value::Map(entries) => entries,
+        Value::Null => return out,
+        other => {
+            diags.push(
+                Diagnostic::error(
+                    "theme-strings",
+                    format!(
+                        "expected a mapping of keys to texts, found {}",
+                        other.kind()
+                    ),
+                )
+                .at(origin, Pos::new(node.line, node.column))
+                .help("write one `key: \"text\"` per line, e.g. `nav.catalog: \"Catalog\"`"),
+            );
+            return out;
+        }
+    };
+    for (key, value) in entries {
+        let at = Pos::new(key.line, key.column);
+        let Value::Str(key) = key.value else {
+            diags.push(
+                Diagnostic::error(
+                    "theme-strings",
+                    format!("a key must be text, found {}", key.value.kind()),
+                )
+                .at(origin, at)
+                .help("keys are the default theme's, e.g. `nav.catalog`"),
+            );
+            continue;
+        };
+        if let Some(known) = known
+            && !known.contains_key(&key)
+        {
+            let help = match crate::diag::did_you_mean(&key, known.keys().map(String::as_str)) {
+                Some(best) => format!(
+                    "did you mean `{best}`? a site may override only the keys of the default theme's `i18n/en.yaml` (docs/languages.md)"
+                ),
+                None => "a site may override only the keys of the default theme's `i18n/en.yaml` (docs/languages.md)".to_owned(),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-string",
+                    format!("unknown interface string `{key}`"),
+                )
+                .at(origin, at)
+                .len(key.chars().count())
+                .help(help),
+            );
+            continue;
+        }
+        let text = match value.value {
+            Value::Str(text) => text,
+            Value::Map(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        "theme-strings",
+                        format!("the text of `{key}` must be a string, found a mapping"),
+                    )
+                    .at(origin, Pos::new(value.line, value.column))
+                    .help(format!("keys are written flat: `{key}.<name>: \"text\"`")),
+                );
+                continue;
+            }
+            other => {
+                diags.push(
+                    Diagnostic::error(
+                        "theme-strings",
+                        format!(
+                            "the text of `{key}` must be a string, found {}",
+                            other.kind()
+                        ),
+                    )
+                    .at(origin, Pos::new(value.line, value.column))
+                    .help("put the text in quotes"),
+                );
+                continue;
+            }
+        };
+        if let Some(english) = known.and_then(|k| k.get(&key)) {
+            let allowed = placeholders(english);
+            if let Some(bad) = placeholders(&text)
+                .into_iter()
+                .find(|p| !allowed.contains(p))
+            {
+                let list = allowed
+                    .iter()
+                    .map(|p| format!("`{{{p}}}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                diags.push(
+                    Diagnostic::error(
+                        "theme-strings",
+                        format!("`{{{bad}}}` is not a placeholder of `{key}`"),
+                    )
+                    .at(origin, Pos::new(value.line, value.column))
+                    .help(if list.is_empty() {
+                        format!("`{key}` has no placeholders")
+                    } else {
+                        format!("the placeholders of `{key}` are {list}")
+                    }),
+                );
+                continue;
+            }
+        }
+        out.insert(key, text);
+    }
+    out
+}
+
+/// The names of the `{name}` placeholders of `text`, sorted, each once.
+pub fn placeholders(text: &str) -> std::collections::BTreeSet<&str> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        rest = &rest[start + 1..];
+        if let Some(end) = rest.find('}') {
+            let name = &rest[..end];
+            if is_placeholder(name) {
+                out.insert(name);
+                rest = &rest[end + 1..];
+            }
+        }
+    }
+    out
+}
+
+/// `{name}`: a placeholder's name is a word (ASCII letters, digits, `_`).
+pub fn is_placeholder(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -19,6 +19,8 @@ pub struct Contexts<'p, 's> {
     /// The rendered sidebars (`partials/sidebar.html`), one per [`SidebarKey`] used.
     pub sidebars: std::collections::HashMap<SidebarKey, String>,
     search: SearchCtx,
+    /// The theme's interface strings, for the texts made here (notes, durations).
+    strings: &'p super::i18n::Strings,
 }
 
 /// Which sidebar a page shows: the section opened in it (a section page opens itself, any
@@ -33,7 +35,11 @@ pub struct SidebarKey {
 
 impl<'p, 's: 'p> Contexts<'p, 's> {
     /// `search`: the view has a search index.
-    pub fn new(plan: &'p Plan<'s>, search: bool) -> Contexts<'p, 's> {
+    pub fn new(
+        plan: &'p Plan<'s>,
+        search: bool,
+        strings: &'p super::i18n::Strings,
+    ) -> Contexts<'p, 's> {
         let config = plan.config;
         let site_url = plan.site_url();
         let stage = plan.view.stage;
@@ -42,7 +48,9 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             stage: StageCtx {
                 name: stage.name(),
                 production: stage == Stage::Production,
-                at: (stage != Stage::Production).then(|| plan.calendar.display(plan.view.at)),
+                at: (stage != Stage::Production).then(|| {
+                    super::i18n::format_moment(plan.view.at, plan.calendar, &config.language)
+                }),
             },
             site: SiteCtx {
                 title: &config.title,
@@ -55,7 +63,31 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 enabled: search,
                 bundle: crate::paths::SEARCH,
             },
+            strings,
         }
+    }
+
+    /// The view's language: how dates, numbers and the texts made here are written.
+    fn lang(&self) -> &str {
+        &self.plan.config.language
+    }
+
+    /// The interface string `key` (one without placeholders) in the view's language: the
+    /// titles of the pages kanava makes.
+    fn word(&self, key: &'p str) -> &'p str {
+        self.strings.get(self.lang(), key).unwrap_or(key)
+    }
+
+    /// The interface string `key` in the view's language, `args` filling its placeholders.
+    fn text(&self, key: &str, args: &[(&str, String)]) -> String {
+        let arg = |name: &str| {
+            args.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
+        self.strings
+            .text(self.lang(), key, None, arg)
+            .unwrap_or_else(|_| key.to_owned())
     }
 
     pub fn plan(&self) -> &'p Plan<'s> {
@@ -226,7 +258,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 .collect(),
             steps: path.steps,
             minutes: path.minutes,
-            duration: duration_text(path.minutes),
+            duration: self.duration_text(path.minutes),
             for_role: path.for_role,
             certificate_url: format!("{}{}", crate::paths::CERTIFICATE, path_query(page.url)),
             query: path_query(page.url),
@@ -333,7 +365,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "paths",
             crate::paths::PATHS,
             None,
-            self.synthetic_page("Your onboarding", crate::paths::PATHS, "paths"),
+            self.synthetic_page(
+                self.word("nav.your_onboarding"),
+                crate::paths::PATHS,
+                "paths",
+            ),
         );
         ctx.paths = self.paths_ctx();
         Value::from(minijinja::value::Serde(&ctx))
@@ -346,7 +382,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "certificate",
             crate::paths::CERTIFICATE,
             None,
-            self.synthetic_page("Certificate", crate::paths::CERTIFICATE, "certificate"),
+            self.synthetic_page(
+                self.word("certificate.title"),
+                crate::paths::CERTIFICATE,
+                "certificate",
+            ),
         );
         ctx.paths = self.paths_ctx();
         Value::from(minijinja::value::Serde(&ctx))
@@ -389,7 +429,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                     url: self.tag_url(name),
                 })
                 .collect(),
-            updated: p.updated.map(|d| d.to_string()),
+            updated: p.updated.map(|d| super::i18n::format_date(d, self.lang())),
             kind,
             note: p.note.map(|kind| self.note(kind, p.lifecycle)),
             highlighted: self.plan.highlighted(i),
@@ -423,7 +463,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "tags",
             crate::paths::TAGS,
             None,
-            self.synthetic_page("Tags", crate::paths::TAGS, "tags"),
+            self.synthetic_page(self.word("tags.title"), crate::paths::TAGS, "tags"),
         );
         ctx.tags = (0..self.plan.tags.len()).map(|t| self.tag_ctx(t)).collect();
         Value::from(minijinja::value::Serde(&ctx))
@@ -451,7 +491,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "price-list",
             url,
             None,
-            self.synthetic_page("Price list", url, "price-list"),
+            self.synthetic_page(self.word("catalog.price_list"), url, "price-list"),
         );
         ctx.breadcrumbs = vec![self.link(0), self.link(catalog.page)];
         ctx.price_list = Some(PriceListCtx {
@@ -674,7 +714,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                 .collect(),
             date: pm
                 .changed
-                .map(|t| t.to_zoned(cal.tz.clone()).date().to_string()),
+                .map(|t| super::i18n::format_date(t.to_zoned(cal.tz.clone()).date(), self.lang())),
             datetime: pm.changed.map(|t| cal.iso(t)),
             badge: pm.badge,
             image: matches!(
@@ -692,7 +732,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "materials",
             crate::paths::MATERIALS,
             None,
-            self.synthetic_page("Materials", crate::paths::MATERIALS, "materials"),
+            self.synthetic_page(
+                self.word("nav.materials"),
+                crate::paths::MATERIALS,
+                "materials",
+            ),
         );
         let plan = self.plan;
         let kinds = &plan.material_kinds;
@@ -760,7 +804,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "all",
             crate::paths::ALL,
             None,
-            self.synthetic_page("All pages", crate::paths::ALL, "all"),
+            self.synthetic_page(self.word("nav.all_pages"), crate::paths::ALL, "all"),
         );
         let mut depth = vec![0; self.plan.pages.len()];
         ctx.pages = self
@@ -789,7 +833,11 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "whats-new",
             crate::paths::WHATS_NEW,
             None,
-            self.synthetic_page("What's new", crate::paths::WHATS_NEW, "whats-new"),
+            self.synthetic_page(
+                self.word("nav.whats_new"),
+                crate::paths::WHATS_NEW,
+                "whats-new",
+            ),
         );
         let cal = self.plan.calendar;
         ctx.news = self
@@ -803,7 +851,10 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
                     url: e.url,
                     kind: e.kind,
                     summary: e.summary,
-                    date: e.changed.to_zoned(cal.tz.clone()).date().to_string(),
+                    date: super::i18n::format_date(
+                        e.changed.to_zoned(cal.tz.clone()).date(),
+                        self.lang(),
+                    ),
                     datetime: cal.iso(e.changed),
                     meta: e.file.map(|f| f.info.label()),
                 })
@@ -817,7 +868,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             "404",
             "",
             None,
-            self.synthetic_page("Page not found", "", "404"),
+            self.synthetic_page(self.word("notfound.title"), "", "404"),
         );
         // A 404 page has no address of its own.
         ctx.canonical = None;
@@ -880,15 +931,18 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
 
     fn note(&self, kind: Note, life: Lifecycle) -> NoteCtx {
         let cal = self.plan.calendar;
+        let moment = |t| vec![("date", super::i18n::format_moment(t, cal, self.lang()))];
         let text = match (kind, life.window) {
-            (Note::Draft, _) => "Draft".to_owned(),
-            (Note::Review, _) => "In review".to_owned(),
+            (Note::Draft, _) => self.text("note.draft", &[]),
+            (Note::Review, _) => self.text("note.review", &[]),
             (Note::Scheduled, Window { from: Some(t), .. }) => {
-                format!("Goes live {}", cal.display(t))
+                self.text("note.goes_live", &moment(t))
             }
-            (Note::Scheduled, _) => "Scheduled".to_owned(),
-            (Note::Expired, Window { until: Some(t), .. }) => format!("Expired {}", cal.display(t)),
-            (Note::Expired, _) => "Expired".to_owned(),
+            (Note::Scheduled, _) => self.text("note.scheduled", &[]),
+            (Note::Expired, Window { until: Some(t), .. }) => {
+                self.text("note.expired_on", &moment(t))
+            }
+            (Note::Expired, _) => self.text("note.expired", &[]),
         };
         NoteCtx { kind, text }
     }
@@ -971,12 +1025,16 @@ fn path_query(url: &str) -> String {
     format!("?path={}", crate::model::percent_encode(url, b"-._~"))
 }
 
-/// `85` → `1 h 25 min`; `20` → `20 min`.
-fn duration_text(minutes: u32) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
+impl Contexts<'_, '_> {
+    /// `85` → `1 h 25 min`; `20` → `20 min` (in the view's language).
+    fn duration_text(&self, minutes: u32) -> String {
+        let (h, m) = (minutes / 60, minutes % 60);
+        let (h, m) = (("hours", h.to_string()), ("minutes", m.to_string()));
+        match (minutes / 60, minutes % 60) {
+            (0, _) => self.text("duration.minutes", &[m]),
+            (_, 0) => self.text("duration.hours", &[h]),
+            _ => self.text("duration.hours_minutes", &[h, m]),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod context;
 mod contract;
+pub mod i18n;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,8 @@ pub struct Renderer {
     origins: BTreeMap<String, String>,
     /// The views get a search index (the theme shows its search box).
     search: bool,
+    /// The theme's interface strings (`t()` in templates; dates and notes in contexts).
+    strings: std::sync::Arc<i18n::Strings>,
 }
 
 /// Templates that must exist (a theme may add more partials).
@@ -86,6 +89,8 @@ impl Renderer {
         {
             env.set_syntax(syntax);
         }
+        let strings = std::sync::Arc::new(i18n::Strings::new(theme.strings));
+        i18n::register(&mut env, strings.clone());
         let mut origins = BTreeMap::new();
         for (name, (source, origin)) in theme.templates {
             if let Err(err) = env.add_template_owned(name.clone(), source) {
@@ -107,13 +112,14 @@ impl Renderer {
             highlight_css: crate::highlight::stylesheet(),
             origins,
             search,
+            strings,
         }
     }
 
     /// Renders one view into `sink`. Template errors come back as diagnostics (each distinct
     /// one once); I/O failures as `Err`.
     pub fn render(&self, plan: &Plan, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
-        let mut ctx = Contexts::new(plan, self.search);
+        let mut ctx = Contexts::new(plan, self.search, &self.strings);
         let mut jobs: Vec<Job> = if sink.discards() {
             // `check`: template errors belong to templates, not pages (syntax errors were
             // found when they compiled), so one page of each kind per view finds them

@@ -64,6 +64,7 @@ impl Stamp {
             (name, source).hash(&mut h);
         }
         theme.static_files.hash(&mut h);
+        theme.strings.hash(&mut h);
         keys.hash(&mut h);
         Stamp {
             fingerprint: h.finish(),

@@ -74,10 +74,11 @@ fn the_feed_is_atom_with_the_required_elements() {
         install.summary().map(|s| s.as_str()),
         Some("From crate to first start.")
     );
-    // Every page links the feed from its <head>.
+    // Every page links the feed from its <head> (its title is an interface string, escaped
+    // like any text: issue 18).
     site.assert_file_contains(
         "gold/install/index.html",
-        r#"<link rel="alternate" type="application/atom+xml" title="What's new · Test Extranet" href="../feed.xml">"#,
+        r#"<link rel="alternate" type="application/atom+xml" title="What&#39;s new · Test Extranet" href="../feed.xml">"#,
     );
 }
 

@@ -13,6 +13,7 @@ mod encrypt;
 mod feeds;
 mod fuzz;
 mod hosting;
+mod i18n;
 mod isolation;
 mod languages;
 mod materials;

@@ -30,6 +30,29 @@
   if (!tools || !input) return;
 
   var MAX_RESULTS = 8;
+  // Interface strings (issue 18): the page's `<script class="kanava-strings">` blocks hold
+  // the texts this script shows, in the page's language; none is written here.
+  var STRINGS = {};
+  Array.prototype.forEach.call(document.querySelectorAll("script.kanava-strings"), function (el) {
+    try {
+      var s = JSON.parse(el.textContent);
+      for (var k in s) STRINGS[k] = s[k];
+    } catch (e) { /* a broken block leaves its keys out */ }
+  });
+  var LANG = (document.documentElement.lang || "en").split("-")[0];
+  // `key`'s text with `{name}`s from `args`; with `args.count`, its `.one` or `.other` form.
+  function tr(key, args) {
+    var text = STRINGS[key];
+    if (args && typeof args.count === "number" && STRINGS[key + ".one"] !== undefined) {
+      var n = args.count;
+      var one = LANG === "fr" ? n >= 0 && n < 2 : n === 1;
+      text = STRINGS[key + (one ? ".one" : ".other")];
+    }
+    if (text === undefined) return key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
+    });
+  }
   var popup = tools.querySelector("[data-quickfind-popup]");
   var list = tools.querySelector("[data-quickfind-list]");
   var more = tools.querySelector("[data-quickfind-more]");
@@ -183,10 +206,10 @@
       more.hidden = true;
     } else if (!found.length) {
       more.hidden = false;
-      more.textContent = "No product code or name matches “" + query.trim() + "”.";
+      more.textContent = tr("catalog.quickfind_none", { query: query.trim() });
     } else if (found.length > results.length) {
       more.hidden = false;
-      more.textContent = "The best " + results.length + " of " + found.length + " matches.";
+      more.textContent = tr("catalog.quickfind_best", { shown: results.length, total: found.length });
     } else {
       more.hidden = true;
     }
@@ -282,8 +305,8 @@
     });
     var filtered = shown !== total;
     count.textContent = filtered
-      ? "Showing " + shown + " of " + total + " products"
-      : total + (total === 1 ? " product" : " products");
+      ? tr("catalog.showing", { shown: shown, total: total })
+      : tr("count.products", { count: total });
     if (empty) empty.hidden = shown !== 0;
     for (var r = 0; r < resets.length; r++) {
       if (resets[r].closest("[data-catalog-tools]")) resets[r].hidden = !filtered;

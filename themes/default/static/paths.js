@@ -47,6 +47,34 @@
   // The certificate page, site-relative (kanava's `paths::CERTIFICATE`).
   var CERTIFICATE = "paths/certificate/";
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
+  // Interface strings (issue 18): the page's `<script class="kanava-strings">` blocks hold
+  // the texts this script shows, in the page's language; none is written here.
+  var STRINGS = {};
+  Array.prototype.forEach.call(document.querySelectorAll("script.kanava-strings"), function (el) {
+    try {
+      var s = JSON.parse(el.textContent);
+      for (var k in s) STRINGS[k] = s[k];
+    } catch (e) { /* a broken block leaves its keys out */ }
+  });
+  var LANG = (document.documentElement.lang || "en").split("-")[0];
+  // `key`'s text with `{name}`s from `args`; with `args.count`, its `.one` or `.other` form.
+  function tr(key, args) {
+    var text = STRINGS[key];
+    if (args && typeof args.count === "number" && STRINGS[key + ".one"] !== undefined) {
+      var n = args.count;
+      var one = LANG === "fr" ? n >= 0 && n < 2 : n === 1;
+      text = STRINGS[key + (one ? ".one" : ".other")];
+    }
+    if (text === undefined) return key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
+    });
+  }
+
+  function value(name) {
+    var s = form.elements[name];
+    return s ? s.value : "";
+  }
   // "75 %", kept on one line.
   var PERCENT = "\u00a0%";
 
@@ -91,11 +119,8 @@
       return iso;
     }
   }
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
   function doneText(done, total) {
-    return done + " of " + plural(total, "step", "steps") + " done";
+    return tr("path.done_of", { done: done, steps: tr("count.steps", { count: total }) });
   }
   // A site-relative URL as a link from this page (from disk, "folder/" is "folder/index.html").
   function href(url, query) {
@@ -212,8 +237,7 @@
     var note = document.createElement("p");
     note.className = "path-nosave";
     note.setAttribute("role", "status");
-    note.textContent = "This browser does not let this site keep your progress (storage is turned off or full): " +
-      "what you mark done and your quiz results are lost when you leave the page.";
+    note.textContent = tr("path.nosave");
     var doc = document.querySelector("#main .doc") || document.getElementById("main") || body;
     var header = doc.querySelector(".doc-header");
     doc.insertBefore(note, header ? header.nextSibling : doc.firstChild);
@@ -322,7 +346,8 @@
         tally.className = "path-step-tally";
         where.appendChild(tally);
       }
-      var title = block.getAttribute("aria-label") || "";
+      // The path's title: the link to it in "Step 3 of 7 · <title>".
+      var title = (block.querySelector(".path-step-where a") || {}).textContent || "";
       // A step with a quiz is done when its quiz is passed, never by a click: the
       // certificate says every step and every quiz is done.
       if (button && document.querySelector("[data-quiz]")) button = null;
@@ -337,7 +362,7 @@
       refreshers.push(function () {
         var steps = stepsOf(block);
         var done = doneCount(steps);
-        bar(block.querySelector("[data-path-progress]"), done, steps.length, title.replace(/^Learning path: /, "Progress in "));
+        bar(block.querySelector("[data-path-progress]"), done, steps.length, tr("path.progress_in", { title: title }));
         if (tally) tally.textContent = " · " + doneText(done, steps.length);
         var isDone = !!progress.done[step];
         if (button) button.setAttribute("aria-pressed", isDone ? "true" : "false");
@@ -362,13 +387,13 @@
     var graded = false;
 
     function summary(q) {
-      return q.right !== undefined ? q.right + " of " + q.of + " right (" + q.score + PERCENT + ")" : q.score + PERCENT;
+      return q.right !== undefined ? tr("quiz.summary", { right: q.right, total: q.of, score: q.score + PERCENT }) : q.score + PERCENT;
     }
     function stored() {
       var q = progress.quiz[step];
       if (!q) return "";
-      return "Your best so far" + (q.at ? " (" + longDate(q.at) + ")" : "") + ": " + summary(q) +
-        (q.passed ? ", passed." : ", not passed yet.");
+      return (q.at ? tr("quiz.best_on", { date: longDate(q.at), summary: summary(q) }) : tr("quiz.best", { summary: summary(q) })) +
+        tr(q.passed ? "quiz.best_passed" : "quiz.best_not_passed");
     }
 
     function grade() {
@@ -384,7 +409,7 @@
         var feedback = q.querySelector("[data-feedback]");
         if (feedback) {
           feedback.hidden = false;
-          say(feedback, ok ? "✓" : "✗", ok ? "Right." : picked.length ? (answers.length > 1 ? "Not quite: choose every right answer, and only those." : "Not quite.") : "Not answered.");
+          say(feedback, ok ? "✓" : "✗", ok ? tr("quiz.right") : picked.length ? tr(answers.length > 1 ? "quiz.not_quite_multiple" : "quiz.not_quite") : tr("quiz.not_answered"));
         }
         var explain = q.querySelector("[data-explain]");
         if (explain) explain.hidden = false;
@@ -401,8 +426,10 @@
       graded = true;
       result.classList.toggle("is-passed", passed);
       result.classList.toggle("is-failed", !passed);
-      say(result, passed ? "✓" : "✗", right + " of " + total + " right (" + score + PERCENT + ") — " +
-        (passed ? "passed" + (blocks.length ? ": this step is done." : ".") : "not yet: you need " + pass + PERCENT + "."));
+      var sum = tr("quiz.summary", { right: right, total: total, score: score + PERCENT });
+      say(result, passed ? "✓" : "✗", passed
+        ? tr(blocks.length ? "quiz.result_passed_step" : "quiz.result_passed", { summary: sum })
+        : tr("quiz.result_failed", { summary: sum, pass: pass + PERCENT }));
       check.hidden = true;
       if (retry) {
         retry.hidden = false;
@@ -469,7 +496,7 @@
       tools.hidden = false;
       var reset = tools.querySelector("[data-path-reset]");
       if (reset) reset.addEventListener("click", function () {
-        if (!window.confirm("Reset your progress in “" + pathTitle + "”? The steps you marked done in it and your quiz results there are cleared (also in other paths that share these steps).")) return;
+        if (!window.confirm(tr("path.reset_confirm", { title: pathTitle }))) return;
         pathSteps.forEach(function (s) {
           delete progress.done[s];
           delete progress.quiz[s];
@@ -482,7 +509,7 @@
       var ok = document.createElement("span");
       ok.className = "path-unlocked";
       ok.hidden = true;
-      say(ok, "✓", "Finished");
+      say(ok, "✓", tr("path.state_finished"));
       li.appendChild(ok);
     });
 
@@ -502,9 +529,9 @@
         var state = li.querySelector("[data-step-state]");
         if (!state) return;
         var q = progress.quiz[url];
-        if (isDone) say(state, "✓", "Done");
-        else if (q && !q.passed) say(state, "", "Quiz: " + q.score + PERCENT + ", not passed yet");
-        else if (isNext) say(state, "→", "Next");
+        if (isDone) say(state, "✓", tr("path.state_done"));
+        else if (q && !q.passed) say(state, "", tr("quiz.state_failed", { score: q.score + PERCENT }));
+        else if (isNext) say(state, "→", tr("path.state_next"));
         else state.textContent = "";
       });
       if (next) {
@@ -512,7 +539,7 @@
         next.textContent = "";
         if (first) {
           var link = first.querySelector("a");
-          next.appendChild(document.createTextNode(done ? "Next step: " : "Start with: "));
+          next.appendChild(document.createTextNode(tr(done ? "path.next_step" : "path.start_with")));
           if (link) next.appendChild(link.cloneNode(true));
         }
       }
@@ -543,20 +570,20 @@
     var title = (card.querySelector(".paths-title a") || {}).textContent || "";
     refreshers.push(function () {
       var done = doneCount(steps);
-      bar(card.querySelector("[data-path-progress]"), done, steps.length, "Progress in " + title);
+      bar(card.querySelector("[data-path-progress]"), done, steps.length, tr("path.progress_in", { title: title }));
       var finished = isComplete(steps);
       card.classList.toggle("is-complete", finished);
       card.classList.toggle("is-started", done > 0);
       if (!text) return;
       if (finished) {
         var day = progress.finished[url] || lastDate(steps);
-        say(text, "✓", "Finished on " + longDate(day) + " · ");
+        say(text, "✓", tr("path.finished_on", { date: longDate(day) }));
         var a = document.createElement("a");
         a.href = href(CERTIFICATE, pathQuery(url));
-        a.textContent = "Your certificate";
+        a.textContent = tr("path.your_certificate");
         text.appendChild(a);
       } else {
-        text.textContent = done ? doneText(done, steps.length) : "Not started";
+        text.textContent = done ? doneText(done, steps.length) : tr("path.not_started");
       }
     });
   });
@@ -575,16 +602,30 @@
     var audience = KEY.slice(KEY.lastIndexOf(":") + 1).replace(/[^A-Za-z0-9_-]+/g, "-");
     var fileName = "kanava-progress" + (audience ? "-" + audience : "") + ".json";
     var what = function (p) {
-      return plural(count(p.done), "step", "steps") + " done and " + plural(count(p.quiz), "quiz result", "quiz results");
+      return tr("paths.what", {
+        steps: tr("count.steps", { count: count(p.done) }),
+        results: tr("paths.quiz_results", { count: count(p.quiz) })
+      });
     };
 
     // Merge or replace: chosen before importing.
     var actions = transfer.querySelector(".paths-transfer-actions");
     var mode = document.createElement("fieldset");
     mode.className = "paths-import-mode";
-    mode.innerHTML = "<legend>When you import a file</legend>" +
-      "<label><input type=\"radio\" name=\"kanava-import-mode\" value=\"merge\" checked> add it to the progress in this browser</label>" +
-      "<label><input type=\"radio\" name=\"kanava-import-mode\" value=\"replace\"> replace the progress in this browser</label>";
+    var legend = document.createElement("legend");
+    legend.textContent = tr("paths.import_mode");
+    mode.appendChild(legend);
+    [["merge", "paths.import_merge"], ["replace", "paths.import_replace"]].forEach(function (choice) {
+      var label = document.createElement("label");
+      var radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "kanava-import-mode";
+      radio.value = choice[0];
+      radio.checked = choice[0] === "merge";
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(" " + tr(choice[1])));
+      mode.appendChild(label);
+    });
     transfer.insertBefore(mode, actions || transferStatus);
 
     transfer.hidden = false;
@@ -599,44 +640,43 @@
       a.click();
       body.removeChild(a);
       setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
-      tell("Exported " + what(progress) + " to " + fileName + ".");
+      tell(tr("paths.exported", { what: what(progress), file: fileName }));
     });
 
     if (importInput) importInput.addEventListener("change", function () {
       var file = importInput.files && importInput.files[0];
       if (!file) return;
-      var name = "“" + file.name + "”";
+      var name = file.name;
       var replace = !!mode.querySelector("input[value=replace]:checked");
       var fail = function (why) {
-        tell(name + " " + why + ": nothing was imported.", true);
+        tell(tr(why, { file: name }), true);
         importInput.value = "";
       };
-      if (file.size > 1000000) return fail("is too large to be a progress file");
+      if (file.size > 1000000) return fail("paths.import_too_large");
       var reader = new FileReader();
-      reader.onerror = function () { fail("could not be read"); };
+      reader.onerror = function () { fail("paths.import_unreadable"); };
       reader.onload = function () {
         var raw;
         try {
           raw = JSON.parse(String(reader.result));
         } catch (e) {
-          return fail("is not a progress file (it is not JSON)");
+          return fail("paths.import_not_json");
         }
         if (isObject(raw) && raw.kanava === "progress") {
-          if (raw.key !== KEY) return fail("holds progress for another site or audience");
+          if (raw.key !== KEY) return fail("paths.import_other_site");
           raw = raw.progress;
         }
         var got = clean(raw);
-        if (!got) return fail("is not a progress file exported from this site");
+        if (!got) return fail("paths.import_not_progress");
         if (replace) {
           if (!got.name) got.name = progress.name;
           progress = got;
           changed();
-          tell("Replaced the progress in this browser with " + name + ": " + what(got) + ".");
+          tell(tr("paths.replaced", { file: name, what: what(got) }));
         } else {
           var added = merge(got);
           changed();
-          tell("Imported " + name + ": " + what(got) + ", added to the progress in this browser (" +
-            plural(added, "step was", "steps were") + " new).");
+          tell(tr("paths.imported", { file: name, what: what(got), "new": tr("paths.new_steps", { count: added }) }));
         }
         importInput.value = "";
       };
@@ -644,12 +684,12 @@
     });
 
     if (resetAll) resetAll.addEventListener("click", function () {
-      if (!window.confirm("Reset all your progress, in every path of this site? Export it first to keep a copy.")) return;
+      if (!window.confirm(tr("paths.reset_all_confirm"))) return;
       var name = progress.name;
       progress = empty();
       progress.name = name;
       changed();
-      tell("All your progress was reset.");
+      tell(tr("paths.reset_done"));
     });
   }
 

@@ -53,8 +53,30 @@
   if (!form || !input || !list || !panel) return;
 
   var BATCH = 10;           // results shown at first, and added by "Show more results"
-  var LABELS = { guide: "Guide", product: "Product", material: "Material", path: "Path" };
-  var UNAVAILABLE = "Search is not available here. Browse all pages instead.";
+  // Interface strings (issue 18): the page's `<script class="kanava-strings">` blocks hold
+  // the texts this script shows, in the page's language; none is written here.
+  var STRINGS = {};
+  Array.prototype.forEach.call(document.querySelectorAll("script.kanava-strings"), function (el) {
+    try {
+      var s = JSON.parse(el.textContent);
+      for (var k in s) STRINGS[k] = s[k];
+    } catch (e) { /* a broken block leaves its keys out */ }
+  });
+  var LANG = (document.documentElement.lang || "en").split("-")[0];
+  // `key`'s text with `{name}`s from `args`; with `args.count`, its `.one` or `.other` form.
+  function tr(key, args) {
+    var text = STRINGS[key];
+    if (args && typeof args.count === "number" && STRINGS[key + ".one"] !== undefined) {
+      var n = args.count;
+      var one = LANG === "fr" ? n >= 0 && n < 2 : n === 1;
+      text = STRINGS[key + (one ? ".one" : ".other")];
+    }
+    if (text === undefined) return key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
+    });
+  }
+  var UNAVAILABLE = tr("search.unavailable");
   var bundle = new URL(box.getAttribute("data-bundle"), location.href).href;
   var siteRoot = new URL(box.getAttribute("data-root") || "./", location.href).pathname;
 
@@ -113,7 +135,7 @@
   }
 
   function plural(n) {
-    return n + (n === 1 ? " result" : " results");
+    return tr("search.count", { count: n });
   }
 
   // The visible count and the "Show more results" button, for what is shown now.
@@ -121,7 +143,7 @@
     var total = ranked.length;
     if (count) {
       count.textContent = !total ? "" : results.length < total
-        ? "Showing " + results.length + " of " + plural(total) : plural(total);
+        ? tr("search.showing", { shown: results.length, total: plural(total) }) : plural(total);
       count.hidden = !total;
     }
     if (more) {
@@ -223,7 +245,7 @@
     li.setAttribute("data-href", r.url);
     var top = span("search-result-top");
     var kind = span("search-kind search-kind-" + r.kind);
-    kind.textContent = LABELS[r.kind] || r.kind;
+    kind.textContent = STRINGS["search.kind." + r.kind] || r.kind;
     top.appendChild(kind);
     var title = span("search-result-title");
     appendMarked(title, r.title, q);
@@ -452,15 +474,16 @@
       if (results.length) {
         showMessage("");
         setOpen(true);
-        announce(plural(ranked.length) + " for " + q);
+        announce(tr("search.results_for", { results: plural(ranked.length), query: q }));
       } else {
         showCount();
         var help = found.unknown.length
-          ? "No page has a word starting with " + found.unknown.map(function (t) { return "“" + t + "”"; }).join(" or ") +
-            ": check the spelling, or type fewer letters."
+          ? tr("search.no_word", {
+            words: found.unknown.map(function (t) { return tr("search.quoted", { word: t }); }).join(" " + tr("search.or") + " ")
+          })
           : "";
-        showMessage("No results for “" + q + "”", help);
-        announce("No results for " + q);
+        showMessage(tr("search.no_results", { query: q }), help);
+        announce(tr("search.no_results_plain", { query: q }));
       }
     }).catch(function () {
       if (mine === generation) showMessage(UNAVAILABLE);
@@ -472,7 +495,7 @@
     var mine = generation;
     return showMore().then(function (first) {
       if (mine !== generation || first < 0) return first;
-      announce("Showing " + results.length + " of " + plural(ranked.length));
+      announce(tr("search.showing", { shown: results.length, total: plural(ranked.length) }));
       if (more && more.hidden && document.activeElement === more) input.focus();
       return first;
     }).catch(function () {
