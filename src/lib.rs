@@ -270,6 +270,14 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     for (source, origin) in theme.templates.values() {
         sources.insert(origin.clone(), source.as_str().into());
     }
+    for (origin, text) in &theme.string_files {
+        sources.insert(origin.clone(), text.as_str().into());
+    }
+    // Interface strings for every language (issue 18): English where the theme has none.
+    diags.extend(render::i18n::missing_languages(
+        &theme,
+        &site.languages.codes,
+    ));
     let renderer = Renderer::new(theme, options.search(), &mut diags);
     let selected = select_audiences(&site, &options.audiences, &mut diags);
     if let Some(output) = output.as_ref().filter(|_| !options.audiences.is_empty()) {

@@ -252,9 +252,12 @@ pub fn translations<'p>(
 /// the catalog or a material's sidecar: `translations: { fi: { name: …, summary: … } }`.
 #[derive(Debug, Clone, Default)]
 pub struct Translations {
-    /// (language code, where it is written, (field, text) in the order written).
-    pub languages: Vec<(String, Pos, Vec<(String, String)>)>,
+    /// (language code, where it is written, its fields) in the order written.
+    pub languages: Vec<(String, Pos, Fields)>,
 }
+
+/// (field, text) pairs of one language, in the order written.
+pub type Fields = Vec<(String, String)>;
 
 impl Translations {
     /// The text of `field` in language `code`, when it is translated.

@@ -89,7 +89,11 @@ pub fn matrix(site: &Site, stage: Stage, at: jiff::Timestamp) -> Matrix {
     let mut row_language = vec![0; rows.len()];
     for translated in &site.translations {
         for (page, source) in translated.pages.iter().zip(&site.pages) {
-            if let Some(path) = page.source.as_ref().filter(|p| Some(*p) != source.source.as_ref()) {
+            if let Some(path) = page
+                .source
+                .as_ref()
+                .filter(|p| Some(*p) != source.source.as_ref())
+            {
                 rows.push(MatrixRow {
                     kind: "translation",
                     path: path.clone(),
