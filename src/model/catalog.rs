@@ -415,6 +415,14 @@ pub const PRODUCT_KEYS: &[&str] = &[
     "translations",
 ];
 
+/// A CSV column of a translated field: `name.fi` → (`name`, `fi`) (issue 18).
+fn translated_column(header: &str) -> Option<(&str, &str)> {
+    let (field, code) = header.split_once('.')?;
+    (["name", "summary", "description"].contains(&field)
+        && crate::model::languages::is_language(code))
+    .then_some((field, code))
+}
+
 /// Reads one product field; shared by the YAML and CSV readers so both validate alike.
 struct FieldSink<'a> {
     file: &'a str,
@@ -837,6 +845,7 @@ fn read_csv(
             }
         }
         let known = PRODUCT_KEYS.contains(&h.as_str())
+            || translated_column(h).is_some()
             || h.starts_with("prices.")
             || h.starts_with("specs.")
             || audiences.axis_id(h).is_some();
@@ -910,6 +919,23 @@ fn read_csv(
                     .push((spec.to_owned(), cell.to_owned()));
             } else if header == "description" {
                 sink.draft.product.description = Some((cell.to_owned(), line - 1, 0));
+            } else if let Some((field, code)) = translated_column(header) {
+                // `name.fi`: the product's name in Finnish (issue 18); the code is checked
+                // against the site's languages with the YAML `translations:`.
+                let translations = &mut sink.draft.product.translations.languages;
+                let i = match translations.iter().position(|(c, _, _)| c == code) {
+                    Some(i) => i,
+                    None => {
+                        let col = headers.iter().position(|h| h == header).unwrap_or(0);
+                        translations.push((
+                            code.to_owned(),
+                            Pos::new(header_no, header_col(col)),
+                            Vec::new(),
+                        ));
+                        translations.len() - 1
+                    }
+                };
+                translations[i].2.push((field.to_owned(), cell.to_owned()));
             } else if PRODUCT_KEYS.contains(&header.as_str()) {
                 sink.text(header, cell, at);
             } else if let Some(axis) = audiences.axis_id(header) {

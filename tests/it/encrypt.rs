@@ -13,8 +13,10 @@ use crate::harness::{TestSite, assert_exit, pdf, stderr, stdout};
 
 const MARKER: &str = "goldcanaryq7";
 
+/// In two languages: a language's site (`gold/fi/`) is encrypted with its audience.
 const CONFIG: &str = "title: Acme Extranet
 base_url: https://acme.example/ext/
+languages: [en, fi]
 audience:
   axes:
     tier: { values: [public, gold], ordered: true }
@@ -36,6 +38,11 @@ fn site() -> TestSite {
         "content/goldcanaryq7-terms.md",
         "title: Goldcanaryq7 terms\ntier: gold\ntags: [goldcanaryq7tag]",
         "The goldcanaryq7 price terms. Download the [price sheet](files/goldcanaryq7-sheet.pdf).\n",
+    );
+    site.page(
+        "content/goldcanaryq7-terms.fi.md",
+        "title: Goldcanaryq7 ehdot",
+        "Goldcanaryq7-hintaehdot suomeksi.\n",
     );
     site.write_bytes(
         "content/files/goldcanaryq7-sheet.pdf",
@@ -112,6 +119,7 @@ fn an_encrypted_build_hides_everything_and_decrypts_to_the_plain_build() {
         cfg!(feature = "search")
     );
     assert!(site.scan_markers(&[MARKER]).found[MARKER].contains("gold"));
+    assert!(plain_gold.contains_key("fi/goldcanaryq7-terms/index.html"));
 
     let link = add(&site, &["gold", "zorblax"]);
     assert!(

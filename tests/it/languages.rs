@@ -362,3 +362,25 @@ fn status_reports_missing_and_outdated_translations() {
     // CSV is the translation report's only.
     crate::harness::assert_exit(&site.cli(&["status", "--format", "csv"]), 2);
 }
+
+#[test]
+fn csv_products_translate_in_columns() {
+    let site = TestSite::with_config(
+        &config("default").replace("data/products.yaml", "data/products.csv"),
+    );
+    site.write(
+        "data/products.csv",
+        "sku,name,category,name.fi,summary.it,name.de\nA1,Unit,units,Yksikkö,Unità compatta,\n",
+    );
+    let run = site.build();
+    // `de` is a language code, but not one of the site's: said at its column.
+    run.expect_error("unknown-language", "data/products.csv", 1);
+    site.write(
+        "data/products.csv",
+        "sku,name,category,name.fi,summary.it\nA1,Unit,units,Yksikkö,Unità compatta\n",
+    );
+    site.build().assert_clean();
+    site.assert_file_contains("public/fi/catalog/units/a1/index.html", "Yksikkö");
+    site.assert_file_contains("public/it/catalog/units/a1/index.html", "Unità compatta");
+    site.assert_file_contains("public/catalog/units/a1/index.html", "<h1>Unit");
+}
