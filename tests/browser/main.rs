@@ -545,7 +545,17 @@ fn build(root: &Path, out: PathBuf, audiences: &[&str]) {
         ..kanava::Options::default()
     })
     .expect("build");
-    assert_eq!(outcome.errors(), 0, "the fixture site has errors");
+    assert_eq!(
+        outcome.errors(),
+        0,
+        "the site has errors:\n{}",
+        kanava::diag::render(
+            &outcome.diagnostics,
+            &outcome.sources,
+            kanava::diag::Format::Short,
+            false
+        )
+    );
 }
 
 /// A small extranet with a silver and a gold audience; one page only gold sees.
@@ -712,11 +722,11 @@ fn search(tab: &Tab, query: &str) {
     );
     tab.type_str(query).expect("type");
     // Settled: the live region names the whole query ("3 results for …", "No results for
-    // …"), not a part of it typed on the way.
+    // …", in Finnish "3 tulosta haulle …"), not a part of it typed on the way.
     wait_for(
         tab,
         &format!(
-            "document.querySelector('[data-search-status]').textContent.endsWith(' for ' + {q})",
+            "document.querySelector('[data-search-status]').textContent.endsWith(' ' + {q})",
             q = serde_json::to_string(query).unwrap()
         ),
         15,
