@@ -146,15 +146,7 @@ fn model_and_check(
     };
     let site = model::build(&sources, config, diags);
     let at = resolve_at(&site, at)?;
-    let views = plan::views(&site, &[], stage, at);
-    for language in site.all_languages() {
-        let views: Vec<View> = views
-            .iter()
-            .filter(|v| v.language == language.language)
-            .copied()
-            .collect();
-        diags.extend(check::run(language, &views));
-    }
+    diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
     Ok(Loaded {
         site: Some(site),
         sources: sources.texts,

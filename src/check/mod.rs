@@ -12,13 +12,22 @@ use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::plan::View;
 
-/// Runs every rule; the view-dependent ones over `views` (the views being built).
-pub fn run(site: &Site, views: &[View]) -> Vec<Diagnostic> {
+/// Runs every rule; the view-dependent ones over `views` (the views being built). Each
+/// language's site is checked with its own views (issue 18); a file is unpublished only
+/// when no view of any language links it.
+pub fn run(root: &Site, views: &[View]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    anchors::check(site, &mut diags);
-    audience_links::check(site, views, &mut diags);
-    files::check(site, &mut diags);
-    paths::check(site, views, &mut diags);
-    unused_assets::check(site, views, &mut diags);
+    for site in root.all_languages() {
+        let views: Vec<View> = views
+            .iter()
+            .filter(|v| v.language == site.language)
+            .copied()
+            .collect();
+        anchors::check(site, &mut diags);
+        audience_links::check(site, &views, &mut diags);
+        files::check(site, &mut diags);
+        paths::check(site, &views, &mut diags);
+    }
+    unused_assets::check(root, views, &mut diags);
     diags
 }

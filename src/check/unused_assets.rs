@@ -7,10 +7,12 @@ use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::plan::{View, Visibility};
 
-pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
-    let mut published = vec![false; site.assets.len()];
+/// `views` of every language of `root` (a file one language's pages link is published).
+pub fn check(root: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
+    let mut published = vec![false; root.assets.len()];
     for &view in views {
-        let vis = Visibility::of(site, view);
+        let vis = Visibility::of(root, view);
+        let site = root.in_language(view.language);
         for (id, page) in site.pages.iter().enumerate() {
             if !vis.page(id) {
                 continue;
@@ -20,7 +22,7 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (asset, published) in site.assets.iter().zip(published) {
+    for (asset, published) in root.assets.iter().zip(published) {
         if !published && asset.material.is_none() {
             diags.push(
                 Diagnostic::warning(
