@@ -79,6 +79,9 @@ pub struct Options {
     /// Encrypt every protected audience with the keys in this key file (`--encrypt`,
     /// issue 20); `None`: `encrypt:` in kanava.yaml for a build to disk, else plain.
     pub encrypt: Option<PathBuf>,
+    /// Parsed and highlighted documents of the last build, reused where nothing they
+    /// depend on changed (`kanava serve`, issue 19; `model::cache`).
+    pub cache: Option<std::sync::Arc<model::cache::DocCache>>,
 }
 
 impl Options {
@@ -127,7 +130,7 @@ pub fn load_site(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
     let sources = load::read_site(root, diags)?;
-    model_and_check(sources, stage, at, diags)
+    model_and_check(sources, stage, at, None, diags)
 }
 
 /// Model and check already-read sources (see [`load_site`]).
@@ -135,6 +138,7 @@ fn model_and_check(
     mut sources: load::Sources,
     stage: Stage,
     at: Option<&str>,
+    cache: Option<&model::cache::DocCache>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
     let Some(config) = sources.config.take() else {
@@ -144,7 +148,7 @@ fn model_and_check(
             at: Timestamp::now(),
         });
     };
-    let site = model::build(&sources, config, diags);
+    let site = model::build(&sources, config, cache, diags);
     let at = resolve_at(&site, at)?;
     diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
     Ok(Loaded {
@@ -244,7 +248,13 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         site,
         mut sources,
         at,
-    } = model_and_check(sources, options.stage, options.at.as_deref(), &mut diags)?;
+    } = model_and_check(
+        sources,
+        options.stage,
+        options.at.as_deref(),
+        options.cache.as_deref(),
+        &mut diags,
+    )?;
     let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
         diagnostics,
         sources,
@@ -305,7 +315,7 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
             progress("highlighting code");
         }
         let shown = plan::shown_fragments(&site, &views);
-        site.highlight(&shown);
+        site.highlight(&shown, options.cache.as_deref());
     }
     if let Some(stamp) = &stamp {
         stamp.clear();

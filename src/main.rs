@@ -456,6 +456,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 force,
                 notice: Some(notice_line()),
                 encrypt,
+                cache: None,
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);

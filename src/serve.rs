@@ -17,8 +17,10 @@
 //! What is served is exactly what `build` writes, byte for byte, except that HTML pages get
 //! one `<script>` tag before `</body>`; nothing of it is in `build`'s output.
 //!
-//! Every change rebuilds the whole site (all audiences, or `--audience`): there is no
-//! incremental engine yet (issue #19 keeps that open).
+//! Every change rebuilds the whole site (all audiences, or `--audience`), reusing the
+//! parsed and highlighted documents of pages whose text and context did not change
+//! (`model::cache`). Everything else — reading the sources, the model, checks, every
+//! view's pages and indexes — is redone (issue #19 keeps a finer engine open).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -90,6 +92,8 @@ struct Problem {
 
 struct Shared {
     state: Mutex<State>,
+    /// The last build's parsed and highlighted documents, for the next (`model::cache`).
+    cache: Arc<crate::model::cache::DocCache>,
     /// Signalled when `generation` moves on.
     changed: Condvar,
 }
@@ -141,6 +145,7 @@ pub fn run(
             building: true,
         }),
         changed: Condvar::new(),
+        cache: Arc::default(),
     });
     let log = Arc::new(log);
 
@@ -220,6 +225,7 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
         stage: options.stage,
         at: options.at.clone(),
         no_search: options.no_search,
+        cache: Some(Arc::clone(&shared.cache)),
         ..crate::Options::default()
     };
     let outcome = crate::build_into(&build_options, &memory);

@@ -144,13 +144,17 @@ impl LinkResolver for Resolver<'_> {
         let written = dest.split(['#', '?']).next().unwrap_or(dest);
         let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
         let wanted = file_name(written);
-        let candidates: Vec<String> = idx
+        let mut candidates: Vec<String> = idx
             .pages_by_source
             .keys()
             .chain(idx.assets_by_path.keys())
             .filter(|c| strsim::jaro_winkler(&wanted, &file_name(c)) > 0.85)
             .map(|c| relative_path(&self.page.dir, c))
             .collect();
+        // The maps' order differs from run to run: sorted, equally close names are suggested
+        // the same way every time, so the same site always gets the same help (found by
+        // tests/it/incremental.rs).
+        candidates.sort();
         let help = match did_you_mean(written, candidates.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None if !target.ends_with(".md") && !target.contains('.') => {

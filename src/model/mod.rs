@@ -17,6 +17,7 @@ pub mod materials;
 pub mod money;
 pub mod paths;
 
+pub mod cache;
 mod cascade;
 mod links;
 mod translate;
@@ -74,7 +75,7 @@ impl PageKind {
 }
 
 /// What a catalog page shows, beyond its Markdown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageData {
     None,
     Category(catalog::CategoryId),
@@ -276,7 +277,12 @@ impl Node {
 
 /// Builds the site. Code blocks stay plain: a build highlights the fragments its views show
 /// with [`Site::highlight`].
-pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> Site {
+pub fn build(
+    sources: &Sources,
+    config: Config,
+    cache: Option<&cache::DocCache>,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
     let audiences = audience::from_config(config.audience.as_ref(), diags);
     let languages = Arc::new(languages::settings(&config, diags));
     let mut config = config;
@@ -501,7 +507,21 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
 
     // Markdown, once per page, in parallel.
     let index = Index::new(&pages, &assets, &sources.refused, catalog.as_ref());
-    let parsed: Vec<(Document, Vec<Diagnostic>)> = pages
+    // The last build's documents, where nothing they depend on changed (issue 19).
+    let session = cache.map(|c| {
+        let config_text = sources.texts.get(CONFIG_FILE).unwrap_or_default();
+        let skus = catalog
+            .iter()
+            .flat_map(|c| c.products.iter().map(|p| p.sku.as_str()));
+        c.begin(cache::context(
+            config_text,
+            &pages,
+            &assets,
+            &sources.refused,
+            skus,
+        ))
+    });
+    let parsed: Vec<(Arc<Document>, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|page| {
             let mut d = Vec::new();
@@ -517,10 +537,10 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
                     &resolver,
                     &mut d,
                 );
-                return (doc, d);
+                return (Arc::new(doc), d);
             }
             let Some(source) = &page.source else {
-                return (Document::default(), d);
+                return (Arc::default(), d);
             };
             let (body, line_offset) = bodies.get(source).copied().unwrap_or(("", 0));
             let input = markdown::Input {
@@ -529,8 +549,13 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
                 line_offset,
                 column_offset: 0,
             };
-            let doc = markdown::parse(&input, &audiences, &calendar, &resolver, &mut d);
-            (doc, d)
+            let parse = |d: &mut Vec<Diagnostic>| {
+                markdown::parse(&input, &audiences, &calendar, &resolver, d)
+            };
+            match &session {
+                Some(session) => session.parse(source, body, line_offset, parse),
+                None => (Arc::new(parse(&mut d)), d),
+            }
         })
         .collect();
     // Learning paths: each page's keys read, then steps and prerequisites resolved like
@@ -560,7 +585,7 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
     }
     check_requires(&pages, &mut learning_paths, &mut learning_diags);
     for (page, (doc, d)) in pages.iter_mut().zip(parsed) {
-        page.doc = Arc::new(doc);
+        page.doc = doc;
         diags.extend(d);
     }
     diags.extend(learning_diags);
@@ -608,8 +633,11 @@ pub fn build(sources: &Sources, config: Config, diags: &mut Vec<Diagnostic>) -> 
         refused: &sources.refused,
     };
     site.translations = (1..languages.codes.len())
-        .map(|l| translate::site_in(&site, l, &translated[l], &inputs, diags))
+        .map(|l| translate::site_in(&site, l, &translated[l], &inputs, session.as_ref(), diags))
         .collect();
+    if let Some(session) = session {
+        session.finish();
+    }
     site
 }
 
@@ -1050,7 +1078,7 @@ impl Site {
     /// fragment, as `plan::shown_fragments` gives them — in parallel. The rest stays plain:
     /// no view being built shows it. A document several languages share (a page shown
     /// untranslated) is highlighted once, for all of them.
-    pub fn highlight(&mut self, shown: &[Vec<Vec<bool>>]) {
+    pub fn highlight(&mut self, shown: &[Vec<Vec<bool>>], cache: Option<&cache::DocCache>) {
         // Each document once, with what any language shows of it.
         let mut wanted: HashMap<usize, (Arc<Document>, Vec<bool>)> = HashMap::new();
         for (site, shown) in self.all_languages().zip(shown) {
@@ -1066,18 +1094,33 @@ impl Site {
                 }
             }
         }
-        let done: HashMap<usize, Arc<Document>> = wanted
+        let done: Vec<(usize, Arc<Document>, Vec<bool>, Arc<Document>)> = wanted
             .into_par_iter()
-            .map(|(ptr, (doc, shown))| {
-                let mut doc = Document::clone(&doc);
+            .map(|(ptr, (from, shown))| {
+                // The last build highlighted the same document the same way (issue 19).
+                if let Some(doc) = cache.and_then(|c| c.highlighted(&from, &shown)) {
+                    return (ptr, from, shown, doc);
+                }
+                let mut doc = Document::clone(&from);
                 for (fragment, &shown) in doc.fragments.iter_mut().zip(&shown) {
                     if shown {
                         fragment.highlight();
                     }
                 }
-                (ptr, Arc::new(doc))
+                (ptr, from, shown, Arc::new(doc))
             })
             .collect();
+        let done: HashMap<usize, Arc<Document>> = match cache {
+            Some(cache) => {
+                let map = done
+                    .iter()
+                    .map(|(p, _, _, d)| (*p, Arc::clone(d)))
+                    .collect();
+                cache.keep_highlighted(done.into_iter().map(|(_, f, s, d)| (f, s, d)).collect());
+                map
+            }
+            None => done.into_iter().map(|(p, _, _, d)| (p, d)).collect(),
+        };
         let key = |doc: &Arc<Document>| Arc::as_ptr(doc) as usize;
         let pages = self.pages.iter_mut().chain(
             self.translations

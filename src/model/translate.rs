@@ -59,6 +59,7 @@ pub(super) fn site_in(
     lang: LangId,
     files: &BTreeMap<String, String>,
     inputs: &Inputs,
+    cache: Option<&super::cache::Session>,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     let fallback = base.languages.fallback;
@@ -142,7 +143,7 @@ pub(super) fn site_in(
     );
     type Parsed = (
         usize,
-        Document,
+        Arc<Document>,
         Option<LearningPath>,
         Learned,
         Vec<Diagnostic>,
@@ -165,7 +166,17 @@ pub(super) fn site_in(
                 line_offset,
                 column_offset: 0,
             };
-            let doc = markdown::parse(&input, &base.audiences, &base.calendar, &resolver, &mut d);
+            let parse = |d: &mut Vec<Diagnostic>| {
+                markdown::parse(&input, &base.audiences, &base.calendar, &resolver, d)
+            };
+            let doc = match cache {
+                Some(cache) => {
+                    let (doc, found) = cache.parse(path, body, line_offset, parse);
+                    d.extend(found);
+                    doc
+                }
+                None => Arc::new(parse(&mut d)),
+            };
             let (spec, quiz, duration) = super::paths::read(&fm.learning, path, &mut d);
             let path_of =
                 spec.map(|spec| resolve_path(id, spec, &resolver, &base.assets, path, &mut d));
@@ -176,7 +187,7 @@ pub(super) fn site_in(
     for (id, doc, path, (quiz, duration), d) in parsed {
         diags.extend(d);
         let page = &mut pages[id];
-        page.doc = Arc::new(doc);
+        page.doc = doc;
         page.quiz = quiz.or(page.quiz.take());
         page.duration = duration.or(page.duration);
         if let Some(translated) = path {

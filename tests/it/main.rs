@@ -14,6 +14,7 @@ mod feeds;
 mod fuzz;
 mod hosting;
 mod i18n;
+mod incremental;
 mod isolation;
 mod languages;
 mod materials;

@@ -1,0 +1,190 @@
+//! Builds through the document cache (issue 19, `model::cache`, what `kanava serve` uses
+//! between rebuilds) write exactly what clean builds write: after every edit of a random
+//! sequence — text, links, code, `only` blocks, titles (the navigation order), audiences,
+//! pages and translations added and removed, the configuration — the cached build's files
+//! and diagnostics are byte-identical to a clean build's.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+
+use crate::harness::TestSite;
+
+const PAGES: usize = 4;
+
+/// One page's text, chosen from variants that exercise what a document holds.
+fn body(variant: u8, page: usize) -> String {
+    let other = (page + 1) % PAGES;
+    match variant % 6 {
+        0 => format!("Plain text of page {page}.\n"),
+        1 => format!(
+            "See [the next page](p{other}.md) and [its part](p{other}.md#part).\n\n## Part\n\nMore.\n"
+        ),
+        2 => "## Part\n\n```rust\nfn main() { let x = 1; }\n```\n".to_owned(),
+        3 => format!("Open.\n\n::: only tier=gold\nGold text, see [page](p{other}.md).\n:::\n"),
+        4 => "A [broken link](nowhere.md).\n".to_owned(),
+        _ => "```python\nprint('hi')\n```\n\n## Part\n".to_owned(),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Body(usize, u8),
+    Title(usize, u8),
+    Tier(usize, u8),
+    Toggle(usize),
+    Translation(usize, u8),
+    Languages(bool),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => (0..PAGES, any::<u8>()).prop_map(|(p, v)| Edit::Body(p, v)),
+        1 => (0..PAGES, any::<u8>()).prop_map(|(p, v)| Edit::Title(p, v)),
+        1 => (0..PAGES, 0u8..3).prop_map(|(p, v)| Edit::Tier(p, v)),
+        1 => (0..PAGES).prop_map(Edit::Toggle),
+        1 => (0..PAGES, any::<u8>()).prop_map(|(p, v)| Edit::Translation(p, v)),
+        1 => any::<bool>().prop_map(Edit::Languages),
+    ]
+}
+
+/// The site's state, written out in full after each edit.
+#[derive(Clone)]
+struct State {
+    pages: [Option<(u8, u8, u8)>; PAGES],
+    translations: [Option<u8>; PAGES],
+    languages: bool,
+}
+
+impl State {
+    fn write(&self, site: &TestSite) {
+        let languages = if self.languages {
+            "languages: [en, fi]\n"
+        } else {
+            ""
+        };
+        site.write(
+            "kanava.yaml",
+            &format!("title: Incremental\n{languages}audience:\n  axes:\n    tier: {{ values: [public, silver, gold], ordered: true }}\n  audiences:\n    public: {{ tier: public }}\n    gold: {{ tier: gold }}\n"),
+        );
+        for p in 0..PAGES {
+            let path = site.root().join(format!("content/p{p}.md"));
+            let fi = site.root().join(format!("content/p{p}.fi.md"));
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(&fi);
+            let Some((variant, title, tier)) = self.pages[p] else {
+                continue;
+            };
+            let tier = ["public", "silver", "gold"][usize::from(tier % 3)];
+            site.page(
+                &format!("content/p{p}.md"),
+                &format!("title: Page {}\ntier: {tier}", title % 5),
+                &body(variant, p),
+            );
+            if let (Some(v), true) = (self.translations[p], self.languages) {
+                site.page(
+                    &format!("content/p{p}.fi.md"),
+                    &format!("title: Sivu {p}"),
+                    &body(v, p),
+                );
+            }
+        }
+    }
+
+    fn apply(&mut self, edit: &Edit) {
+        match *edit {
+            Edit::Body(p, v) => {
+                if let Some(page) = &mut self.pages[p] {
+                    page.0 = v;
+                }
+            }
+            Edit::Title(p, v) => {
+                if let Some(page) = &mut self.pages[p] {
+                    page.1 = v;
+                }
+            }
+            Edit::Tier(p, v) => {
+                if let Some(page) = &mut self.pages[p] {
+                    page.2 = v;
+                }
+            }
+            Edit::Toggle(p) => {
+                self.pages[p] = match self.pages[p] {
+                    Some(_) => None,
+                    None => Some((0, p as u8, 0)),
+                }
+            }
+            Edit::Translation(p, v) => {
+                self.translations[p] = match self.translations[p] {
+                    Some(_) => None,
+                    None => Some(v),
+                }
+            }
+            Edit::Languages(on) => self.languages = on,
+        }
+    }
+}
+
+/// The files and diagnostics of a build of `site` into memory.
+fn build(
+    site: &TestSite,
+    cache: Option<Arc<kanava::model::cache::DocCache>>,
+) -> (std::collections::BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let memory = kanava::write::Memory::default();
+    let outcome = kanava::build_into(
+        &kanava::Options {
+            root: site.root().to_owned(),
+            at: Some("2026-11-29".into()),
+            cache,
+            ..kanava::Options::default()
+        },
+        &memory,
+    )
+    .expect("build");
+    let diags = outcome
+        .diagnostics
+        .iter()
+        .map(kanava::diag::render_short)
+        .collect();
+    (memory.files(), diags)
+}
+
+#[test]
+fn a_cached_build_equals_a_clean_build_after_random_edits() {
+    let hits = AtomicUsize::new(0);
+    let config = ProptestConfig {
+        cases: 16,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(edits in proptest::collection::vec(edit(), 1..7))| {
+        let site = TestSite::new();
+        let mut state = State {
+            pages: [Some((1, 0, 0)), Some((2, 1, 0)), Some((3, 2, 2)), None],
+            translations: [Some(0), None, None, None],
+            languages: true,
+        };
+        let cache = Arc::new(kanava::model::cache::DocCache::default());
+        state.write(&site);
+        let _ = build(&site, Some(Arc::clone(&cache)));
+        for edit in &edits {
+            state.apply(edit);
+            state.write(&site);
+            let cached = build(&site, Some(Arc::clone(&cache)));
+            let clean = build(&site, None);
+            prop_assert_eq!(&cached.1, &clean.1, "diagnostics after {:?}", edit);
+            let differ: Vec<&String> = clean
+                .0
+                .iter()
+                .filter(|(path, bytes)| cached.0.get(*path) != Some(*bytes))
+                .map(|(path, _)| path)
+                .chain(cached.0.keys().filter(|p| !clean.0.contains_key(*p)))
+                .collect();
+            prop_assert!(differ.is_empty(), "after {:?}, files differ: {:?}", edit, differ);
+        }
+        hits.fetch_add(cache.hits(), Ordering::Relaxed);
+    });
+    // The cache was used, so the comparison above compared reuse with a clean build.
+    assert!(hits.into_inner() > 0, "no document was ever reused");
+}
