@@ -1094,7 +1094,9 @@ impl Site {
                 }
             }
         }
-        let done: Vec<(usize, Arc<Document>, Vec<bool>, Arc<Document>)> = wanted
+        // (address, parsed document, fragments highlighted, highlighted document)
+        type Done = (usize, Arc<Document>, Vec<bool>, Arc<Document>);
+        let done: Vec<Done> = wanted
             .into_par_iter()
             .map(|(ptr, (from, shown))| {
                 // The last build highlighted the same document the same way (issue 19).
