@@ -465,7 +465,6 @@ pub fn build(
     let fm_of = |i: PageId| &nodes[order[i]].fm;
 
     check_urls(&pages, catalog.is_some(), diags);
-    translate::check_language_folders(&pages, &languages, diags);
     let explicit = cascade(&mut pages, &audiences, fm_of, diags);
     if let Some(catalog) = &catalog {
         products_within_categories(&mut pages, &audiences, catalog, diags);
@@ -474,6 +473,7 @@ pub fn build(
 
     // Each file is read once (its size; a PDF's page tree), in parallel.
     let mut assets: Vec<Asset> = sources.assets.par_iter().map(asset).collect();
+    translate::check_language_folders(&pages, &assets, &languages, diags);
     let material_settings = materials::settings(config.materials.as_ref(), diags);
     let hosting = hosting::settings(config.hosting.as_ref(), &audiences, diags);
     // The build-time guard (issue #16): a file in content/ that could be published is

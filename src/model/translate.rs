@@ -30,22 +30,31 @@ pub(super) struct Inputs<'a> {
     pub refused: &'a [String],
 }
 
-/// A page URL the size of one segment that is a language's folder (`fi/`) would be
-/// overwritten by that language's site.
+/// A top-level page or file whose URL begins with a language's folder (`fi/`) would be
+/// overwritten by — or overwrite — that language's site: an error.
 pub(super) fn check_language_folders(
     pages: &[Page],
+    assets: &[super::Asset],
     languages: &Languages,
     diags: &mut Vec<Diagnostic>,
 ) {
-    for page in pages.iter().filter(|p| p.parent == Some(0)) {
-        let segment = page.url.trim_end_matches('/');
-        if languages.codes[1..].iter().any(|c| c == segment) {
+    let taken = |url: &str| {
+        let first = url.split('/').next().unwrap_or("");
+        languages.codes[1..].iter().find(|c| *c == first).cloned()
+    };
+    let pages = pages
+        .iter()
+        .filter(|p| p.parent == Some(0))
+        .map(|p| (p.display_path(), p.url.as_str()));
+    let files = assets.iter().map(|a| (a.path.as_str(), a.url.as_str()));
+    for (file, url) in pages.chain(files) {
+        if let Some(code) = taken(url) {
             diags.push(
                 Diagnostic::error(
                     "reserved-url",
-                    format!("`/{}` is the folder of the site in `{segment}`", page.url),
+                    format!("`/{url}` is inside the folder of the site in `{code}`"),
                 )
-                .in_file(page.display_path())
+                .in_file(file)
                 .help("rename the file or folder, or give it another `slug`"),
             );
         }

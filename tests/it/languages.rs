@@ -304,9 +304,14 @@ fn translations_in_data_name_the_sites_languages() {
 #[test]
 fn a_page_may_not_take_a_languages_folder() {
     let site = site("default");
-    site.page("content/fi/_index.md", "title: Finland", "Text.\n");
-    site.build()
-        .expect_error_in("reserved-url", "content/fi/_index.md");
+    site.page("content/fi/_index.md", "title: Finland", "Text.\n")
+        .write(
+            "content/it/brochure.txt",
+            "A file in the Italian site's folder.\n",
+        );
+    let run = site.build();
+    run.expect_error_in("reserved-url", "content/fi/_index.md");
+    run.expect_error_in("reserved-url", "content/it/brochure.txt");
 }
 
 #[test]
