@@ -244,7 +244,7 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
             state.problems = outcome.diagnostics.iter().map(problem).collect();
             state.problems_text = text.clone();
             if outcome.errors() == 0 {
-                state.files = Arc::new(memory.files());
+                state.files = Arc::new(memory.take_files());
                 (state.audiences, state.languages) = audiences_of(&outcome.sources);
                 log(&format!(
                     "{text}built {} page{} in {:.0?}{}",

@@ -33,6 +33,9 @@ pub struct DocCache {
 struct Inner {
     context: u64,
     docs: HashMap<String, Parsed>,
+    /// Each Markdown file's front matter, by path, with the hash of kanava.yaml it was
+    /// read under (audiences and calendar give it its meaning).
+    fronts: HashMap<String, Front>,
     /// By the address of the parsed document (kept alive in `Highlighted::from`).
     highlighted: HashMap<usize, Highlighted>,
 }
@@ -44,6 +47,38 @@ pub struct Parsed {
     line_offset: u32,
     pub doc: Arc<Document>,
     pub diags: Vec<Diagnostic>,
+}
+
+/// A file's front matter as read: its whole text, the configuration's hash, where its
+/// body starts (byte and line) and what reading gave.
+#[derive(Clone)]
+pub struct Front {
+    text: Arc<str>,
+    config: u64,
+    pub body_start: usize,
+    pub body_offset: u32,
+    pub fm: super::frontmatter::FrontMatter,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Front {
+    pub fn new(
+        text: &Arc<str>,
+        config: u64,
+        body_start: usize,
+        body_offset: u32,
+        fm: super::frontmatter::FrontMatter,
+        diags: Vec<Diagnostic>,
+    ) -> Front {
+        Front {
+            text: Arc::clone(text),
+            config,
+            body_start,
+            body_offset,
+            fm,
+            diags,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -98,6 +133,36 @@ impl DocCache {
             context,
             old,
             new: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The last build's front matter of every file (taken: [`DocCache::keep_fronts`] puts
+    /// this build's back).
+    pub fn take_fronts(&self) -> HashMap<String, Front> {
+        self.inner
+            .lock()
+            .map(|mut i| std::mem::take(&mut i.fronts))
+            .unwrap_or_default()
+    }
+
+    /// `file`'s front matter from `old`, when its text and the configuration are the same.
+    pub fn front<'o>(
+        &self,
+        old: &'o HashMap<String, Front>,
+        file: &str,
+        text: &str,
+        config: u64,
+    ) -> Option<&'o Front> {
+        let f = old.get(file)?;
+        (f.config == config && *f.text == *text).then(|| {
+            self.hit();
+            f
+        })
+    }
+
+    pub fn keep_fronts(&self, fronts: HashMap<String, Front>) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.fronts = fronts;
         }
     }
 

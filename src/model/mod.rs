@@ -298,35 +298,74 @@ pub fn build(
     let calendar = calendar(&config, diags);
     let default_status = default_status(&config, diags);
 
-    // Front matter of every file, in parallel; diagnostics are gathered in file order.
-    let parsed: Vec<_> = sources
+    // Front matter of every file, in parallel; diagnostics are gathered in file order. A
+    // file whose text and configuration are the last build's is not read again (issue 19).
+    let config_hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        sources
+            .texts
+            .get(CONFIG_FILE)
+            .unwrap_or_default()
+            .hash(&mut h);
+        h.finish()
+    };
+    let old_fronts = cache.map(|c| c.take_fronts()).unwrap_or_default();
+    let read_front = |file: &crate::load::MarkdownFile| -> cache::Front {
+        let mut found = Vec::new();
+        match split::split(&file.path, &file.text) {
+            Ok(s) => {
+                let fm = frontmatter::parse(
+                    s.yaml,
+                    &file.path,
+                    s.yaml_offset,
+                    &audiences,
+                    &calendar,
+                    &mut found,
+                );
+                let start = s.body.as_ptr() as usize - file.text.as_ptr() as usize;
+                cache::Front::new(&file.text, config_hash, start, s.body_offset, fm, found)
+            }
+            Err(d) => {
+                found.push(d);
+                // Keep the page (with no front matter) so links to it are not also reported.
+                let unreadable = FrontMatter {
+                    unreadable: true,
+                    ..FrontMatter::default()
+                };
+                cache::Front::new(
+                    &file.text,
+                    config_hash,
+                    file.text.len(),
+                    0,
+                    unreadable,
+                    found,
+                )
+            }
+        }
+    };
+    let fronts: Vec<cache::Front> = sources
         .markdown
         .par_iter()
         .map(|file| {
-            let mut found = Vec::new();
-            let parsed = match split::split(&file.path, &file.text) {
-                Ok(s) => {
-                    let fm = frontmatter::parse(
-                        s.yaml,
-                        &file.path,
-                        s.yaml_offset,
-                        &audiences,
-                        &calendar,
-                        &mut found,
-                    );
-                    ((s.body, s.body_offset), fm)
-                }
-                Err(d) => {
-                    found.push(d);
-                    // Keep the page (with no front matter) so links to it are not also reported.
-                    let unreadable = FrontMatter {
-                        unreadable: true,
-                        ..FrontMatter::default()
-                    };
-                    (("", 0), unreadable)
-                }
-            };
-            (file, parsed, found)
+            match cache.and_then(|c| c.front(&old_fronts, &file.path, &file.text, config_hash)) {
+                Some(front) => front.clone(),
+                None => read_front(file),
+            }
+        })
+        .collect();
+    drop(old_fronts);
+    if let Some(cache) = cache {
+        let paths = sources.markdown.iter().map(|f| f.path.clone());
+        cache.keep_fronts(paths.zip(fronts.iter().cloned()).collect());
+    }
+    let parsed: Vec<_> = sources
+        .markdown
+        .iter()
+        .zip(fronts)
+        .map(|(file, front)| {
+            let body = file.text.get(front.body_start..).unwrap_or("");
+            (file, ((body, front.body_offset), front.fm), front.diags)
         })
         .collect();
     let mut bodies: HashMap<String, (&str, u32)> = HashMap::new();

@@ -90,6 +90,14 @@ impl Memory {
     pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
         self.files.lock().map(|f| f.clone()).unwrap_or_default()
     }
+
+    /// Every file written, taken out (no copy: the dev server's swap after each build).
+    pub fn take_files(&self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default()
+    }
 }
 
 impl Destination for Memory {
