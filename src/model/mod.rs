@@ -323,7 +323,8 @@ pub fn build(
                     &calendar,
                     &mut found,
                 );
-                let start = s.body.as_ptr() as usize - file.text.as_ptr() as usize;
+                // The body is the rest of the file after the front matter.
+                let start = file.text.len().saturating_sub(s.body.len());
                 cache::Front::new(&file.text, config_hash, start, s.body_offset, fm, found)
             }
             Err(d) => {
