@@ -30,29 +30,9 @@
   if (!tools || !input) return;
 
   var MAX_RESULTS = 8;
-  // Interface strings (issue 18): the page's `<script class="kanava-strings">` blocks hold
-  // the texts this script shows, in the page's language; none is written here.
-  var STRINGS = {};
-  Array.prototype.forEach.call(document.querySelectorAll("script.kanava-strings"), function (el) {
-    try {
-      var s = JSON.parse(el.textContent);
-      for (var k in s) STRINGS[k] = s[k];
-    } catch (e) { /* a broken block leaves its keys out */ }
-  });
-  var LANG = (document.documentElement.lang || "en").split("-")[0];
-  // `key`'s text with `{name}`s from `args`; with `args.count`, its `.one` or `.other` form.
-  function tr(key, args) {
-    var text = STRINGS[key];
-    if (args && typeof args.count === "number" && STRINGS[key + ".one"] !== undefined) {
-      var n = args.count;
-      var one = LANG === "fr" ? n >= 0 && n < 2 : n === 1;
-      text = STRINGS[key + (one ? ".one" : ".other")];
-    }
-    if (text === undefined) return key;
-    return text.replace(/\{(\w+)\}/g, function (m, name) {
-      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
-    });
-  }
+  // Interface strings (issue 18), in the page's language: strings.js reads the page's
+  // `<script class="kanava-strings">` blocks; none is written here.
+  var tr = window.kanavaTr || function (key) { return key; };
   var popup = tools.querySelector("[data-quickfind-popup]");
   var list = tools.querySelector("[data-quickfind-list]");
   var more = tools.querySelector("[data-quickfind-more]");

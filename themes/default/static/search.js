@@ -53,29 +53,9 @@
   if (!form || !input || !list || !panel) return;
 
   var BATCH = 10;           // results shown at first, and added by "Show more results"
-  // Interface strings (issue 18): the page's `<script class="kanava-strings">` blocks hold
-  // the texts this script shows, in the page's language; none is written here.
-  var STRINGS = {};
-  Array.prototype.forEach.call(document.querySelectorAll("script.kanava-strings"), function (el) {
-    try {
-      var s = JSON.parse(el.textContent);
-      for (var k in s) STRINGS[k] = s[k];
-    } catch (e) { /* a broken block leaves its keys out */ }
-  });
-  var LANG = (document.documentElement.lang || "en").split("-")[0];
-  // `key`'s text with `{name}`s from `args`; with `args.count`, its `.one` or `.other` form.
-  function tr(key, args) {
-    var text = STRINGS[key];
-    if (args && typeof args.count === "number" && STRINGS[key + ".one"] !== undefined) {
-      var n = args.count;
-      var one = LANG === "fr" ? n >= 0 && n < 2 : n === 1;
-      text = STRINGS[key + (one ? ".one" : ".other")];
-    }
-    if (text === undefined) return key;
-    return text.replace(/\{(\w+)\}/g, function (m, name) {
-      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
-    });
-  }
+  // Interface strings (issue 18), in the page's language: strings.js reads the page's
+  // `<script class="kanava-strings">` blocks; none is written here.
+  var tr = window.kanavaTr || function (key) { return key; };
   var UNAVAILABLE = tr("search.unavailable");
   var bundle = new URL(box.getAttribute("data-bundle"), location.href).href;
   var siteRoot = new URL(box.getAttribute("data-root") || "./", location.href).pathname;
@@ -245,7 +225,10 @@
     li.setAttribute("data-href", r.url);
     var top = span("search-result-top");
     var kind = span("search-kind search-kind-" + r.kind);
-    kind.textContent = STRINGS["search.kind." + r.kind] || r.kind;
+    // A kind without a string of its own shows as itself (tr gives back the key then).
+    var kindKey = "search.kind." + r.kind;
+    var kindText = tr(kindKey);
+    kind.textContent = kindText === kindKey ? r.kind : kindText;
     top.appendChild(kind);
     var title = span("search-result-title");
     appendMarked(title, r.title, q);
