@@ -96,13 +96,7 @@ pub fn view_bar_switches_audience(chromium: PathBuf) {
     let served = serve_fixture();
     let chrome = launch(chromium);
     let tab = chrome.browser.new_tab().expect("tab");
-    tab.navigate_to(&format!("{}gold/guide/", served.url))
-        .expect("navigate");
-    wait_for(
-        &tab,
-        &format!("!!{BAR}?.querySelector('select[name=audience]')"),
-        20,
-    );
+    open_with_bar(&tab, &format!("{}gold/guide/", served.url), "audience");
     assert_eq!(
         eval(
             &tab,
@@ -124,15 +118,24 @@ pub fn view_bar_switches_audience(chromium: PathBuf) {
             .contains("For everyone.")
     );
     // A page the other audience lacks: its home instead.
-    tab.navigate_to(&format!("{}gold/prices/", served.url))
-        .expect("navigate");
-    wait_for(
-        &tab,
-        &format!("!!{BAR}?.querySelector('select[name=audience]')"),
-        20,
-    );
+    open_with_bar(&tab, &format!("{}gold/prices/", served.url), "audience");
     choose(&tab, "audience", "public");
     wait_for(&tab, "location.pathname === '/public/'", 20);
+}
+
+/// Opens `url` and waits for the view bar's `select` (`audience`, `language`).
+fn open_with_bar(tab: &Tab, url: &str, select: &str) {
+    tab.navigate_to(url).expect("navigate");
+    wait_for_bar(tab, select);
+}
+
+/// Waits for the view bar's `select`.
+fn wait_for_bar(tab: &Tab, select: &str) {
+    wait_for(
+        tab,
+        &format!("!!{BAR}?.querySelector('select[name={select}]')"),
+        20,
+    );
 }
 
 /// Picks `value` in the view bar's `name` select.
@@ -149,13 +152,7 @@ pub fn view_bar_switches_language(chromium: PathBuf) {
     let served = serve_fixture();
     let chrome = launch(chromium);
     let tab = chrome.browser.new_tab().expect("tab");
-    tab.navigate_to(&format!("{}gold/guide/", served.url))
-        .expect("navigate");
-    wait_for(
-        &tab,
-        &format!("!!{BAR}?.querySelector('select[name=language]')"),
-        20,
-    );
+    open_with_bar(&tab, &format!("{}gold/guide/", served.url), "language");
     choose(&tab, "language", "fi");
     wait_for(
         &tab,
@@ -169,21 +166,11 @@ pub fn view_bar_switches_language(chromium: PathBuf) {
             .contains("Kaikille.")
     );
     // The audience changes, the language stays.
-    wait_for(
-        &tab,
-        &format!("!!{BAR}?.querySelector('select[name=audience]')"),
-        20,
-    );
+    wait_for_bar(&tab, "audience");
     choose(&tab, "audience", "public");
     wait_for(&tab, "location.pathname === '/public/fi/guide/'", 20);
     // A page the Finnish site of public lacks: its Finnish home.
-    tab.navigate_to(&format!("{}gold/fi/prices/", served.url))
-        .expect("navigate");
-    wait_for(
-        &tab,
-        &format!("!!{BAR}?.querySelector('select[name=audience]')"),
-        20,
-    );
+    open_with_bar(&tab, &format!("{}gold/fi/prices/", served.url), "audience");
     choose(&tab, "audience", "public");
     wait_for(&tab, "location.pathname === '/public/fi/'", 20);
 }
