@@ -457,8 +457,6 @@ pub struct Plan<'s> {
     pub paths: Vec<PlanPath<'s>>,
     /// The site has learning paths (so every view has a paths index, maybe empty).
     pub has_paths: bool,
-    /// The view's language code (`config.language` of its language's site).
-    pub language: &'s str,
     /// The default language's code (what a page shown untranslated is written in).
     pub default_language: &'s str,
     /// The site's languages when it has several (for the switcher and `hreflang`).
@@ -512,16 +510,24 @@ fn news(pages: &[PlanPage], materials: &[PlanMaterial]) -> Vec<News> {
 /// For each language's site, for each of its pages, for each of its fragments: does one
 /// of `views` show it? (What a build highlights: see `Site::highlight`.)
 pub fn shown_fragments(root: &Site, views: &[View]) -> Vec<Vec<Vec<bool>>> {
-    root.all_languages()
-        .map(|site| {
-            let views: Vec<View> = views
-                .iter()
-                .filter(|v| v.language == site.language)
-                .copied()
-                .collect();
-            shown_in(site, &views)
-        })
+    by_language(root, views)
+        .map(|(site, views)| shown_in(site, &views))
         .collect()
+}
+
+/// Each language's site of `root`, the default first, with those of `views` in its language.
+pub fn by_language<'s>(
+    root: &'s Site,
+    views: &[View],
+) -> impl Iterator<Item = (&'s Site, Vec<View>)> {
+    root.all_languages().map(|site| {
+        let views = views
+            .iter()
+            .filter(|v| v.language == site.language)
+            .copied()
+            .collect();
+        (site, views)
+    })
 }
 
 /// [`shown_fragments`] of one language's site, for its views.
@@ -702,7 +708,6 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
         },
         paths: Vec::new(),
         has_paths: !site.paths.is_empty(),
-        language: &site.config.language,
         default_language: root.languages.default_code(),
         languages: Vec::new(),
     };

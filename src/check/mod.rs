@@ -17,12 +17,7 @@ use crate::plan::View;
 /// when no view of any language links it.
 pub fn run(root: &Site, views: &[View]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for site in root.all_languages() {
-        let views: Vec<View> = views
-            .iter()
-            .filter(|v| v.language == site.language)
-            .copied()
-            .collect();
+    for (site, views) in crate::plan::by_language(root, views) {
         anchors::check(site, &mut diags);
         audience_links::check(site, &views, &mut diags);
         files::check(site, &mut diags);

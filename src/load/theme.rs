@@ -243,7 +243,7 @@ fn add_strings(
 ) {
     let Some(code) = name
         .strip_suffix(".yaml")
-        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-'))
+        .filter(|c| crate::model::languages::is_language(c))
     else {
         diags.push(
             Diagnostic::error(
@@ -251,7 +251,7 @@ fn add_strings(
                 format!("`{origin}` is not a strings file"),
             )
             .in_file(origin)
-            .help("the theme's `i18n/` folder holds one `<language>.yaml` per language, e.g. `i18n/fi.yaml`"),
+            .help("the theme's `i18n/` folder holds one `<language>.yaml` per language, named by its ISO 639-1 code, e.g. `i18n/fi.yaml`"),
         );
         return;
     };

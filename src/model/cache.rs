@@ -89,16 +89,24 @@ struct Highlighted {
     doc: Arc<Document>,
 }
 
-/// Hashes what every parse depends on besides the file's own text.
+/// A hash of kanava.yaml's text: what gives front matter and documents their meaning
+/// (audiences, calendar).
+pub fn config_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Hashes what every parse depends on besides the file's own text (`config`: [`config_hash`]).
 pub fn context<'s>(
-    config_text: &str,
+    config: u64,
     pages: &[Page],
     assets: &[Asset],
     refused: &[String],
     skus: impl Iterator<Item = &'s str>,
 ) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    config_text.hash(&mut h);
+    config.hash(&mut h);
     for p in pages {
         (p.kind as u8, &p.source, &p.dir, &p.url, p.parent, p.data).hash(&mut h);
     }

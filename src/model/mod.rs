@@ -300,16 +300,7 @@ pub fn build(
 
     // Front matter of every file, in parallel; diagnostics are gathered in file order. A
     // file whose text and configuration are the last build's is not read again (issue 19).
-    let config_hash = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        sources
-            .texts
-            .get(CONFIG_FILE)
-            .unwrap_or_default()
-            .hash(&mut h);
-        h.finish()
-    };
+    let config_hash = cache::config_hash(sources.texts.get(CONFIG_FILE).unwrap_or_default());
     let old_fronts = cache.map(|c| c.take_fronts()).unwrap_or_default();
     let read_front = |file: &crate::load::MarkdownFile| -> cache::Front {
         let mut found = Vec::new();
@@ -380,11 +371,10 @@ pub fn build(
     // The tree: one node per folder (a section) and per page.
     let mut nodes: Vec<Node> = vec![Node::new(PageKind::Home, CONTENT_DIR, String::new(), None)];
     let mut dirs: HashMap<String, usize> = HashMap::from([(CONTENT_DIR.to_owned(), 0)]);
-    for (path, fm) in &fms {
-        if is_translation(path) {
-            continue;
-        }
-        let fm = fm.clone();
+    // Translations are no pages of the tree: each language's site takes them (`translate`).
+    let (translation_fms, fms): (BTreeMap<_, _>, BTreeMap<_, _>) =
+        fms.into_iter().partition(|(path, _)| is_translation(path));
+    for (path, fm) in fms {
         let (dir, file_name) = path
             .rsplit_once('/')
             .unwrap_or((CONTENT_DIR, path.as_str()));
@@ -549,12 +539,11 @@ pub fn build(
     let index = Index::new(&pages, &assets, &sources.refused, catalog.as_ref());
     // The last build's documents, where nothing they depend on changed (issue 19).
     let session = cache.map(|c| {
-        let config_text = sources.texts.get(CONFIG_FILE).unwrap_or_default();
         let skus = catalog
             .iter()
             .flat_map(|c| c.products.iter().map(|p| p.sku.as_str()));
         c.begin(cache::context(
-            config_text,
+            config_hash,
             &pages,
             &assets,
             &sources.refused,
@@ -666,15 +655,27 @@ pub fn build(
             languages::check_codes(&languages, &p.translations, &p.file, diags);
         }
     }
-    let inputs = translate::Inputs {
-        fms: &fms,
-        bodies: &bodies,
-        commits: &sources.commits,
-        refused: &sources.refused,
+    let translations = if languages.several() {
+        // Translations' links resolve against the default language's tree, as its pages' do.
+        let index = Index::new(
+            &site.pages,
+            &site.assets,
+            &sources.refused,
+            site.catalog.as_ref(),
+        );
+        let inputs = translate::Inputs {
+            fms: &translation_fms,
+            bodies: &bodies,
+            commits: &sources.commits,
+            index: &index,
+        };
+        (1..languages.codes.len())
+            .map(|l| translate::site_in(&site, l, &translated[l], &inputs, session.as_ref(), diags))
+            .collect()
+    } else {
+        Vec::new()
     };
-    site.translations = (1..languages.codes.len())
-        .map(|l| translate::site_in(&site, l, &translated[l], &inputs, session.as_ref(), diags))
-        .collect();
+    site.translations = translations;
     if let Some(session) = session {
         session.finish();
     }
@@ -1099,6 +1100,15 @@ fn title_from_segment(segment: &str) -> String {
     }
 }
 
+/// Highlights the code of the fragments `shown` marks.
+fn highlight_fragments(doc: &mut Document, shown: &[bool]) {
+    for (fragment, &shown) in doc.fragments.iter_mut().zip(shown) {
+        if shown {
+            fragment.highlight();
+        }
+    }
+}
+
 impl Site {
     /// The site as language `l` shows it (issue 18); `self` for the default language (and
     /// in a language's own site).
@@ -1119,59 +1129,76 @@ impl Site {
     /// no view being built shows it. A document several languages share (a page shown
     /// untranslated) is highlighted once, for all of them.
     pub fn highlight(&mut self, shown: &[Vec<Vec<bool>>], cache: Option<&cache::DocCache>) {
+        let key = |doc: &Arc<Document>| Arc::as_ptr(doc) as usize;
         // Each document once, with what any language shows of it.
-        let mut wanted: HashMap<usize, (Arc<Document>, Vec<bool>)> = HashMap::new();
+        let mut wanted: HashMap<usize, (Option<Arc<Document>>, Vec<bool>)> = HashMap::new();
         for (site, shown) in self.all_languages().zip(shown) {
             for (page, shown) in site.pages.iter().zip(shown) {
                 if !shown.contains(&true) {
                     continue;
                 }
                 let (_, all) = wanted
-                    .entry(Arc::as_ptr(&page.doc) as usize)
-                    .or_insert_with(|| (Arc::clone(&page.doc), vec![false; shown.len()]));
+                    .entry(key(&page.doc))
+                    .or_insert_with(|| (None, vec![false; shown.len()]));
                 for (a, s) in all.iter_mut().zip(shown) {
                     *a |= s;
                 }
             }
         }
-        // (address, parsed document, fragments highlighted, highlighted document)
-        type Done = (usize, Arc<Document>, Vec<bool>, Arc<Document>);
+        // Taken out of their pages (which get them back below), so that a document nothing
+        // else holds is highlighted in place rather than copied.
+        let mut holders: Vec<(usize, PageId, usize)> = Vec::new();
+        let sites = std::iter::once(&mut self.pages)
+            .chain(self.translations.iter_mut().map(|t| &mut t.pages));
+        for (s, pages) in sites.enumerate() {
+            for (id, page) in pages.iter_mut().enumerate() {
+                let k = key(&page.doc);
+                if let Some((doc, _)) = wanted.get_mut(&k) {
+                    let taken = std::mem::take(&mut page.doc);
+                    doc.get_or_insert(taken);
+                    holders.push((s, id, k));
+                }
+            }
+        }
+        // (address, the parsed document and what was highlighted, for the cache; the result)
+        type Done = (usize, Option<(Arc<Document>, Vec<bool>)>, Arc<Document>);
         let done: Vec<Done> = wanted
             .into_par_iter()
-            .map(|(ptr, (from, shown))| {
-                // The last build highlighted the same document the same way (issue 19).
-                if let Some(doc) = cache.and_then(|c| c.highlighted(&from, &shown)) {
-                    return (ptr, from, shown, doc);
-                }
-                let mut doc = Document::clone(&from);
-                for (fragment, &shown) in doc.fragments.iter_mut().zip(&shown) {
-                    if shown {
-                        fragment.highlight();
-                    }
-                }
-                (ptr, from, shown, Arc::new(doc))
+            .filter_map(|(k, (doc, shown))| {
+                let mut doc = doc?;
+                let Some(cache) = cache else {
+                    highlight_fragments(Arc::make_mut(&mut doc), &shown);
+                    return Some((k, None, doc));
+                };
+                // The cache keeps the parsed document: the highlighted one is a copy, or the
+                // last build's, when it highlighted the same document the same way (issue 19).
+                let highlighted = cache.highlighted(&doc, &shown).unwrap_or_else(|| {
+                    let mut copy = Document::clone(&doc);
+                    highlight_fragments(&mut copy, &shown);
+                    Arc::new(copy)
+                });
+                Some((k, Some((doc, shown)), highlighted))
             })
             .collect();
-        let done: HashMap<usize, Arc<Document>> = match cache {
-            Some(cache) => {
-                let map = done
-                    .iter()
-                    .map(|(p, _, _, d)| (*p, Arc::clone(d)))
-                    .collect();
-                cache.keep_highlighted(done.into_iter().map(|(_, f, s, d)| (f, s, d)).collect());
-                map
-            }
-            None => done.into_iter().map(|(p, _, _, d)| (p, d)).collect(),
-        };
-        let key = |doc: &Arc<Document>| Arc::as_ptr(doc) as usize;
-        let pages = self.pages.iter_mut().chain(
-            self.translations
-                .iter_mut()
-                .flat_map(|s| s.pages.iter_mut()),
-        );
-        for page in pages {
-            if let Some(doc) = done.get(&key(&page.doc)) {
-                page.doc = Arc::clone(doc);
+        if let Some(cache) = cache {
+            cache.keep_highlighted(
+                done.iter()
+                    .filter_map(|(_, from, d)| {
+                        let (from, shown) = from.clone()?;
+                        Some((from, shown, Arc::clone(d)))
+                    })
+                    .collect(),
+            );
+        }
+        let done: HashMap<usize, Arc<Document>> =
+            done.into_iter().map(|(k, _, d)| (k, d)).collect();
+        for (s, id, k) in holders {
+            let pages = match s.checked_sub(1) {
+                None => &mut self.pages,
+                Some(t) => &mut self.translations[t].pages,
+            };
+            if let Some(doc) = done.get(&k) {
+                pages[id].doc = Arc::clone(doc);
             }
         }
     }

@@ -58,24 +58,11 @@ impl Money {
             "GBP" => "£",
             other => other,
         };
-        let lang = language.split(['-', '_']).next().unwrap_or(language);
-        // (thousands separator, decimal separator, symbol first)
-        let (group, decimal, prefix) = match lang {
-            "en" => (",", ".", true),
-            "fi" | "sv" | "nb" | "no" | "cs" | "pl" => ("\u{a0}", ",", false),
-            "fr" => ("\u{202f}", ",", false),
-            "it" | "de" | "es" | "nl" | "da" | "pt" => (".", ",", false),
-            _ => (",", ".", true),
-        };
+        let (group, decimal) = separators(language);
+        // The symbol comes first where numbers are written the English way.
+        let prefix = decimal == ".";
         let abs = self.0.unsigned_abs();
-        let whole = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i).is_multiple_of(3) {
-                grouped.push_str(group);
-            }
-            grouped.push(c);
-        }
+        let grouped = group_digits(&(abs / 100).to_string(), group);
         let mut out = String::new();
         if self.0 < 0 {
             out.push('-');
@@ -88,6 +75,29 @@ impl Money {
         }
         out
     }
+}
+
+/// How `language` writes numbers: (thousands separator, decimal separator). Finnish,
+/// Swedish and others group with a no-break space, French with a narrow one.
+pub fn separators(language: &str) -> (&'static str, &'static str) {
+    match language.split(['-', '_']).next().unwrap_or(language) {
+        "fi" | "sv" | "nb" | "no" | "cs" | "pl" => ("\u{a0}", ","),
+        "fr" => ("\u{202f}", ","),
+        "it" | "de" | "es" | "nl" | "da" | "pt" => (".", ","),
+        _ => (",", "."),
+    }
+}
+
+/// `1234567` → `1,234,567` with `group` between every three digits.
+pub fn group_digits(digits: &str, group: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * group.len());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(group);
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

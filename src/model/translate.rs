@@ -22,12 +22,13 @@ use crate::model::audience::Restriction;
 
 /// What every language's site is made from, besides the default-language site.
 pub(super) struct Inputs<'a> {
-    /// Every Markdown file's front matter, translations included, by path.
+    /// Every translation's front matter, by path.
     pub fms: &'a BTreeMap<String, FrontMatter>,
     /// Every Markdown file's body and its first line's offset, by path.
     pub bodies: &'a HashMap<String, (&'a str, u32)>,
     pub commits: &'a BTreeMap<String, Commits>,
-    pub refused: &'a [String],
+    /// The default language's link index: translations link to the same pages and files.
+    pub index: &'a Index<'a>,
 }
 
 /// A top-level page or file whose URL begins with a language's folder (`fi/`) would be
@@ -126,7 +127,6 @@ pub(super) fn site_in(
                     page.description = None;
                     page.quiz = None;
                     page.duration = None;
-                    page.path = None;
                     page.tags.clear();
                     page.updated = None;
                     page.committed = None;
@@ -144,12 +144,7 @@ pub(super) fn site_in(
 
     // Bodies, quizzes and paths of the translations, in parallel. Links resolve against the
     // default language's tree: the same pages, in this language.
-    let index = Index::new(
-        &base.pages,
-        &base.assets,
-        inputs.refused,
-        base.catalog.as_ref(),
-    );
+    let index = inputs.index;
     type Parsed = (
         usize,
         Arc<Document>,
@@ -165,7 +160,7 @@ pub(super) fn site_in(
             let (path, fm) = (*tr)?;
             let mut d = Vec::new();
             let resolver = Resolver {
-                index: &index,
+                index,
                 page: &base.pages[id],
             };
             let (body, line_offset) = inputs.bodies.get(path).copied().unwrap_or(("", 0));
@@ -227,8 +222,9 @@ pub(super) fn site_in(
             }
         }
     }
-    // A path whose page is no longer written in this language is no path here.
-    learning_paths.retain(|p| pages[p.page].source.is_some() || pages[p.page].omitted);
+    // A section left untranslated under `omit` lost its text, and a path it declared with
+    // it. (An omitted page keeps its path: `plan` leaves both out.)
+    learning_paths.retain(|p| pages[p.page].source.is_some());
     for page in &mut pages {
         page.path = None;
     }
@@ -237,7 +233,7 @@ pub(super) fn site_in(
     }
 
     let code = base.languages.codes[lang].as_str();
-    let (catalog, materials) = data_in(base, code, &mut pages, &index, diags);
+    let (catalog, materials) = data_in(base, code, &mut pages, index, diags);
 
     let mut config = base.config.clone();
     config.language = code.to_owned();
@@ -363,35 +359,54 @@ fn narrow(
             None => (Restriction::default(), Status::Published, Window::default()),
         };
         if let Some((path, fm)) = translation[id] {
-            let page = pages[id].clone();
-            let home = page.kind == PageKind::Home;
+            let home = pages[id].kind == PageKind::Home;
+            let (restriction, life) = (pages[id].restriction.clone(), pages[id].lifecycle);
+            let written = fm
+                .restrictions
+                .iter()
+                .map(|r| (base.audiences.axes[r.0].name.as_str(), r.2))
+                .chain(fm.status.map(|s| ("status", s.1)))
+                .chain(fm.publish.map(|p| ("publish", p.1)))
+                .chain(fm.expires.map(|e| ("expires", e.1)));
+            if home {
+                // The home page is in every view, in every language.
+                for (what, pos) in written {
+                    diags.push(
+                        Diagnostic::error(
+                            "restricted-home",
+                            format!("the home page is in every site and stage; its translation cannot have `{what}`"),
+                        )
+                        .at(path, pos)
+                        .help("restrict or schedule parts of it with `::: only …` blocks instead"),
+                    );
+                }
+                extra[id] = own;
+                continue;
+            }
             for &(axis, req, pos) in &fm.restrictions {
-                let in_force = page.restriction.get(axis);
-                if home || in_force.is_some_and(|r| req.is_wider_than(r)) {
-                    diags.push(widens(
+                match restriction.get(axis) {
+                    Some(in_force) if req.is_wider_than(in_force) => diags.push(widens(
                         path,
                         pos,
                         &format!(
                             "allows {} but its source `{}` allows only {}",
                             base.audiences.describe_req(axis, req),
                             base.pages[id].display_path(),
-                            in_force.map_or("everyone".to_owned(), |r| base
-                                .audiences
-                                .describe_req(axis, r)),
+                            base.audiences.describe_req(axis, in_force),
                         ),
-                    ));
-                } else {
-                    own.0.require(axis, req);
-                    // Messages name the translation as where the restriction was set.
-                    let origins = &mut pages[id].origins;
-                    origins.retain(|(a, _)| *a != axis);
-                    origins.push((axis, Some(id)));
-                    origins.sort_by_key(|(a, _)| *a);
+                    )),
+                    _ => {
+                        own.0.require(axis, req);
+                        // Messages name the translation as where the restriction was set.
+                        let origins = &mut pages[id].origins;
+                        origins.retain(|(a, _)| *a != axis);
+                        origins.push((axis, Some(id)));
+                        origins.sort_by_key(|(a, _)| *a);
+                    }
                 }
             }
-            let life = page.lifecycle;
             if let Some((status, pos)) = fm.status {
-                if status > life.status || home {
+                if status > life.status {
                     diags.push(widens(
                         path,
                         pos,
@@ -406,32 +421,36 @@ fn narrow(
                 }
             }
             let cal = &base.calendar;
-            if let Some((from, pos)) = fm.publish {
-                if home || life.window.from.is_some_and(|f| from < f) {
-                    diags.push(widens(
-                        path,
+            let ends = [
+                fm.publish.map(|(from, pos)| {
+                    let what =
+                        format!("is published from {}, before its source", cal.display(from));
+                    (
+                        Window {
+                            from: Some(from),
+                            until: None,
+                        },
                         pos,
-                        &format!("is published from {}, before its source", cal.display(from)),
-                    ));
-                } else {
-                    own.2 = own.2.and(Window {
-                        from: Some(from),
-                        until: None,
-                    });
-                }
-            }
-            if let Some((until, pos)) = fm.expires {
-                if home || life.window.until.is_some_and(|u| until > u) {
-                    diags.push(widens(
-                        path,
+                        what,
+                    )
+                }),
+                fm.expires.map(|(until, pos)| {
+                    let what = format!("expires {}, after its source", cal.display(until));
+                    (
+                        Window {
+                            from: None,
+                            until: Some(until),
+                        },
                         pos,
-                        &format!("expires {}, after its source", cal.display(until)),
-                    ));
+                        what,
+                    )
+                }),
+            ];
+            for (window, pos, what) in ends.into_iter().flatten() {
+                if window.widens(life.window) {
+                    diags.push(widens(path, pos, &what));
                 } else {
-                    own.2 = own.2.and(Window {
-                        from: None,
-                        until: Some(until),
-                    });
+                    own.2 = own.2.and(window);
                 }
             }
         }

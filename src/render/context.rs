@@ -68,7 +68,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
     }
 
     /// The view's language: how dates, numbers and the texts made here are written.
-    fn lang(&self) -> &str {
+    fn lang(&self) -> &'p str {
         &self.plan.config.language
     }
 
@@ -133,7 +133,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             audience: self.audience(),
             stage: self.stage.clone(),
             root: key.root.clone(),
-            lang: &self.plan.config.language,
+            lang: self.lang(),
             nav: self.nav(key.open),
             tags_url: crate::paths::TAGS,
             all_url: crate::paths::ALL,
@@ -182,7 +182,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             languages: self.languages(&root, url, current),
             root,
             kind,
-            lang: &self.plan.config.language,
+            lang: self.lang(),
             canonical: self.site_url.as_ref().map(|s| format!("{s}{url}")),
             kanava_version: env!("CARGO_PKG_VERSION"),
             tags_url: crate::paths::TAGS,
@@ -506,7 +506,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
 
     fn money(&self, m: Option<crate::model::money::Money>) -> Option<String> {
         let catalog = self.plan.catalog.as_ref()?;
-        m.map(|m| m.display(catalog.currency, &self.plan.config.language))
+        m.map(|m| m.display(catalog.currency, self.lang()))
     }
 
     fn product_summary(&self, i: usize) -> Option<ProductSummary<'p>> {
@@ -1029,11 +1029,11 @@ impl Contexts<'_, '_> {
     /// `85` → `1 h 25 min`; `20` → `20 min` (in the view's language).
     fn duration_text(&self, minutes: u32) -> String {
         let (h, m) = (minutes / 60, minutes % 60);
-        let (h, m) = (("hours", h.to_string()), ("minutes", m.to_string()));
-        match (minutes / 60, minutes % 60) {
-            (0, _) => self.text("duration.minutes", &[m]),
-            (_, 0) => self.text("duration.hours", &[h]),
-            _ => self.text("duration.hours_minutes", &[h, m]),
+        let (hours, mins) = (("hours", h.to_string()), ("minutes", m.to_string()));
+        match (h, m) {
+            (0, _) => self.text("duration.minutes", &[mins]),
+            (_, 0) => self.text("duration.hours", &[hours]),
+            _ => self.text("duration.hours_minutes", &[hours, mins]),
         }
     }
 }

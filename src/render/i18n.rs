@@ -133,11 +133,8 @@ pub fn register(env: &mut minijinja::Environment<'static>, strings: Arc<Strings>
     env.add_function(
         "t",
         move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
-            let lang = state.lookup("lang");
-            let lang = lang
-                .as_ref()
-                .and_then(Value::as_str)
-                .unwrap_or(DEFAULT_LANGUAGE);
+            let lang = context_lang(state);
+            let lang = lang.as_deref().unwrap_or(DEFAULT_LANGUAGE);
             let count = match kwargs.peek::<Option<Value>>("count")? {
                 Some(v) if v.is_number() => f64::try_from(v).ok(),
                 Some(v) if v.is_none() || v.is_undefined() => None,
@@ -162,17 +159,21 @@ pub fn register(env: &mut minijinja::Environment<'static>, strings: Arc<Strings>
     );
 }
 
+/// The template context's `lang`: the view's language.
+fn context_lang(state: &State) -> Option<String> {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
 /// Registers `texts(*keys)`: the raw texts of `keys` in the context's language (plural keys
 /// as both forms), a map for `| tojson` — how the theme's scripts get their strings.
 fn register_texts(env: &mut minijinja::Environment<'static>, strings: Arc<Strings>) {
     env.add_function(
         "texts",
         move |state: &State, keys: minijinja::value::Rest<String>| -> Result<Value, Error> {
-            let lang = state.lookup("lang");
-            let lang = lang
-                .as_ref()
-                .and_then(Value::as_str)
-                .unwrap_or(DEFAULT_LANGUAGE);
+            let lang = context_lang(state);
+            let lang = lang.as_deref().unwrap_or(DEFAULT_LANGUAGE);
             let mut out = BTreeMap::new();
             for key in keys.iter() {
                 let forms = if strings.known(key) {
@@ -234,22 +235,11 @@ pub fn missing_languages(theme: &Theme, codes: &[impl AsRef<str>]) -> Vec<Diagno
         .collect()
 }
 
-/// Separators of numbers in `lang`: (thousands, decimal). The same as `Money::display`'s.
-fn separators(lang: &str) -> (&'static str, &'static str) {
-    match base_language(lang) {
-        "fi" | "sv" | "nb" | "no" | "cs" | "pl" => ("\u{a0}", ","),
-        // French groups with a narrow no-break space (as `Money::display` does).
-        "fr" => ("\u{202f}", ","),
-        "it" | "de" | "es" | "nl" | "da" | "pt" => (".", ","),
-        _ => (",", "."),
-    }
-}
-
 /// `1234.5` → `1,234.5` (en), `1 234,5` (fi, sv; fr with a narrow no-break space),
-/// `1.234,5` (de, it). Whole numbers have no decimals; others as many as they need (at most
+/// `1.234,5` (de, it): the separators prices use (`model::money`). Whole numbers have no decimals; others as many as they need (at most
 /// six).
 pub fn format_number(n: f64, lang: &str) -> String {
-    let (group, decimal) = separators(lang);
+    let (group, decimal) = crate::model::money::separators(lang);
     if !n.is_finite() {
         return n.to_string();
     }
@@ -260,12 +250,7 @@ pub fn format_number(n: f64, lang: &str) -> String {
     if n < 0.0 && (whole != "0" || !frac.is_empty()) {
         out.push('-');
     }
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push_str(group);
-        }
-        out.push(c);
-    }
+    out.push_str(&crate::model::money::group_digits(whole, group));
     if !frac.is_empty() {
         out.push_str(decimal);
         out.push_str(frac);
