@@ -697,7 +697,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             file_name: url.rsplit('/').next().unwrap_or(url),
             meta: pm.asset.info.label(),
             kind: &m.kind,
-            kind_label: kind_label(&m.kind),
+            kind_label: self.kind_label(&m.kind),
             language: m.language.as_deref(),
             version: m.version.as_deref(),
             products: pm
@@ -744,7 +744,7 @@ impl<'p, 's: 'p> Contexts<'p, 's> {
             .iter()
             .map(|k| MaterialGroup {
                 kind: k,
-                label: kind_label(k),
+                label: self.kind_label(k),
                 materials: Vec::new(),
             })
             .collect();
@@ -1038,7 +1038,21 @@ impl Contexts<'_, '_> {
     }
 }
 
-/// How lists name a kind of material: `price-sheet` → `Price sheet`.
+impl Contexts<'_, '_> {
+    /// How lists name a kind of material in the view's language: a built-in kind by the
+    /// interface strings (`material.kind.price-sheet`), a site's own kind by its name.
+    fn kind_label(&self, kind: &str) -> String {
+        match self
+            .strings
+            .get(self.lang(), &format!("material.kind.{kind}"))
+        {
+            Some(label) => label.to_owned(),
+            None => kind_label(kind),
+        }
+    }
+}
+
+/// How lists name a site's own kind of material: `campaign-kit` → `Campaign kit`.
 fn kind_label(kind: &str) -> String {
     let words = kind.replace(['-', '_'], " ");
     let mut chars = words.chars();

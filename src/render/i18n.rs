@@ -502,6 +502,17 @@ mod tests {
 
     /// Every `t("…")` of the default templates names a key of en.yaml (a plural key by its
     /// forms, a `t("x." ~ …)` by at least one key under the prefix).
+    /// Every built-in kind of material has its label (the library's groups and badges).
+    #[test]
+    fn built_in_material_kinds_have_labels() {
+        let theme = default_theme();
+        let missing: Vec<_> = crate::model::materials::KINDS
+            .iter()
+            .filter(|k| !theme.strings["en"].contains_key(&format!("material.kind.{k}")))
+            .collect();
+        assert!(missing.is_empty(), "no label for {missing:?}");
+    }
+
     #[test]
     fn templates_use_known_keys() {
         let theme = default_theme();
