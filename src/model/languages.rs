@@ -195,6 +195,19 @@ pub fn split_translation(path: &str) -> Option<(String, &str)> {
         .then(|| (format!("{base}.md"), code))
 }
 
+/// `content/delivery.fl.md` → `fl`: a name ending like a translation's (two lower-case
+/// letters before `.md`) whose code is no language.
+fn mistyped_code(path: &str) -> Option<&str> {
+    let stem = path.strip_suffix(".md")?;
+    let (base, code) = stem.rsplit_once('.')?;
+    let name = base.rsplit('/').next().unwrap_or(base);
+    (!name.is_empty()
+        && code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_lowercase())
+        && !is_language(code))
+    .then_some(code)
+}
+
 /// The translations among the site's Markdown files, by language and source path; errors
 /// for a translation into a language the site does not have, into its default language,
 /// or of a file that does not exist. `paths` are every Markdown file's path.
@@ -210,6 +223,23 @@ pub fn translations<'p>(
         .collect();
     for path in paths {
         let Some((source, code)) = split_translation(path) else {
+            // `delivery.fl.md`: a translation whose code is mistyped would be a page of its
+            // own, with none of its source's restrictions — refused, not published.
+            if let Some(code) = mistyped_code(path) {
+                let codes: Vec<&str> = languages.codes[1..].iter().map(String::as_str).collect();
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-language",
+                        format!("`{path}` is named like a translation, but `{code}` is no language code"),
+                    )
+                    .in_file(path)
+                    .help(if codes.is_empty() {
+                        "a translation is named with an ISO 639-1 code (`delivery.fi.md`) and its language listed in `languages:`; another page's name may not end in `.xx`".to_owned()
+                    } else {
+                        suggest_help(code, &codes, "the site's other languages")
+                    }),
+                );
+            }
             continue;
         };
         match languages.id(code) {
@@ -487,5 +517,9 @@ mod tests {
         assert_eq!(split_translation("content/release.v2.md"), None);
         assert_eq!(split_translation("content/ordering/delivery.md"), None);
         assert_eq!(split_translation("content/.fi.md"), None);
+        assert_eq!(mistyped_code("content/ordering/delivery.fl.md"), Some("fl"));
+        assert_eq!(mistyped_code("content/ordering/delivery.fi.md"), None);
+        assert_eq!(mistyped_code("content/release.v2.md"), None);
+        assert_eq!(mistyped_code("content/notes.old.md"), None);
     }
 }

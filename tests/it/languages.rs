@@ -271,6 +271,8 @@ fn bad_language_input_is_reported_in_one_run() {
         // A language the site does not have, and the default language's own code.
         .page("content/guide.de.md", "title: Anleitung", "Text.\n")
         .page("content/guide.en.md", "title: Guide", "Text.\n")
+        // A mistyped code: not a page of its own, which would drop the source's restriction.
+        .page("content/guide.fl.md", "title: Opas", "Teksti.\n")
         // The home page is in every site: its translation can be neither restricted nor
         // scheduled, and a translation's `expires` may not outlast its source's.
         .page(
@@ -296,6 +298,8 @@ fn bad_language_input_is_reported_in_one_run() {
     run.expect_error_in("translation-without-source", "content/missing.fi.md");
     run.expect_error_in("unknown-language", "content/guide.de.md");
     run.expect_error_in("default-language-file", "content/guide.en.md");
+    let d = run.expect_error_in("unknown-language", "content/guide.fl.md");
+    assert!(d.help.as_deref().unwrap_or("").contains("`fi`"), "{d:?}");
     insta::assert_snapshot!(run.short());
 }
 
