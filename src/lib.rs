@@ -82,6 +82,10 @@ pub struct Options {
     /// Parsed and highlighted documents of the last build, reused where nothing they
     /// depend on changed (`kanava serve`, issue 19; `model::cache`).
     pub cache: Option<std::sync::Arc<model::cache::DocCache>>,
+    /// Output paths to write before the others (`gold/ordering/index.html`): `kanava serve`
+    /// renders the pages open in a browser first, their views before the other views. The
+    /// files written are the same.
+    pub first: Vec<String>,
 }
 
 impl Options {
@@ -109,6 +113,32 @@ pub struct Stats {
     pub assets: usize,
     pub views: usize,
     pub elapsed: Duration,
+    /// Where the time went, stage by stage in pipeline order (`serve` logs it).
+    pub phases: Phases,
+}
+
+/// How long each stage of a build took, in the order they ran.
+#[derive(Debug, Default, Clone)]
+pub struct Phases(pub Vec<(&'static str, Duration)>);
+
+impl Phases {
+    /// Records the time since `*since` as `name`, and restarts the clock.
+    fn lap(&mut self, name: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.0.push((name, now - *since));
+        *since = now;
+    }
+}
+
+impl std::fmt::Display for Phases {
+    /// `read 80ms, model 120ms, …`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (n, (name, took)) in self.0.iter().enumerate() {
+            let sep = if n == 0 { "" } else { ", " };
+            write!(f, "{sep}{name} {}ms", took.as_millis())?;
+        }
+        Ok(())
+    }
 }
 
 impl Outcome {
@@ -130,7 +160,7 @@ pub fn load_site(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
     let sources = load::read_site(root, diags)?;
-    model_and_check(sources, stage, at, None, diags)
+    model_and_check(sources, stage, at, None, diags, &mut Phases::default())
 }
 
 /// Model and check already-read sources (see [`load_site`]).
@@ -140,7 +170,9 @@ fn model_and_check(
     at: Option<&str>,
     cache: Option<&model::cache::DocCache>,
     diags: &mut Vec<Diagnostic>,
+    phases: &mut Phases,
 ) -> Result<Loaded> {
+    let mut clock = Instant::now();
     let Some(config) = sources.config.take() else {
         return Ok(Loaded {
             site: None,
@@ -149,8 +181,10 @@ fn model_and_check(
         });
     };
     let site = model::build(&sources, config, cache, diags);
+    phases.lap("model", &mut clock);
     let at = resolve_at(&site, at)?;
     diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
+    phases.lap("check", &mut clock);
     Ok(Loaded {
         site: Some(site),
         sources: sources.texts,
@@ -190,8 +224,12 @@ pub fn build_into(options: &Options, dest: &dyn Destination) -> Result<Outcome> 
 
 fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     let started = Instant::now();
+    let mut clock = started;
+    let mut phases = Phases::default();
     let mut diags = Vec::new();
-    let sources = load::read_site(&options.root, &mut diags)?;
+    let reuse = options.cache.as_deref().map(|c| &c.texts);
+    let sources = load::read_site_reusing(&options.root, reuse, &mut diags)?;
+    phases.lap("read", &mut clock);
     // Before anything is written (issue #12): refuse an output that is or holds the
     // sources, or a folder kanava did not write; then lock it for the whole build.
     let output = match (&options.out, into) {
@@ -254,7 +292,9 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         options.at.as_deref(),
         options.cache.as_deref(),
         &mut diags,
+        &mut phases,
     )?;
+    clock = Instant::now();
     let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
         diagnostics,
         sources,
@@ -280,7 +320,7 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         &theme,
         &site.languages.codes,
     ));
-    let renderer = Renderer::new(theme, options.search(), &mut diags);
+    let renderer = Renderer::new(theme, options.search(), &mut diags).first(&options.first);
     let selected = select_audiences(&site, &options.audiences, &mut diags);
     if let Some(output) = output.as_ref().filter(|_| !options.audiences.is_empty()) {
         diags.extend(stale_folders(&site, output));
@@ -294,7 +334,11 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         return Ok(outcome(diags, sources, false, Stats::default()));
     }
 
-    let views = plan::views(&site, &selected, options.stage, at);
+    phases.lap("setup", &mut clock);
+    let mut views = plan::views(&site, &selected, options.stage, at);
+    // The views holding the pages wanted first go first (a stable sort).
+    let owners = first_views(&site, &views, &options.first);
+    views.sort_by_key(|v| !owners.contains(v));
     let locked = match &keys {
         Some(keys) => {
             let locked = encrypted_audiences(&site, &views, keys.as_ref(), key_file.as_deref());
@@ -316,6 +360,7 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         }
         let shown = plan::shown_fragments(&site, &views);
         site.highlight(&shown, options.cache.as_deref());
+        phases.lap("highlight", &mut clock);
     }
     if let Some(stamp) = &stamp {
         stamp.clear();
@@ -351,8 +396,9 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
             Ok((view_diags, stats, folders))
         },
     );
-    let (stats, folders) = match rendered {
+    let (mut stats, folders) = match rendered {
         Ok((view_diags, stats, folders)) => {
+            phases.lap("render", &mut clock);
             diags.extend(view_diags);
             (stats, folders)
         }
@@ -385,7 +431,33 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         };
         stamp.record(until)?;
     }
+    if wrote {
+        phases.lap("write", &mut clock);
+    }
+    stats.phases = phases;
     Ok(outcome(diags, sources, wrote, stats))
+}
+
+/// The views whose folders hold `paths` (the deepest folder: `gold/fi/x/index.html` is in
+/// `gold/fi`, not `gold`).
+fn first_views(site: &Site, views: &[View], paths: &[String]) -> Vec<View> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            views
+                .iter()
+                .filter_map(|&v| {
+                    let folder = v.folder(site);
+                    let inside = folder.is_empty()
+                        || path
+                            .strip_prefix(folder)
+                            .is_some_and(|rest| rest.starts_with('/'));
+                    inside.then_some((folder.len(), v))
+                })
+                .max_by_key(|&(depth, _)| depth)
+                .map(|(_, v)| v)
+        })
+        .collect()
 }
 
 /// Plans every view and writes it through each [`ViewOutput`] into `dest`: the search

@@ -457,6 +457,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 notice: Some(notice_line()),
                 encrypt,
                 cache: None,
+                first: Vec::new(),
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);

@@ -1,26 +1,29 @@
 //! `kanava serve` (issue #19, README "Writing with a live preview"): the site built into
-//! memory ([`write::Memory`](crate::write::Memory)) and served from there on loopback, never
-//! written to `public/`. A change to the site's files rebuilds it and reloads the open
+//! memory and served from there on loopback, never written to `public/`. A change to the site's files rebuilds it and reloads the open
 //! pages; a build with errors keeps the last good pages and shows the errors over them; a
 //! view bar switches audience, stage and moment.
 //!
 //! Three parts, each on threads of its own:
 //! - the **builder** owns the build: it runs `build_into` for the current [`ViewChoice`]
-//!   whenever the watcher or the view bar asks, and publishes the result in [`Shared`];
+//!   whenever the watcher or the view bar asks, into a [`Live`] destination that the server
+//!   answers from as soon as the build passed its checks and writes its first file (a file
+//!   not written yet is waited for), so the pages open in browsers, which it renders first
+//!   (`Options::first`), are served before the rest of the site is rendered;
 //! - the **watcher** (notify, debounced) turns saves, renames, deletes and new files under
 //!   the site's root into rebuild requests, ignoring the outputs and editors' scratch files;
-//! - the **server** (tiny_http) answers each request on a thread: files from the last good
-//!   build, with a small script injected into HTML pages (`/__kanava/live.js`: reload on a
-//!   new build, the error overlay, the view bar), and `/__kanava/events` (Server-Sent
-//!   Events).
+//! - the **server** (tiny_http) answers each request on a thread: files from the running
+//!   build once it writes, else from the last good build, with a small script injected into
+//!   HTML pages (`/__kanava/live.js`: reload on a new build, the error overlay, the view
+//!   bar), and `/__kanava/events` (Server-Sent Events; `?page=` names the page showing).
 //!
 //! What is served is exactly what `build` writes, byte for byte, except that HTML pages get
 //! one `<script>` tag before `</body>`; nothing of it is in `build`'s output.
 //!
-//! Every change rebuilds the whole site (all audiences, or `--audience`), reusing the
-//! parsed and highlighted documents of pages whose text and context did not change
-//! (`model::cache`). Everything else — reading the sources, the model, checks, every
-//! view's pages and indexes — is redone (issue #19 keeps a finer engine open).
+//! Every change rebuilds the whole site (all audiences, or `--audience`), reusing the texts
+//! of files that did not change (`load::Texts`) and the front matter, parsed and
+//! highlighted documents of pages whose text and context did not change (`model::cache`).
+//! The model, the checks and every view's pages and indexes are redone (issue #19 keeps a
+//! finer engine open).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -77,6 +80,9 @@ struct State {
     languages: Vec<String>,
     /// Set while a build runs.
     building: bool,
+    /// The running build, once its checks passed and it writes files: served as they come
+    /// (see [`Live`]).
+    live: Option<Arc<Live>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,11 +102,16 @@ struct Shared {
     cache: Arc<crate::model::cache::DocCache>,
     /// Signalled when `generation` moves on.
     changed: Condvar,
+    /// The pages open in browsers (their `/__kanava/events` streams, by output path, with
+    /// how many) and the last page asked for: the next build renders them first.
+    open: Mutex<(BTreeMap<String, usize>, Option<String>)>,
 }
 
 enum Request {
-    /// Files changed: rebuild.
-    Rebuild(Vec<PathBuf>),
+    /// Files changed (paths inside the root, `/`-separated): rebuild.
+    Rebuild(Vec<String>),
+    /// The watcher lost track (its queue overflowed): read everything again.
+    Rescan,
     /// The view bar chose another stage or moment.
     View(ViewChoice),
 }
@@ -143,9 +154,11 @@ pub fn run(
             audiences: Vec::new(),
             languages: Vec::new(),
             building: true,
+            live: None,
         }),
         changed: Condvar::new(),
         cache: Arc::default(),
+        open: Mutex::default(),
     });
     let log = Arc::new(log);
 
@@ -186,6 +199,7 @@ fn builder(
         let mut changed = Vec::new();
         let mut take = |r: Request, options: &mut Options| match r {
             Request::Rebuild(paths) => changed.extend(paths),
+            Request::Rescan => shared.cache.texts.forget(),
             Request::View(view) => {
                 options.stage = view.stage;
                 options.at = view.at;
@@ -196,29 +210,40 @@ fn builder(
             take(more, &mut options);
         }
         if !changed.is_empty() {
-            let names: Vec<String> = changed
-                .iter()
-                .map(|p| {
-                    p.strip_prefix(&options.root)
-                        .unwrap_or(p)
-                        .display()
-                        .to_string()
-                })
-                .collect();
-            log(&format!("changed: {}", names.join(", ")));
+            // Read again whatever their size and time say (`load::Texts`).
+            shared.cache.texts.changed(changed.iter().cloned());
+            log(&format!("changed: {}", changed.join(", ")));
         }
         build(&options, &shared, log);
     }
 }
 
 /// Builds into memory and publishes the result: the files if there is no error, the
-/// problems either way.
-fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync)) {
+/// problems either way. Once the build's checks passed and it starts writing, its files are
+/// served as they are written ([`Live`]), the pages open in browsers first, and the
+/// browsers are told to reload; a build that fails after that (a template error) goes back
+/// to the last good files.
+fn build(options: &Options, shared: &Arc<Shared>, log: &(dyn Fn(&str) + Send + Sync)) {
     if let Ok(mut state) = shared.state.lock() {
         state.building = true;
     }
     let started = Instant::now();
-    let memory = crate::write::Memory::default();
+    let first = match shared.open.lock() {
+        Ok(open) => open.0.keys().chain(&open.1).cloned().collect(),
+        Err(_) => Vec::new(),
+    };
+    let live = Live::new({
+        let shared = Arc::clone(shared);
+        move |live| {
+            if let Ok(mut state) = shared.state.lock() {
+                state.live = Some(live);
+                state.generation += 1;
+                state.problems.clear();
+                state.problems_text.clear();
+                shared.changed.notify_all();
+            }
+        }
+    });
     let build_options = crate::Options {
         root: options.root.clone(),
         audiences: options.audiences.clone(),
@@ -226,14 +251,21 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
         at: options.at.clone(),
         no_search: options.no_search,
         cache: Some(Arc::clone(&shared.cache)),
+        first,
         ..crate::Options::default()
     };
-    let outcome = crate::build_into(&build_options, &memory);
+    let outcome = crate::build_into(&build_options, &*live);
     let Ok(mut state) = shared.state.lock() else {
         return;
     };
     state.building = false;
-    state.generation += 1;
+    state.live = None;
+    // Pages were told to reload when the files began to come; a failed build tells them
+    // again (to show the errors over the last good page).
+    let good = outcome.as_ref().is_ok_and(|o| o.errors() == 0);
+    if !(good && live.started()) {
+        state.generation += 1;
+    }
     state.view = ViewChoice {
         stage: options.stage,
         at: options.at.clone(),
@@ -244,13 +276,14 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
             state.problems = outcome.diagnostics.iter().map(problem).collect();
             state.problems_text = text.clone();
             if outcome.errors() == 0 {
-                state.files = Arc::new(memory.take_files());
+                state.files = Arc::new(live.finish());
                 (state.audiences, state.languages) = audiences_of(&outcome.sources);
                 log(&format!(
-                    "{text}built {} page{} in {:.0?}{}",
+                    "{text}built {} page{} in {:.0?} ({}){}",
                     outcome.stats.pages,
                     if outcome.stats.pages == 1 { "" } else { "s" },
                     started.elapsed(),
+                    outcome.stats.phases,
                     if outcome.warnings() > 0 {
                         " (with warnings)"
                     } else {
@@ -258,6 +291,7 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
                     }
                 ));
             } else {
+                live.finish();
                 log(&format!(
                     "{text}build failed: {} error{}; still serving the last good build",
                     outcome.errors(),
@@ -266,6 +300,7 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
             }
         }
         Err(e) => {
+            live.finish();
             state.problems = vec![Problem {
                 severity: "error",
                 code: "build",
@@ -280,6 +315,116 @@ fn build(options: &Options, shared: &Shared, log: &(dyn Fn(&str) + Send + Sync))
         }
     }
     shared.changed.notify_all();
+}
+
+/// The files of the running build, as it writes them: a request for one not written yet
+/// waits for it (or for the end of the build). The build starts writing only once its
+/// checks passed, and a build's files are the same in whatever order they come.
+struct Live {
+    files: Mutex<LiveFiles>,
+    written: Condvar,
+    /// Called once, when the build writes its first file (it passed its checks).
+    on_start: Mutex<Option<OnStart>>,
+    this: std::sync::Weak<Live>,
+}
+
+type OnStart = Box<dyn FnOnce(Arc<Live>) + Send>;
+
+#[derive(Default)]
+struct LiveFiles {
+    files: BTreeMap<String, Vec<u8>>,
+    started: bool,
+    done: bool,
+}
+
+/// How long a request waits for a file of the running build.
+const LIVE_WAIT: Duration = Duration::from_secs(60);
+
+impl Live {
+    fn new(on_start: impl FnOnce(Arc<Live>) + Send + 'static) -> Arc<Live> {
+        Arc::new_cyclic(|this| Live {
+            files: Mutex::default(),
+            written: Condvar::new(),
+            on_start: Mutex::new(Some(Box::new(on_start))),
+            this: this.clone(),
+        })
+    }
+
+    fn started(&self) -> bool {
+        self.files.lock().is_ok_and(|f| f.started)
+    }
+
+    /// `name`'s bytes once the build wrote it; `None` when the build ended without it.
+    fn wait(&self, name: &str) -> Option<Vec<u8>> {
+        let files = self.files.lock().ok()?;
+        let (files, _) = self
+            .written
+            .wait_timeout_while(files, LIVE_WAIT, |f| !f.done && !f.files.contains_key(name))
+            .ok()?;
+        files.files.get(name).cloned()
+    }
+
+    /// Ends the build: waiting requests go on, and its files are taken out.
+    fn finish(&self) -> BTreeMap<String, Vec<u8>> {
+        let files = match self.files.lock() {
+            Ok(mut f) => {
+                f.done = true;
+                std::mem::take(&mut f.files)
+            }
+            Err(_) => BTreeMap::new(),
+        };
+        self.written.notify_all();
+        files
+    }
+
+    fn insert(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let first = {
+            let mut files = self
+                .files
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a writer to memory panicked"))?;
+            files.files.insert(path, bytes);
+            !std::mem::replace(&mut files.started, true)
+        };
+        if first {
+            let on_start = self.on_start.lock().ok().and_then(|mut f| f.take());
+            if let (Some(on_start), Some(this)) = (on_start, self.this.upgrade()) {
+                on_start(this);
+            }
+        }
+        self.written.notify_all();
+        Ok(())
+    }
+}
+
+impl crate::write::Destination for Live {
+    fn view(&self, folder: &str) -> Box<dyn crate::write::Sink + Send> {
+        Box::new(LiveSink {
+            prefix: if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            },
+            live: self.this.upgrade(),
+        })
+    }
+}
+
+struct LiveSink {
+    prefix: String,
+    live: Option<Arc<Live>>,
+}
+
+impl crate::write::Sink for LiveSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        match &self.live {
+            Some(live) => live.insert(format!("{}{path}", self.prefix), bytes.to_vec()),
+            None => Ok(()),
+        }
+    }
+    fn copy(&self, path: &str, from: &Path) -> anyhow::Result<()> {
+        self.write(path, &std::fs::read(from)?)
+    }
 }
 
 fn problem(d: &Diagnostic) -> Problem {
@@ -325,15 +470,26 @@ fn watch(root: &Path, requests: Sender<Request>) -> Result<impl Drop> {
     let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
     let ignored_root = root_abs.clone();
     let mut debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(80),
+        Duration::from_millis(30),
         None,
         move |result: notify_debouncer_full::DebounceEventResult| {
-            let Ok(events) = result else { return };
-            let mut paths: Vec<PathBuf> = events
+            let events = match result {
+                Ok(events) if !events.iter().any(|e| e.need_rescan()) => events,
+                // Events were lost: nothing tells what changed.
+                _ => {
+                    let _ = requests.send(Request::Rescan);
+                    return;
+                }
+            };
+            let mut paths: Vec<String> = events
                 .iter()
                 .filter(|e| !e.kind.is_access())
-                .flat_map(|e| e.paths.iter().cloned())
+                .flat_map(|e| e.paths.iter())
                 .filter(|p| is_source(&ignored_root, p))
+                .filter_map(|p| {
+                    let rel = p.strip_prefix(&ignored_root).ok()?;
+                    Some(rel.to_string_lossy().replace('\\', "/"))
+                })
                 .collect();
             paths.sort();
             paths.dedup();
@@ -395,7 +551,12 @@ fn respond(
     let url = request.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     match path {
-        "/__kanava/events" => return events(request, shared),
+        "/__kanava/events" => {
+            let page = param(query, "page")
+                .and_then(|p| safe_path(&p))
+                .map(|rel| page_file(&rel));
+            return events(request, shared, page);
+        }
         "/__kanava/live.js" => {
             return request.respond(text(
                 200,
@@ -429,20 +590,24 @@ fn respond(
             b"400: not a path inside the site".to_vec(),
         ));
     };
+    // The running build's file, once written; else (not in it, or no build running) the
+    // last good build's.
+    let live = shared.state.lock().ok().and_then(|s| s.live.clone());
+    let wanted = page_file(&rel);
+    if wanted.ends_with(".html")
+        && let Ok(mut open) = shared.open.lock()
+    {
+        open.1 = Some(wanted.clone());
+    }
+    if let Some(bytes) = live.and_then(|live| live.wait(&wanted)) {
+        return respond_file(request, &wanted, &bytes);
+    }
     let files = match shared.state.lock() {
         Ok(state) => Arc::clone(&state.files),
         Err(_) => return request.respond(text(500, "text/plain", b"500".to_vec())),
     };
     match lookup(&files, &rel) {
-        Found::File(name) => {
-            let bytes = &files[&name];
-            let (body, kind) = if name.ends_with(".html") {
-                (inject(bytes), "text/html; charset=utf-8")
-            } else {
-                (bytes.clone(), content_type(&name))
-            };
-            request.respond(text(200, kind, body).with_header(no_store()))
-        }
+        Found::File(name) => respond_file(request, &name, &files[&name]),
         Found::Folder => {
             let to = format!(
                 "{path}/{}",
@@ -473,6 +638,25 @@ fn respond(
     }
 }
 
+/// A file of the site, HTML with the live script.
+fn respond_file(request: tiny_http::Request, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let (body, kind) = if name.ends_with(".html") {
+        (inject(bytes), "text/html; charset=utf-8")
+    } else {
+        (bytes.to_vec(), content_type(name))
+    };
+    request.respond(text(200, kind, body).with_header(no_store()))
+}
+
+/// The file a request path names first: `gold/x/` → `gold/x/index.html`.
+fn page_file(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    }
+}
+
 enum Found {
     File(String),
     /// A folder addressed without its slash: redirect.
@@ -483,15 +667,9 @@ enum Found {
 
 /// The file for a request path (already decoded and checked): `gold/x/` → `gold/x/index.html`.
 fn lookup(files: &BTreeMap<String, Vec<u8>>, rel: &str) -> Found {
-    let candidates = if rel.is_empty() || rel.ends_with('/') {
-        vec![format!("{rel}index.html")]
-    } else {
-        vec![rel.to_owned()]
-    };
-    for c in candidates {
-        if files.contains_key(&c) {
-            return Found::File(c);
-        }
+    let name = page_file(rel);
+    if files.contains_key(&name) {
+        return Found::File(name);
     }
     if !rel.is_empty() && !rel.ends_with('/') && files.contains_key(&format!("{rel}/index.html")) {
         return Found::Folder;
@@ -643,7 +821,29 @@ fn status_json(shared: &Shared) -> String {
 
 /// `/__kanava/events`: one `build` event per build (its generation), until the page goes.
 /// Written on the raw connection so each event leaves at once (no response buffering).
-fn events(request: tiny_http::Request, shared: &Shared) -> std::io::Result<()> {
+/// `page`, the page showing (`gold/x/index.html`), is rendered first by the builds while
+/// the stream is open.
+fn events(
+    request: tiny_http::Request,
+    shared: &Shared,
+    page: Option<String>,
+) -> std::io::Result<()> {
+    if let (Some(page), Ok(mut open)) = (&page, shared.open.lock()) {
+        *open.0.entry(page.clone()).or_default() += 1;
+    }
+    let result = stream_events(request, shared);
+    if let (Some(page), Ok(mut open)) = (&page, shared.open.lock())
+        && let Some(n) = open.0.get_mut(page)
+    {
+        *n -= 1;
+        if *n == 0 {
+            open.0.remove(page);
+        }
+    }
+    result
+}
+
+fn stream_events(request: tiny_http::Request, shared: &Shared) -> std::io::Result<()> {
     let mut last = shared.state.lock().map(|s| s.generation).unwrap_or(0);
     let mut out = request.into_writer();
     out.write_all(

@@ -7,36 +7,51 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Pos};
 use crate::markdown::LinkTarget;
 use crate::model::{AssetId, Origin, PageData, PageId, Site};
 use crate::plan::{Anchor, View, Visibility};
 
+/// A link: the page it is on, where, and its destination as written.
+type Link = (PageId, Pos, String);
+
 pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
-    // (page, position, dest) → (why, audiences that cannot follow it)
-    let mut broken: BTreeMap<(PageId, Pos, String), (Why, Vec<String>)> = BTreeMap::new();
-    for &view in views {
-        let vis = Visibility::of(site, view);
-        let audience = &site.audiences.audiences[view.audience].name;
-        for (id, page) in site.pages.iter().enumerate() {
-            if !vis.page(id) {
-                continue;
-            }
-            let within = vis.within(page);
-            let links = within
-                .fragments()
-                .flat_map(|f| &f.links)
-                .chain(&page.doc.attachments);
-            for link in links {
-                let Some(why) = hidden(site, &vis, id, &link.target) else {
+    // Each view's broken links, views in parallel; then (page, position, dest) → (why,
+    // audiences that cannot follow it), in view order.
+    let found: Vec<Vec<(Link, Why)>> = views
+        .par_iter()
+        .map(|&view| {
+            let vis = Visibility::of(site, view);
+            let mut found = Vec::new();
+            for (id, page) in site.pages.iter().enumerate() {
+                if !vis.page(id) {
                     continue;
-                };
-                broken
-                    .entry((id, link.pos, link.dest.clone()))
-                    .or_insert_with(|| (why, Vec::new()))
-                    .1
-                    .push(audience.clone());
+                }
+                let within = vis.within(page);
+                let links = within
+                    .fragments()
+                    .flat_map(|f| &f.links)
+                    .chain(&page.doc.attachments);
+                for link in links {
+                    if let Some(why) = hidden(site, &vis, id, &link.target) {
+                        found.push(((id, link.pos, link.dest.clone()), why));
+                    }
+                }
             }
+            found
+        })
+        .collect();
+    let mut broken: BTreeMap<Link, (Why, Vec<String>)> = BTreeMap::new();
+    for (&view, found) in views.iter().zip(found) {
+        let audience = &site.audiences.audiences[view.audience].name;
+        for (key, why) in found {
+            broken
+                .entry(key)
+                .or_insert_with(|| (why, Vec::new()))
+                .1
+                .push(audience.clone());
         }
     }
     for ((page, pos, dest), (Why { why, help }, audiences)) in broken {

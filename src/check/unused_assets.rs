@@ -3,25 +3,34 @@
 //! material is published by its own metadata: one that no view shows is expired, scheduled
 //! or restricted on purpose.)
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::plan::{View, Visibility};
 
 /// `views` of every language of `root` (a file one language's pages link is published).
 pub fn check(root: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
-    let mut published = vec![false; root.assets.len()];
-    for &view in views {
-        let vis = Visibility::of(root, view);
-        let site = root.in_language(view.language);
-        for (id, page) in site.pages.iter().enumerate() {
-            if !vis.page(id) {
-                continue;
+    // Views in parallel, each marking what it links.
+    let published = views
+        .par_iter()
+        .map(|&view| {
+            let mut published = vec![false; root.assets.len()];
+            let vis = Visibility::of(root, view);
+            let site = root.in_language(view.language);
+            for (id, page) in site.pages.iter().enumerate() {
+                if vis.page(id) {
+                    for a in vis.within(page).assets() {
+                        published[a] = true;
+                    }
+                }
             }
-            for a in vis.within(page).assets() {
-                published[a] = true;
-            }
-        }
-    }
+            published
+        })
+        .reduce(
+            || vec![false; root.assets.len()],
+            |a, b| a.iter().zip(b).map(|(a, b)| *a || b).collect(),
+        );
     for (asset, published) in root.assets.iter().zip(published) {
         if !published && asset.material.is_none() {
             diags.push(

@@ -113,9 +113,52 @@ impl Sources {
     }
 }
 
+/// The texts of the site's Markdown files and sidecars from the last build (`kanava serve`,
+/// issue 19): a file is read again only when its size or modification time changed, or
+/// when it was [named as changed](Texts::changed) (the watcher's word, for a change that
+/// kept both).
+#[derive(Default)]
+pub struct Texts {
+    inner: std::sync::Mutex<TextsInner>,
+}
+
+#[derive(Default)]
+struct TextsInner {
+    texts: std::collections::HashMap<String, (Stamp, Arc<str>)>,
+    changed: std::collections::HashSet<String>,
+}
+
+/// What tells a file's versions apart without reading it: its size and modification time.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+impl Texts {
+    /// Files (site-relative paths) to read again whatever their size and time say.
+    pub fn changed(&self, paths: impl IntoIterator<Item = String>) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.changed.extend(paths);
+        }
+    }
+
+    /// Forgets every text: the next build reads every file.
+    pub fn forget(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.texts.clear();
+        }
+    }
+}
+
 /// Reads the site at `root`. Problems with the user's files become diagnostics; only I/O
 /// failures that are not about the content (e.g. an unreadable root) are errors.
 pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
+    read_site_reusing(root, None, diags)
+}
+
+/// [`read_site`], taking unchanged files' texts from `reuse` (and leaving this build's there).
+pub fn read_site_reusing(
+    root: &Path,
+    reuse: Option<&Texts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Sources> {
     let mut texts = SourceMap::default();
     let config = read_config(root, &mut texts, diags);
 
@@ -136,10 +179,13 @@ pub fn read_site(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Sources> {
         walk_content(
             &content,
             &canonical_root,
-            &mut markdown,
-            &mut assets,
-            &mut sidecars,
-            &mut refused,
+            &mut Found {
+                markdown: &mut markdown,
+                assets: &mut assets,
+                sidecars: &mut sidecars,
+                refused: &mut refused,
+            },
+            reuse,
             diags,
         );
         if markdown.is_empty() {
@@ -220,15 +266,27 @@ fn read_config(root: &Path, texts: &mut SourceMap, diags: &mut Vec<Diagnostic>) 
     }
 }
 
+/// What [`walk_content`] finds.
+struct Found<'a> {
+    markdown: &'a mut Vec<MarkdownFile>,
+    assets: &'a mut Vec<AssetFile>,
+    sidecars: &'a mut Vec<SidecarFile>,
+    refused: &'a mut Vec<String>,
+}
+
 fn walk_content(
     content: &Path,
     canonical_root: &Path,
-    markdown: &mut Vec<MarkdownFile>,
-    assets: &mut Vec<AssetFile>,
-    sidecars: &mut Vec<SidecarFile>,
-    refused: &mut Vec<String>,
+    found: &mut Found,
+    reuse: Option<&Texts>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let Found {
+        markdown,
+        assets,
+        sidecars,
+        refused,
+    } = found;
     // Symlinks are resolved before walkdir descends, so a link to `/` is never walked.
     let refused_links = std::cell::RefCell::new(Vec::new());
     let mut to_read = Vec::new();
@@ -306,12 +364,46 @@ fn walk_content(
             });
         }
     }
-    // Reading is the slow part of loading a large site: in parallel, in walk order.
+    // Reading is the slow part of loading a large site: in parallel, in walk order; with
+    // `reuse`, only what changed since the last build.
+    let (old, changed) = match reuse.and_then(|r| r.inner.lock().ok()) {
+        Some(mut inner) => (
+            std::mem::take(&mut inner.texts),
+            std::mem::take(&mut inner.changed),
+        ),
+        None => Default::default(),
+    };
+    type Kept = Option<(String, (Stamp, Arc<str>))>;
+    let read_reusing = |rel: String, path: &Path| -> (Result<MarkdownFile, Diagnostic>, Kept) {
+        if reuse.is_none() {
+            return (read_markdown(rel, path), None);
+        }
+        // The stamp is taken before reading: a change in between is seen next time.
+        let stamp = std::fs::metadata(path).map(|m| (m.len(), m.modified().ok()));
+        let file = match (&stamp, old.get(&rel)) {
+            (Ok(stamp), Some((was, text))) if stamp == was && !changed.contains(&rel) => {
+                MarkdownFile {
+                    path: rel,
+                    text: Arc::clone(text),
+                }
+            }
+            _ => match read_markdown(rel, path) {
+                Ok(file) => file,
+                Err(diag) => return (Err(diag), None),
+            },
+        };
+        let kept = stamp
+            .ok()
+            .map(|stamp| (file.path.clone(), (stamp, Arc::clone(&file.text))));
+        (Ok(file), kept)
+    };
+    let mut kept = Vec::new();
     let read: Vec<_> = to_read
         .into_par_iter()
-        .map(|(rel, path)| read_markdown(rel, &path))
+        .map(|(rel, path)| read_reusing(rel, &path))
         .collect();
-    for file in read {
+    for (file, k) in read {
+        kept.extend(k);
         match file {
             Ok(file) => markdown.push(file),
             Err(diag) => diags.push(diag),
@@ -341,7 +433,9 @@ fn walk_content(
             );
             continue;
         }
-        match read_markdown(rel, &path) {
+        let (file_read, k) = read_reusing(rel, &path);
+        kept.extend(k);
+        match file_read {
             Ok(text) => sidecars.push(SidecarFile {
                 path: text.path,
                 file,
@@ -353,6 +447,11 @@ fn walk_content(
     for (path, diag) in refused_links.into_inner() {
         refused.push(path);
         diags.push(diag);
+    }
+    if let Some(reuse) = reuse
+        && let Ok(mut inner) = reuse.inner.lock()
+    {
+        inner.texts = kept.into_iter().collect();
     }
 }
 

@@ -25,6 +25,8 @@ use super::{Asset, Page};
 /// One build's documents, for the next build (see the module's documentation).
 #[derive(Default)]
 pub struct DocCache {
+    /// The files' texts, read again only when they changed (`load::Texts`).
+    pub texts: crate::load::Texts,
     inner: Mutex<Inner>,
     hits: std::sync::atomic::AtomicUsize,
 }
@@ -40,10 +42,12 @@ struct Inner {
     highlighted: HashMap<usize, Highlighted>,
 }
 
-/// A file's parse: its text (body and where it starts), the document and diagnostics.
+/// A file's parse: its text, where its body is in it and its first line, the document and
+/// diagnostics.
 #[derive(Clone)]
 pub struct Parsed {
-    body: Arc<str>,
+    text: Arc<str>,
+    body: std::ops::Range<usize>,
     line_offset: u32,
     pub doc: Arc<Document>,
     pub diags: Vec<Diagnostic>,
@@ -57,7 +61,8 @@ pub struct Front {
     config: u64,
     pub body_start: usize,
     pub body_offset: u32,
-    pub fm: super::frontmatter::FrontMatter,
+    /// Shared with the page's node, and the next build's when this is reused.
+    pub fm: Arc<super::frontmatter::FrontMatter>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -75,7 +80,7 @@ impl Front {
             config,
             body_start,
             body_offset,
-            fm,
+            fm: Arc::new(fm),
             diags,
         }
     }
@@ -158,11 +163,11 @@ impl DocCache {
         &self,
         old: &'o HashMap<String, Front>,
         file: &str,
-        text: &str,
+        text: &Arc<str>,
         config: u64,
     ) -> Option<&'o Front> {
         let f = old.get(file)?;
-        (f.config == config && *f.text == *text).then(|| {
+        (f.config == config && (Arc::ptr_eq(&f.text, text) || *f.text == **text)).then(|| {
             self.hit();
             f
         })
@@ -210,25 +215,44 @@ impl DocCache {
 }
 
 impl Session<'_> {
-    /// `file`'s document: the last build's, when its text and offset are the same, else
-    /// `parse`'s (kept for the next build either way).
+    /// `file`'s document: the last build's, when its body and offset are the same, else
+    /// `parse`'s (kept for the next build either way). `body` is a part of `text`, the
+    /// file's whole text; the same text (the last build's, unchanged on disk) needs no
+    /// comparison.
     pub fn parse(
         &self,
         file: &str,
+        text: &Arc<str>,
         body: &str,
         line_offset: u32,
         parse: impl FnOnce(&mut Vec<Diagnostic>) -> Document,
     ) -> (Arc<Document>, Vec<Diagnostic>) {
+        let start = (body.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let range = start..start + body.len();
+        let same = |p: &Parsed| {
+            p.line_offset == line_offset
+                && if Arc::ptr_eq(&p.text, text) {
+                    p.body == range
+                } else {
+                    p.text.get(p.body.clone()) == Some(body)
+                }
+        };
         let parsed = match self.old.get(file) {
-            Some(p) if *p.body == *body && p.line_offset == line_offset => {
+            Some(p) if same(p) => {
                 self.cache.hit();
                 p.clone()
             }
             _ => {
                 let mut diags = Vec::new();
                 let doc = Arc::new(parse(&mut diags));
+                let (text, body) = match text.get(range.clone()) {
+                    Some(_) => (Arc::clone(text), range),
+                    // Not a part of `text` after all: keep a copy.
+                    None => (Arc::from(body), 0..body.len()),
+                };
                 Parsed {
-                    body: body.into(),
+                    text,
+                    body,
                     line_offset,
                     doc,
                     diags,

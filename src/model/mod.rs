@@ -252,7 +252,7 @@ struct Node {
     source: Option<String>,
     dir: String,
     segment: String,
-    fm: FrontMatter,
+    fm: Arc<FrontMatter>,
     children: Vec<usize>,
     parent: Option<usize>,
     data: PageData,
@@ -266,7 +266,7 @@ impl Node {
             source: None,
             dir: dir.to_owned(),
             segment,
-            fm: FrontMatter::default(),
+            fm: Arc::default(),
             children: Vec::new(),
             parent,
             data: PageData::None,
@@ -357,11 +357,16 @@ pub fn build(
         .zip(fronts)
         .map(|(file, front)| {
             let body = file.text.get(front.body_start..).unwrap_or("");
-            (file, ((body, front.body_offset), front.fm), front.diags)
+            (
+                file,
+                ((&file.text, body, front.body_offset), front.fm),
+                front.diags,
+            )
         })
         .collect();
-    let mut bodies: HashMap<String, (&str, u32)> = HashMap::new();
-    let mut fms: BTreeMap<String, FrontMatter> = BTreeMap::new();
+    // Each file's text, its body (after the front matter) and the body's first line, less one.
+    let mut bodies: HashMap<String, (&Arc<str>, &str, u32)> = HashMap::new();
+    let mut fms: BTreeMap<String, Arc<FrontMatter>> = BTreeMap::new();
     for (file, (body, fm), found) in parsed {
         diags.extend(found);
         bodies.insert(file.path.clone(), body);
@@ -492,7 +497,7 @@ pub fn build(
             duration: None,
         });
     }
-    let fm_of = |i: PageId| &nodes[order[i]].fm;
+    let fm_of = |i: PageId| &*nodes[order[i]].fm;
 
     check_urls(&pages, catalog.is_some(), diags);
     let explicit = cascade(&mut pages, &audiences, fm_of, diags);
@@ -571,7 +576,9 @@ pub fn build(
             let Some(source) = &page.source else {
                 return (Arc::default(), d);
             };
-            let (body, line_offset) = bodies.get(source).copied().unwrap_or(("", 0));
+            let Some(&(text, body, line_offset)) = bodies.get(source) else {
+                return (Arc::default(), d);
+            };
             let input = markdown::Input {
                 file: source,
                 body,
@@ -582,7 +589,7 @@ pub fn build(
                 markdown::parse(&input, &audiences, &calendar, &resolver, d)
             };
             match &session {
-                Some(session) => session.parse(source, body, line_offset, parse),
+                Some(session) => session.parse(source, text, body, line_offset, parse),
                 None => (Arc::new(parse(&mut d)), d),
             }
         })
@@ -923,9 +930,12 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
         catalog::CATALOG_SEGMENT.into(),
         Some(0),
     );
-    node.fm.title = Some(catalog.title.clone());
-    node.fm.description = catalog.description.clone();
-    node.fm.weight = catalog.weight;
+    node.fm = Arc::new(FrontMatter {
+        title: Some(catalog.title.clone()),
+        description: catalog.description.clone(),
+        weight: catalog.weight,
+        ..FrontMatter::default()
+    });
     node.origin = Some(CONFIG_FILE.into());
     nodes.push(node);
     nodes[0].children.push(root);
@@ -933,10 +943,13 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
     for (i, c) in catalog.categories.iter().enumerate() {
         let id = nodes.len();
         let mut node = Node::new(PageKind::Category, CONTENT_DIR, c.id.clone(), Some(root));
-        node.fm.title = Some(c.title.clone());
-        node.fm.description = c.description.clone();
-        node.fm.weight = i as i64;
-        node.fm.restrictions = c.restrictions.clone();
+        node.fm = Arc::new(FrontMatter {
+            title: Some(c.title.clone()),
+            description: c.description.clone(),
+            weight: i as i64,
+            restrictions: c.restrictions.clone(),
+            ..FrontMatter::default()
+        });
         node.data = PageData::Category(i);
         node.origin = Some(CONFIG_FILE.into());
         nodes.push(node);
@@ -948,10 +961,13 @@ fn catalog_nodes(catalog: &catalog::Catalog, nodes: &mut Vec<Node>) {
         let parent = category_nodes[p.category];
         let dir = p.file.rsplit_once('/').map_or("", |(d, _)| d);
         let mut node = Node::new(PageKind::Product, dir, p.sku.to_lowercase(), Some(parent));
-        node.fm.title = Some(p.name.clone());
-        node.fm.description = p.summary.clone();
-        node.fm.updated = p.updated;
-        node.fm.restrictions = p.restrictions.clone();
+        node.fm = Arc::new(FrontMatter {
+            title: Some(p.name.clone()),
+            description: p.summary.clone(),
+            updated: p.updated,
+            restrictions: p.restrictions.clone(),
+            ..FrontMatter::default()
+        });
         node.data = PageData::Product(i);
         node.origin = Some(p.file.clone());
         nodes.push(node);

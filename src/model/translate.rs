@@ -23,9 +23,9 @@ use crate::model::audience::Restriction;
 /// What every language's site is made from, besides the default-language site.
 pub(super) struct Inputs<'a> {
     /// Every translation's front matter, by path.
-    pub fms: &'a BTreeMap<String, FrontMatter>,
+    pub fms: &'a BTreeMap<String, Arc<FrontMatter>>,
     /// Every Markdown file's body and its first line's offset, by path.
-    pub bodies: &'a HashMap<String, (&'a str, u32)>,
+    pub bodies: &'a HashMap<String, (&'a Arc<str>, &'a str, u32)>,
     pub commits: &'a BTreeMap<String, Commits>,
     /// The default language's link index: translations link to the same pages and files.
     pub index: &'a Index<'a>,
@@ -80,7 +80,7 @@ pub(super) fn site_in(
         .iter()
         .map(|p| {
             let path = files.get(p.source.as_ref()?)?;
-            Some((path.as_str(), inputs.fms.get(path)?))
+            Some((path.as_str(), &**inputs.fms.get(path)?))
         })
         .collect();
 
@@ -163,7 +163,7 @@ pub(super) fn site_in(
                 index,
                 page: &base.pages[id],
             };
-            let (body, line_offset) = inputs.bodies.get(path).copied().unwrap_or(("", 0));
+            let &(text, body, line_offset) = inputs.bodies.get(path)?;
             let input = markdown::Input {
                 file: path,
                 body,
@@ -175,7 +175,7 @@ pub(super) fn site_in(
             };
             let doc = match cache {
                 Some(cache) => {
-                    let (doc, found) = cache.parse(path, body, line_offset, parse);
+                    let (doc, found) = cache.parse(path, text, body, line_offset, parse);
                     d.extend(found);
                     doc
                 }

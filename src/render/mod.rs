@@ -29,6 +29,8 @@ pub struct Renderer {
     search: bool,
     /// The theme's interface strings (`t()` in templates; dates and notes in contexts).
     strings: std::sync::Arc<i18n::Strings>,
+    /// Output paths to render before the others (`Options::first`).
+    first: Vec<String>,
 }
 
 /// Templates that must exist (a theme may add more partials).
@@ -113,12 +115,38 @@ impl Renderer {
             origins,
             search,
             strings,
+            first: Vec::new(),
         }
+    }
+
+    /// Renders these output paths (`gold/ordering/index.html`) before the other pages of
+    /// their view (`kanava serve`: the pages open in a browser). The files are the same.
+    pub fn first(mut self, paths: &[String]) -> Renderer {
+        self.first = paths.to_vec();
+        self
     }
 
     /// Renders one view into `sink`. Template errors come back as diagnostics (each distinct
     /// one once); I/O failures as `Err`.
     pub fn render(&self, plan: &Plan, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
+        self.render_first(plan, sink, &[])
+    }
+
+    /// [`Renderer::render`], with the theme's files first and then the pages at `first`
+    /// (paths inside the view's folder), so that they are ready before the rest.
+    fn render_first(
+        &self,
+        plan: &Plan,
+        sink: &dyn Sink,
+        first: &[&str],
+    ) -> Result<Vec<Diagnostic>> {
+        for (name, bytes) in &self.static_files {
+            sink.write(&crate::paths::theme_file(name), bytes)?;
+        }
+        sink.write(
+            &crate::paths::theme_file("highlight.css"),
+            self.highlight_css.as_bytes(),
+        )?;
         let mut ctx = Contexts::new(plan, self.search, &self.strings);
         let mut jobs: Vec<Job> = if sink.discards() {
             // `check`: template errors belong to templates, not pages (syntax errors were
@@ -137,6 +165,13 @@ impl Renderer {
         } else {
             (0..plan.pages.len()).map(Job::Page).collect()
         };
+        if !first.is_empty() {
+            // A stable sort: the others keep their order.
+            jobs.sort_by_key(|job| {
+                !job.url(plan)
+                    .is_some_and(|url| first.contains(&crate::paths::page_file(url).as_str()))
+            });
+        }
         jobs.push(Job::Tags);
         let tags = if sink.discards() {
             plan.tags.len().min(1)
@@ -158,60 +193,68 @@ impl Renderer {
             jobs.push(Job::PriceList);
         }
         let mut diags = Vec::new();
-        self.render_sidebars(&mut ctx, &jobs, &mut diags);
-        let ctx = &ctx;
-        let results: Vec<Result<Option<Diagnostic>>> = jobs
-            .par_iter()
-            .map(|job| {
-                let Some(url) = job.url(plan) else {
-                    return Ok(None);
-                };
-                let (template, value) = match *job {
-                    Job::Page(i) => (ctx.template_for(i), ctx.page(i)),
-                    Job::Tags => ("tags.html", ctx.tags()),
-                    Job::Tag(t) => ("tag.html", ctx.tag(t)),
-                    Job::All => ("all.html", ctx.all()),
-                    Job::WhatsNew => ("whats-new.html", ctx.whats_new()),
-                    Job::Materials => ("materials.html", ctx.library()),
-                    Job::Paths => ("paths.html", ctx.paths_index()),
-                    Job::Certificate => ("certificate.html", ctx.certificate()),
-                    Job::NotFound => ("404.html", ctx.not_found()),
-                    Job::PriceList => match ctx.price_list() {
-                        Some(value) => ("price-list.html", value),
-                        None => return Ok(None),
-                    },
-                };
-                let path = match job {
-                    Job::NotFound => crate::paths::NOT_FOUND.to_owned(),
-                    _ => ctx.output_path(url),
-                };
-                match self
-                    .env
-                    .get_template(template)
-                    .and_then(|t| t.render(value))
-                {
-                    Ok(html) => sink.write(&path, html.as_bytes()).map(|()| None),
-                    Err(err) => Ok(Some(self.render_error(&err, template))),
-                }
-            })
-            .collect();
+        // The pages wanted first with their sidebars, then the others with theirs.
+        let wanted = if first.is_empty() {
+            0
+        } else {
+            jobs.iter()
+                .take_while(|job| {
+                    job.url(plan)
+                        .is_some_and(|url| first.contains(&crate::paths::page_file(url).as_str()))
+                })
+                .count()
+        };
+        let mut results = Vec::with_capacity(jobs.len());
+        for jobs in [&jobs[..wanted], &jobs[wanted..]] {
+            self.render_sidebars(&mut ctx, jobs, &mut diags);
+            let ctx = &ctx;
+            results.par_extend(jobs.par_iter().map(|job| self.render_job(ctx, job, sink)));
+        }
         for r in results {
             if let Some(d) = r? {
                 diags.push(d);
             }
         }
-        for (name, bytes) in &self.static_files {
-            sink.write(&crate::paths::theme_file(name), bytes)?;
-        }
-        sink.write(
-            &crate::paths::theme_file("highlight.css"),
-            self.highlight_css.as_bytes(),
-        )?;
         for asset in &plan.assets {
             sink.copy(&asset.url, &asset.disk_path)?;
         }
         crate::diag::normalize(&mut diags);
         Ok(diags)
+    }
+
+    /// Renders one page of a view into `sink`: a template error comes back as a diagnostic.
+    fn render_job(&self, ctx: &Contexts, job: &Job, sink: &dyn Sink) -> Result<Option<Diagnostic>> {
+        let plan = ctx.plan();
+        let Some(url) = job.url(plan) else {
+            return Ok(None);
+        };
+        let (template, value) = match *job {
+            Job::Page(i) => (ctx.template_for(i), ctx.page(i)),
+            Job::Tags => ("tags.html", ctx.tags()),
+            Job::Tag(t) => ("tag.html", ctx.tag(t)),
+            Job::All => ("all.html", ctx.all()),
+            Job::WhatsNew => ("whats-new.html", ctx.whats_new()),
+            Job::Materials => ("materials.html", ctx.library()),
+            Job::Paths => ("paths.html", ctx.paths_index()),
+            Job::Certificate => ("certificate.html", ctx.certificate()),
+            Job::NotFound => ("404.html", ctx.not_found()),
+            Job::PriceList => match ctx.price_list() {
+                Some(value) => ("price-list.html", value),
+                None => return Ok(None),
+            },
+        };
+        let path = match job {
+            Job::NotFound => crate::paths::NOT_FOUND.to_owned(),
+            _ => ctx.output_path(url),
+        };
+        match self
+            .env
+            .get_template(template)
+            .and_then(|t| t.render(value))
+        {
+            Ok(html) => sink.write(&path, html.as_bytes()).map(|()| None),
+            Err(err) => Ok(Some(self.render_error(&err, template))),
+        }
     }
 
     /// Renders the output's root page (`index.html` beside the audiences' folders) into
@@ -242,6 +285,7 @@ impl Renderer {
                 let root = ctx.root(job.url(plan)?, matches!(job, Job::NotFound));
                 Some(ctx.sidebar_key(root, job.page()))
             })
+            .filter(|key| !ctx.sidebars.contains_key(key))
             .collect();
         let rendered: Vec<_> = keys
             .into_par_iter()
@@ -346,6 +390,14 @@ impl crate::post::ViewOutput for Renderer {
         dest: &dyn crate::write::Destination,
         folder: &str,
     ) -> Result<Vec<Diagnostic>> {
-        self.render(plan, &dest.view(folder))
+        let first: Vec<&str> = self
+            .first
+            .iter()
+            .filter_map(|p| match folder {
+                "" => Some(p.as_str()),
+                _ => p.strip_prefix(folder)?.strip_prefix('/'),
+            })
+            .collect();
+        self.render_first(plan, &dest.view(folder), &first)
     }
 }

@@ -166,7 +166,8 @@
     document.body.appendChild(root);
     refresh(false);
     if (window.EventSource) {
-      var events = new EventSource("/__kanava/events");
+      // The page showing: builds render it first.
+      var events = new EventSource("/__kanava/events?page=" + encodeURIComponent(location.pathname));
       events.addEventListener("build", function () { refresh(true); });
     }
   }

@@ -423,3 +423,40 @@ fn a_build_into_memory_has_the_bytes_of_a_build_on_disk() {
         );
     }
 }
+
+/// `kanava serve` renders the pages open in a browser first (`Options::first`): their views
+/// before the others, those pages before the rest of their view. The files are the same.
+#[test]
+fn pages_wanted_first_change_no_byte() {
+    let site = TestSite::with_config(
+        "title: T\nlanguages: [en, fi]\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public }\n    gold: { tier: gold }\n",
+    );
+    site.page(
+        "content/a.md",
+        "title: A",
+        "A.\n\n::: only tier=gold\n[B](b.md).\n:::\n",
+    );
+    site.page("content/b.md", "title: B\ntier: gold", "B.\n");
+    site.page("content/b.fi.md", "title: B fi", "B fi.\n");
+    let build = |first: &[&str]| {
+        let memory = kanava::write::Memory::default();
+        let options = kanava::Options {
+            root: site.root().to_owned(),
+            at: Some("2026-11-28".into()),
+            first: first.iter().map(|p| (*p).to_owned()).collect(),
+            ..kanava::Options::default()
+        };
+        let outcome = kanava::build_into(&options, &memory).expect("builds");
+        assert_eq!(outcome.errors(), 0);
+        memory.files()
+    };
+    let plain = build(&[]);
+    assert!(plain.contains_key("gold/fi/b/index.html"));
+    for first in [
+        &["gold/fi/b/index.html"][..],
+        &["gold/b/index.html", "public/a/index.html"],
+        &["nowhere/index.html"],
+    ] {
+        assert!(build(first) == plain, "{first:?} changed the output");
+    }
+}

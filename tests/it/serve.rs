@@ -329,3 +329,44 @@ fn a_site_that_never_built_shows_its_errors_until_fixed() {
     );
     served.wait_for("/gold/guide/", |t| t.contains("The first text."));
 }
+
+/// A build starts serving its files once its checks pass (the open page first); one that
+/// fails after that, here on a template error found while rendering, goes back to the last
+/// good files and shows the error.
+#[test]
+fn a_build_failing_while_it_renders_keeps_the_last_good_files() {
+    let site = site();
+    site.write("theme/templates/page.html", "{% extends \"base.html\" %}");
+    site.write(
+        "kanava.yaml",
+        "title: Serve test\ntheme: theme\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public }\n    gold: { tier: gold }\n",
+    );
+    let served = serve(&site, &[]);
+    served.wait_for("/gold/guide/", |t| t.contains("Serve test"));
+    let good = served.text("/gold/guide/");
+    // Renders nothing of the page, then fails on every page: `nope` is undefined.
+    site.write(
+        "theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ nope.x }}{% endblock %}",
+    );
+    let started = Instant::now();
+    let status = loop {
+        let status: serde_json::Value =
+            serde_json::from_str(&served.text("/__kanava/status")).unwrap();
+        if status["problems"].as_array().is_some_and(|p| !p.is_empty())
+            && status["building"] == false
+        {
+            break status;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "no problems reported: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status["problems"][0]["severity"], "error", "{status}");
+    assert_eq!(served.text("/gold/guide/"), good);
+    site.write("theme/templates/page.html", "{% extends \"base.html\" %}");
+    served.wait_for("/__kanava/status", |t| t.contains("\"problems\":[]"));
+    assert_eq!(served.text("/gold/guide/"), good);
+}
