@@ -32,6 +32,12 @@ def get(url):
         return e.code, ""
 
 
+def idle(url):
+    """Waits until the server builds nothing."""
+    while json.loads(get(url + "__kanava/status")[1]).get("building"):
+        time.sleep(0.01)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kanava", default="target/release/kanava")
@@ -85,6 +91,10 @@ def main():
     times = []
     try:
         for n in range(args.edits):
+            # Each edit starts from a server at rest, as a writer's saves are seconds apart:
+            # the last build may still be rendering the rest of the site after serving the
+            # page.
+            idle(url)
             word = f"benchedit{n}x{os.getpid()}"
             with open(page + ".tmp", "w", encoding="utf-8") as f:
                 f.write(original.rstrip("\n") + f"\n\n{word}\n")
