@@ -78,8 +78,8 @@ impl Destination for Discard {
     }
 }
 
-/// Files in memory, by path inside the output (`gold/index.html`): what the dev server
-/// serves, and what tests compare with a build on disk.
+/// Files in memory, by path inside the output (`gold/index.html`): what tests compare with
+/// a build on disk (the dev server has its own, `serve::Live`).
 #[derive(Default, Clone)]
 pub struct Memory {
     files: Arc<Mutex<BTreeMap<String, Vec<u8>>>>,
@@ -89,14 +89,6 @@ impl Memory {
     /// A copy of every file written so far.
     pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
         self.files.lock().map(|f| f.clone()).unwrap_or_default()
-    }
-
-    /// Every file written, taken out (no copy: the dev server's swap after each build).
-    pub fn take_files(&self) -> BTreeMap<String, Vec<u8>> {
-        self.files
-            .lock()
-            .map(|mut f| std::mem::take(&mut *f))
-            .unwrap_or_default()
     }
 }
 
