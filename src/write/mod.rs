@@ -6,8 +6,11 @@
 //! [`Output`] decides whether a folder may be an output at all, and locks it (issue #12).
 
 pub mod encrypted;
+mod live;
 pub mod output;
 pub mod stamp;
+
+pub use live::Live;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
