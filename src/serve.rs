@@ -69,6 +69,8 @@ struct State {
     files: Arc<BTreeMap<String, Vec<u8>>>,
     /// Counts builds (good or not): pages reload when it moves on.
     generation: u64,
+    /// Counts the ends of builds: the view bar's state ("building…") follows it.
+    ended: u64,
     /// The last build's errors (and warnings), for the overlay; empty when it was good.
     problems: Vec<Problem>,
     /// The same, as the terminal shows them (without colour).
@@ -146,6 +148,7 @@ pub fn run(
         state: Mutex::new(State {
             files: Arc::new(BTreeMap::new()),
             generation: 0,
+            ended: 0,
             problems: Vec::new(),
             problems_text: String::new(),
             view: ViewChoice {
@@ -260,6 +263,7 @@ fn build(options: &Options, shared: &Arc<Shared>, log: &(dyn Fn(&str) + Send + S
         return;
     };
     state.building = false;
+    state.ended += 1;
     state.live = None;
     // Pages were told to reload when the files began to come; a failed build tells them
     // again (to show the errors over the last good page).
@@ -710,7 +714,8 @@ fn status_json(shared: &Shared) -> String {
     .unwrap_or_else(|_| "{}".into())
 }
 
-/// `/__kanava/events`: one `build` event per build (its generation), until the page goes.
+/// `/__kanava/events`: one `build` event per build (its generation), and a `status` event
+/// when a build that already had the page reload ends, until the page goes.
 /// Written on the raw connection so each event leaves at once (no response buffering).
 /// `page`, the page showing (`gold/x/index.html`), is rendered first by the builds while
 /// the stream is open.
@@ -735,30 +740,39 @@ fn events(
 }
 
 fn stream_events(request: tiny_http::Request, shared: &Shared) -> std::io::Result<()> {
-    let mut last = shared.state.lock().map(|s| s.generation).unwrap_or(0);
+    let mut last = shared
+        .state
+        .lock()
+        .map(|s| (s.generation, s.ended))
+        .unwrap_or((0, 0));
     let mut out = request.into_writer();
     out.write_all(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
     )?;
     out.flush()?;
     loop {
-        let generation = {
+        let now = {
             let Ok(state) = shared.state.lock() else {
                 return Ok(());
             };
             let (state, _) = shared
                 .changed
-                .wait_timeout_while(state, Duration::from_secs(15), |s| s.generation == last)
+                .wait_timeout_while(state, Duration::from_secs(15), |s| {
+                    (s.generation, s.ended) == last
+                })
                 .map_err(|_| std::io::Error::other("poisoned"))?;
-            state.generation
+            (state.generation, state.ended)
         };
-        if generation == last {
+        if now.0 != last.0 {
+            out.write_all(format!("event: build\ndata: {}\n\n", now.0).as_bytes())?;
+        } else if now.1 != last.1 {
+            // A build that had already reloaded the page ended: the bar says so.
+            out.write_all(b"event: status\ndata: \n\n")?;
+        } else {
             // A comment keeps proxies from closing the stream, and finds a closed tab.
             out.write_all(b": keep-alive\n\n")?;
-        } else {
-            last = generation;
-            out.write_all(format!("event: build\ndata: {generation}\n\n").as_bytes())?;
         }
+        last = now;
         out.flush()?;
     }
 }

@@ -169,6 +169,7 @@
       // The page showing: builds render it first.
       var events = new EventSource("/__kanava/events?page=" + encodeURIComponent(location.pathname));
       events.addEventListener("build", function () { refresh(true); });
+      events.addEventListener("status", function () { refresh(false); });
     }
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);

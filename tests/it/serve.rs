@@ -116,7 +116,8 @@ impl Served {
     }
 
     /// The events stream, read on a thread: each `event:` line as it comes.
-    fn events(&self) -> Receiver<String> {
+    /// The event stream of a browser showing `page` (`/gold/guide/`).
+    fn events(&self, page: &str) -> Receiver<String> {
         let host = self
             .url
             .trim_start_matches("http://")
@@ -125,7 +126,7 @@ impl Served {
         let mut stream = TcpStream::connect(&host).expect("connect");
         write!(
             stream,
-            "GET /__kanava/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+            "GET /__kanava/events?page={page} HTTP/1.1\r\nHost: {host}\r\n\r\n"
         )
         .expect("request");
         let (tx, rx) = channel();
@@ -167,7 +168,7 @@ fn an_edit_is_served_with_a_reload_event() {
         page.contains("/__kanava/live.js"),
         "the live script is injected"
     );
-    let events = served.events();
+    let events = served.events("/gold/guide/");
     // Let the stream open before the edit, so the event is not missed.
     std::thread::sleep(Duration::from_millis(300));
     site.page(
@@ -180,6 +181,11 @@ fn an_edit_is_served_with_a_reload_event() {
         .expect("a build event after the edit");
     assert_eq!(event, "event: build");
     served.wait_for("/gold/guide/", |t| t.contains("The second text."));
+    // The page reloaded as the build began to write; its end is told too (the view bar).
+    let event = events
+        .recv_timeout(PATIENCE)
+        .expect("a status event at the end of the build");
+    assert_eq!(event, "event: status");
     // A deleted page is gone (its audience's 404 page, with status 404).
     std::fs::remove_file(site.root().join("content/prices.md")).unwrap();
     let started = Instant::now();
