@@ -449,7 +449,7 @@ fn respond(
         "/__kanava/events" => {
             let page = param(query, "page")
                 .and_then(|p| safe_path(&p))
-                .map(|rel| page_file(&rel));
+                .map(|rel| requested_file(&rel));
             return events(request, shared, page);
         }
         "/__kanava/live.js" => {
@@ -488,7 +488,7 @@ fn respond(
     // The running build's file, once written; else (not in it, or no build running) the
     // last good build's.
     let live = shared.state.lock().ok().and_then(|s| s.live.clone());
-    let wanted = page_file(&rel);
+    let wanted = requested_file(&rel);
     if wanted.ends_with(".html")
         && let Ok(mut open) = shared.open.lock()
     {
@@ -544,9 +544,9 @@ fn respond_file(request: tiny_http::Request, name: &str, bytes: &[u8]) -> std::i
 }
 
 /// The file a request path names first: `gold/x/` → `gold/x/index.html`.
-fn page_file(rel: &str) -> String {
+fn requested_file(rel: &str) -> String {
     if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
+        crate::paths::page_file(rel)
     } else {
         rel.to_owned()
     }
@@ -562,7 +562,7 @@ enum Found {
 
 /// The file for a request path (already decoded and checked): `gold/x/` → `gold/x/index.html`.
 fn lookup(files: &BTreeMap<String, Vec<u8>>, rel: &str) -> Found {
-    let name = page_file(rel);
+    let name = requested_file(rel);
     if files.contains_key(&name) {
         return Found::File(name);
     }

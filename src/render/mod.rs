@@ -148,7 +148,7 @@ impl Renderer {
             self.highlight_css.as_bytes(),
         )?;
         let mut ctx = Contexts::new(plan, self.search, &self.strings);
-        let mut jobs: Vec<Job> = if sink.discards() {
+        let jobs: Vec<Job> = if sink.discards() {
             // `check`: template errors belong to templates, not pages (syntax errors were
             // found when they compiled), so one page of each kind per view finds them
             // without rendering a site nobody will see.
@@ -165,13 +165,13 @@ impl Renderer {
         } else {
             (0..plan.pages.len()).map(Job::Page).collect()
         };
-        if !first.is_empty() {
-            // A stable sort: the others keep their order.
-            jobs.sort_by_key(|job| {
-                !job.url(plan)
-                    .is_some_and(|url| first.contains(&crate::paths::page_file(url).as_str()))
-            });
-        }
+        // The pages wanted first go first, the others keep their order.
+        let (mut jobs, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
+            job.url(plan)
+                .is_some_and(|url| first.contains(&crate::paths::page_file(url).as_str()))
+        });
+        let wanted = jobs.len();
+        jobs.extend(rest);
         jobs.push(Job::Tags);
         let tags = if sink.discards() {
             plan.tags.len().min(1)
@@ -194,16 +194,6 @@ impl Renderer {
         }
         let mut diags = Vec::new();
         // The pages wanted first with their sidebars, then the others with theirs.
-        let wanted = if first.is_empty() {
-            0
-        } else {
-            jobs.iter()
-                .take_while(|job| {
-                    job.url(plan)
-                        .is_some_and(|url| first.contains(&crate::paths::page_file(url).as_str()))
-                })
-                .count()
-        };
         let mut results = Vec::with_capacity(jobs.len());
         for jobs in [&jobs[..wanted], &jobs[wanted..]] {
             self.render_sidebars(&mut ctx, jobs, &mut diags);

@@ -93,11 +93,7 @@ impl Live {
 impl Destination for Live {
     fn view(&self, folder: &str) -> Box<dyn Sink + Send> {
         Box::new(LiveSink {
-            prefix: if folder.is_empty() {
-                String::new()
-            } else {
-                format!("{folder}/")
-            },
+            prefix: super::folder_prefix(folder),
             live: self.this.upgrade(),
         })
     }

@@ -98,13 +98,19 @@ impl Memory {
 impl Destination for Memory {
     fn view(&self, folder: &str) -> Box<dyn Sink + Send> {
         Box::new(MemorySink {
-            prefix: if folder.is_empty() {
-                String::new()
-            } else {
-                format!("{folder}/")
-            },
+            prefix: folder_prefix(folder),
             files: Arc::clone(&self.files),
         })
+    }
+}
+
+/// What a view's file paths start with in a destination holding every view: `gold/`, or
+/// nothing for the site's root.
+fn folder_prefix(folder: &str) -> String {
+    if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
     }
 }
 
