@@ -45,6 +45,7 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--audience", action="append", default=[])
     ap.add_argument("--no-search", action="store_true")
+    ap.add_argument("--log", action="store_true", help="print serve's log lines after the figures")
     args = ap.parse_args()
 
     cmd = [args.kanava, "serve", "--root", args.root, "--port", "0"]
@@ -64,7 +65,8 @@ def main():
         sys.exit("serve did not start")
     first = time.monotonic() - started
     # Keep draining its output.
-    threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+    log = []
+    threading.Thread(target=lambda: [log.append(line) for line in proc.stderr], daemon=True).start()
 
     # The audience whose site to edit under: the one asked for, else the last (staff, who
     # sees everything, in the corpus); none for a site without audiences.
@@ -116,6 +118,8 @@ def main():
     print(f"first build and serve: {first:.1f} s")
     print(f"edit → new page served, {len(ms)} edits of {os.path.relpath(page, args.root)}: "
           f"median {statistics.median(ms):.0f} ms (min {min(ms):.0f}, max {max(ms):.0f})")
+    if args.log:
+        sys.stdout.write("".join(log))
 
 
 if __name__ == "__main__":

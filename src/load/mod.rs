@@ -113,19 +113,25 @@ impl Sources {
     }
 }
 
-/// The texts of the site's Markdown files and sidecars from the last build (`kanava serve`,
-/// issue 19): a file is read again only when its size or modification time changed, or
-/// when it was [named as changed](Texts::changed) (the watcher's word, for a change that
-/// kept both).
+/// The texts of the site's Markdown files and sidecars from the last build, and its walk of
+/// `content/` (`kanava serve`, issue 19). When every path [named as changed](Texts::changed)
+/// (the watcher's word) is a file the last walk found, or a temporary file that is gone
+/// again, that walk stands and only the named files are read: the watcher is trusted, as it
+/// is for starting a rebuild at all (a lost event makes serve [forget](Texts::forget)
+/// everything). Otherwise `content/` is walked again and a file is read again when it was
+/// named, or its size or modification time changed.
 #[derive(Default)]
 pub struct Texts {
     inner: std::sync::Mutex<TextsInner>,
+    walks: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Default)]
 struct TextsInner {
     texts: std::collections::HashMap<String, (Stamp, Arc<str>)>,
     changed: std::collections::HashSet<String>,
+    /// The last walk of `content/`.
+    listing: Option<Listing>,
 }
 
 /// What tells a file's versions apart without reading it: its size and modification time.
@@ -139,10 +145,18 @@ impl Texts {
         }
     }
 
-    /// Forgets every text: the next build reads every file.
+    /// How many times `content/` was walked through this (tests: that a save of a known
+    /// file is not walked again).
+    pub fn walks(&self) -> usize {
+        self.walks.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Forgets every text and the last walk: the next build walks `content/` and reads
+    /// every file.
     pub fn forget(&self) {
         if let Ok(mut inner) = self.inner.lock() {
             inner.texts.clear();
+            inner.listing = None;
         }
     }
 }
@@ -274,23 +288,64 @@ struct Found<'a> {
     refused: &'a mut Vec<String>,
 }
 
-fn walk_content(
-    content: &Path,
-    canonical_root: &Path,
-    found: &mut Found,
-    reuse: Option<&Texts>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Found {
-        markdown,
-        assets,
-        sidecars,
-        refused,
-    } = found;
+/// What a walk of `content/` found, before any file is read: kept by [`Texts`] so that a
+/// rebuild after the watcher named only files the walk knew need not walk again.
+#[derive(Default)]
+struct Listing {
+    markdown: Vec<(String, PathBuf)>,
+    sidecars: Vec<(String, PathBuf)>,
+    assets: Vec<AssetFile>,
+    /// Symlinks refused, with their diagnostics.
+    refused: Vec<(String, Diagnostic)>,
+    /// What else the walk could not read.
+    diags: Vec<Diagnostic>,
+    /// Every file and folder found (site-relative paths).
+    files: std::collections::HashSet<String>,
+    dirs: std::collections::HashSet<String>,
+    /// A symlink was followed: a change behind it is not in the watcher's paths.
+    linked: bool,
+}
+
+impl Listing {
+    /// Does this listing still describe `content/` after the changes to `changed`? Only
+    /// when it met nothing unusual (no symlink, refusal or unreadable folder) and every
+    /// changed path under `content/` is a file it lists that is still a file (written in
+    /// place or replaced by a rename, as editors save), or something it never saw that is
+    /// gone again (an editor's temporary file). Anything else — a new, deleted or renamed
+    /// file or folder — needs a walk.
+    fn holds(&self, changed: &std::collections::HashSet<String>, root: &Path) -> bool {
+        if self.linked || !self.refused.is_empty() || !self.diags.is_empty() {
+            return false;
+        }
+        changed.iter().all(|rel| {
+            let Some(inside) = rel.strip_prefix(CONTENT_DIR) else {
+                return true;
+            };
+            let Some(inside) = inside.strip_prefix('/') else {
+                // `content` itself, or `contents…`: only the first needs a walk.
+                return !inside.is_empty();
+            };
+            if inside.split('/').any(|part| is_ignored(part.as_ref())) {
+                return true;
+            }
+            let known = self.files.contains(rel);
+            match std::fs::symlink_metadata(root.join(rel)) {
+                Ok(meta) => known && meta.file_type().is_file(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    !known && !self.dirs.contains(rel)
+                }
+                Err(_) => false,
+            }
+        })
+    }
+}
+
+/// Walks `content/` (sorted by name, symlinks followed only inside the root).
+fn list(content: &Path, canonical_root: &Path) -> Listing {
+    let mut listing = Listing::default();
     // Symlinks are resolved before walkdir descends, so a link to `/` is never walked.
     let refused_links = std::cell::RefCell::new(Vec::new());
-    let mut to_read = Vec::new();
-    let mut to_read_sidecars = Vec::new();
+    let linked = std::cell::Cell::new(false);
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
@@ -302,6 +357,7 @@ fn walk_content(
             if !e.path_is_symlink() {
                 return true;
             }
+            linked.set(true);
             match e.path().canonicalize() {
                 Ok(target) if target.starts_with(canonical_root) => true,
                 result => {
@@ -340,7 +396,7 @@ fn walk_content(
                     let why = err
                         .io_error()
                         .map_or_else(|| err.to_string(), |e| e.kind().to_string());
-                    diags.push(
+                    listing.diags.push(
                         Diagnostic::error("unreadable", format!("cannot read `{path}`: {why}"))
                             .in_file(path)
                             .help("check the file's permissions"),
@@ -351,43 +407,90 @@ fn walk_content(
         };
         let rel = site_relative(entry.path(), content);
         if !entry.file_type().is_file() {
+            listing.dirs.insert(rel);
             continue;
         }
+        listing.files.insert(rel.clone());
         if rel.ends_with(".md") {
-            to_read.push((rel, entry.into_path()));
+            listing.markdown.push((rel, entry.into_path()));
         } else if sidecar_of(&rel).is_some() {
-            to_read_sidecars.push((rel, entry.into_path()));
+            listing.sidecars.push((rel, entry.into_path()));
         } else {
-            assets.push(AssetFile {
+            listing.assets.push(AssetFile {
                 path: rel,
                 disk_path: entry.path().to_owned(),
             });
         }
     }
-    // Reading is the slow part of loading a large site: in parallel, in walk order; with
-    // `reuse`, only what changed since the last build.
-    let (old, changed) = match reuse.and_then(|r| r.inner.lock().ok()) {
+    listing.refused = refused_links.into_inner();
+    listing.linked = linked.get();
+    listing
+}
+
+fn walk_content(
+    content: &Path,
+    canonical_root: &Path,
+    found: &mut Found,
+    reuse: Option<&Texts>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Found {
+        markdown,
+        assets,
+        sidecars,
+        refused,
+    } = found;
+    // With `reuse`, the last walk stands if the watcher named only files it knew (and
+    // every file it did not name is as it was); otherwise `content/` is walked again.
+    let (old, changed, last) = match reuse.and_then(|r| r.inner.lock().ok()) {
         Some(mut inner) => (
             std::mem::take(&mut inner.texts),
             std::mem::take(&mut inner.changed),
+            inner.listing.take(),
         ),
         None => Default::default(),
     };
+    let root = content.parent().unwrap_or(content);
+    let (listing, trusted) = match last.filter(|l| l.holds(&changed, root)) {
+        Some(listing) => (listing, true),
+        None => {
+            if let Some(reuse) = reuse {
+                reuse
+                    .walks
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            (list(content, canonical_root), false)
+        }
+    };
+    diags.extend(listing.diags.iter().cloned());
+    assets.extend(listing.assets.iter().cloned());
+    // Reading is the slow part of loading a large site: in parallel, in walk order; with
+    // `reuse`, only what changed since the last build (by size and modification time, or
+    // as the watcher named it when the walk was not made again).
     type Kept = Option<(String, (Stamp, Arc<str>))>;
-    let read_reusing = |rel: String, path: &Path| -> (Result<MarkdownFile, Diagnostic>, Kept) {
+    let read_reusing = |rel: &str, path: &Path| -> (Result<MarkdownFile, Diagnostic>, Kept) {
         if reuse.is_none() {
-            return (read_markdown(rel, path), None);
+            return (read_markdown(rel.to_owned(), path), None);
+        }
+        let unnamed = !changed.contains(rel);
+        if trusted
+            && unnamed
+            && let Some((stamp, text)) = old.get(rel)
+        {
+            let file = MarkdownFile {
+                path: rel.to_owned(),
+                text: Arc::clone(text),
+            };
+            return (Ok(file), Some((rel.to_owned(), (*stamp, Arc::clone(text)))));
         }
         // The stamp is taken before reading: a change in between is seen next time.
         let stamp = std::fs::metadata(path).map(|m| (m.len(), m.modified().ok()));
-        let file = match (&stamp, old.get(&rel)) {
-            (Ok(stamp), Some((was, text))) if stamp == was && !changed.contains(&rel) => {
-                MarkdownFile {
-                    path: rel,
-                    text: Arc::clone(text),
-                }
-            }
-            _ => match read_markdown(rel, path) {
+        let file = match (&stamp, old.get(rel)) {
+            (Ok(stamp), Some((was, text))) if stamp == was && unnamed => MarkdownFile {
+                path: rel.to_owned(),
+                text: Arc::clone(text),
+            },
+            _ => match read_markdown(rel.to_owned(), path) {
                 Ok(file) => file,
                 Err(diag) => return (Err(diag), None),
             },
@@ -398,9 +501,10 @@ fn walk_content(
         (Ok(file), kept)
     };
     let mut kept = Vec::new();
-    let read: Vec<_> = to_read
-        .into_par_iter()
-        .map(|(rel, path)| read_reusing(rel, &path))
+    let read: Vec<_> = listing
+        .markdown
+        .par_iter()
+        .map(|(rel, path)| read_reusing(rel, path))
         .collect();
     for (file, k) in read {
         kept.extend(k);
@@ -412,14 +516,14 @@ fn walk_content(
     // A sidecar describes a file beside it: one for a missing file is an error (one for a
     // refused file, a link leaving the root, has that file's error already).
     let files: std::collections::HashSet<&str> = assets.iter().map(|a| a.path.as_str()).collect();
-    let refused_paths: std::collections::HashSet<String> = refused_links
-        .borrow()
+    let refused_paths: std::collections::HashSet<&str> = listing
+        .refused
         .iter()
-        .map(|(path, _)| path.clone())
+        .map(|(path, _)| path.as_str())
         .collect();
-    for (rel, path) in to_read_sidecars {
-        let file = sidecar_of(&rel).unwrap_or_default().to_owned();
-        if refused_paths.contains(&file) {
+    for (rel, path) in &listing.sidecars {
+        let file = sidecar_of(rel).unwrap_or_default().to_owned();
+        if refused_paths.contains(file.as_str()) {
             continue;
         }
         if !files.contains(file.as_str()) {
@@ -433,7 +537,7 @@ fn walk_content(
             );
             continue;
         }
-        let (file_read, k) = read_reusing(rel, &path);
+        let (file_read, k) = read_reusing(rel, path);
         kept.extend(k);
         match file_read {
             Ok(text) => sidecars.push(SidecarFile {
@@ -444,14 +548,15 @@ fn walk_content(
             Err(diag) => diags.push(diag),
         }
     }
-    for (path, diag) in refused_links.into_inner() {
-        refused.push(path);
-        diags.push(diag);
+    for (path, diag) in &listing.refused {
+        refused.push(path.clone());
+        diags.push(diag.clone());
     }
     if let Some(reuse) = reuse
         && let Ok(mut inner) = reuse.inner.lock()
     {
         inner.texts = kept.into_iter().collect();
+        inner.listing = Some(listing);
     }
 }
 

@@ -216,3 +216,54 @@ fn a_cached_build_equals_a_clean_build_after_random_edits() {
     // The cache was used, so the comparison above compared reuse with a clean build.
     assert!(hits.into_inner() > 0, "no document was ever reused");
 }
+
+/// A save of a page the last walk found is not walked again: only the named file is read
+/// (`load::Texts`), and the build equals a clean one. An editor's temporary file, gone by
+/// the build, keeps the walk too; a new file or a deleted one needs a walk.
+#[test]
+fn a_save_of_a_known_file_is_not_walked_again() {
+    let site = TestSite::new();
+    site.write("kanava.yaml", "title: Walks\n");
+    site.page("content/_index.md", "title: Home", "[A](a.md)\n");
+    site.page("content/a.md", "title: A", "First text.\n");
+    let cache = Arc::new(kanava::model::cache::DocCache::default());
+    let _ = build(&site, Some(Arc::clone(&cache)));
+    assert_eq!(cache.texts.walks(), 1);
+
+    // An atomic save: the text goes to a temporary file renamed over the page.
+    site.page("content/a.md.tmp", "title: A", "Second text.\n");
+    std::fs::rename(
+        site.root().join("content/a.md.tmp"),
+        site.root().join("content/a.md"),
+    )
+    .expect("rename");
+    cache
+        .texts
+        .changed(["content/a.md.tmp".to_owned(), "content/a.md".to_owned()]);
+    let cached = build(&site, Some(Arc::clone(&cache)));
+    assert_eq!(cache.texts.walks(), 1, "the save was walked again");
+    assert_eq!(cached, build(&site, None));
+    let page = String::from_utf8_lossy(&cached.0["a/index.html"]).into_owned();
+    assert!(page.contains("Second text."), "{page}");
+
+    // A new page: walked, and found.
+    site.page("content/b.md", "title: B", "New.\n");
+    cache.texts.changed(["content/b.md".to_owned()]);
+    let cached = build(&site, Some(Arc::clone(&cache)));
+    assert_eq!(cache.texts.walks(), 2);
+    assert!(cached.0.contains_key("b/index.html"));
+    assert_eq!(cached, build(&site, None));
+
+    // A deleted page: walked, and gone.
+    std::fs::remove_file(site.root().join("content/b.md")).expect("remove");
+    cache.texts.changed(["content/b.md".to_owned()]);
+    let cached = build(&site, Some(Arc::clone(&cache)));
+    assert_eq!(cache.texts.walks(), 3);
+    assert!(!cached.0.contains_key("b/index.html"));
+    assert_eq!(cached, build(&site, None));
+
+    // A lost event: everything is walked and read again.
+    cache.texts.forget();
+    let _ = build(&site, Some(Arc::clone(&cache)));
+    assert_eq!(cache.texts.walks(), 4);
+}
