@@ -24,6 +24,26 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("default_theme.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
+    source_hash(&root);
+}
+
+/// `KANAVA_SOURCE_HASH`: a hash of the program's sources and locked dependencies, which
+/// stamps `kanava build`'s document cache (`model::cache::PROGRAM`), so that a cache is
+/// read only by the build of kanava that wrote it.
+fn source_hash(root: &Path) {
+    use std::hash::{Hash, Hasher};
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    let mut files = Vec::new();
+    collect(&root.join("src"), &root.join("src"), &mut files);
+    files.sort();
+    files.push(("Cargo.lock".to_owned(), root.join("Cargo.lock")));
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (rel, abs) in &files {
+        rel.hash(&mut h);
+        std::fs::read(abs).unwrap_or_default().hash(&mut h);
+    }
+    println!("cargo:rustc-env=KANAVA_SOURCE_HASH={:016x}", h.finish());
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

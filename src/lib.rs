@@ -82,6 +82,10 @@ pub struct Options {
     /// Parsed and highlighted documents of the last build, reused where nothing they
     /// depend on changed (`kanava serve`, issue 19; `model::cache`).
     pub cache: Option<std::sync::Arc<model::cache::DocCache>>,
+    /// A build to disk without `cache` keeps its parsed pages in `.kanava/cache` under the
+    /// root and reads the last build's from there (`kanava build`, unless `--no-cache`;
+    /// issue 19): a page whose text and context did not change is not parsed again.
+    pub keep_cache: bool,
     /// Output paths to write before the others (`gold/ordering/index.html`): `kanava serve`
     /// renders the pages open in a browser first, their views before the other views. The
     /// files written are the same.
@@ -109,6 +113,10 @@ pub struct Outcome {
 
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
+    /// Markdown files whose document came from the last build's (`Options::keep_cache`),
+    /// of `documents`.
+    pub reused: usize,
+    pub documents: usize,
     pub pages: usize,
     pub assets: usize,
     pub views: usize,
@@ -223,11 +231,73 @@ pub fn build_into(options: &Options, dest: &dyn Destination) -> Result<Outcome> 
 }
 
 fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
+    // A build to disk keeps its documents for the next one (`Options::keep_cache`).
+    let stored = options.keep_cache && options.cache.is_none() && into.is_none();
+    if !stored || options.out.is_none() {
+        let cache = options.cache.as_deref().map(|c| (c, Keep::Texts));
+        return run_with(options, into, cache);
+    }
+    let started = Instant::now();
+    let cache = load::stored_cache(&options.root)
+        .and_then(model::cache::DocCache::read_from)
+        .unwrap_or_default();
+    let loaded = started.elapsed();
+    // Stored on a thread of its own once the documents are highlighted, while pages render.
+    let storing = std::sync::Mutex::new(None);
+    let store = |taken: model::cache::Taken| {
+        let root = options.root.clone();
+        let thread =
+            std::thread::spawn(move || write::keep_cache(&root, |out| taken.write_to(out)));
+        if let Ok(mut storing) = storing.lock() {
+            *storing = Some(thread);
+        }
+    };
+    let outcome = run_with(options, into, Some((&cache, Keep::Store(&store))));
+    let stored = storing.into_inner().ok().flatten().map(|thread| {
+        thread
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread writing it failed")))
+    });
+    if let (Some(Err(e)), Some(notice)) = (stored, &options.notice) {
+        notice(&format!("the cache of parsed pages was not kept: {e:#}"));
+    }
+    let mut outcome = outcome?;
+    if cache.used() {
+        (outcome.stats.reused, outcome.stats.documents) = cache.reused();
+    }
+    outcome.stats.phases.0.insert(0, ("cache", loaded));
+    outcome.stats.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+/// What a build does with its document cache besides using it.
+#[derive(Clone, Copy)]
+enum Keep<'a> {
+    /// Reuses its file texts too, and keeps everything for the next build (serve).
+    Texts,
+    /// Hands its documents to this once they are highlighted (`kanava build`).
+    Store(&'a dyn Fn(model::cache::Taken)),
+}
+
+/// [`run`] with `cache`.
+fn run_with(
+    options: &Options,
+    into: Option<&dyn Destination>,
+    cache: Option<(&model::cache::DocCache, Keep)>,
+) -> Result<Outcome> {
     let started = Instant::now();
     let mut clock = started;
     let mut phases = Phases::default();
     let mut diags = Vec::new();
-    let reuse = options.cache.as_deref().map(|c| &c.texts);
+    let reuse = match cache {
+        Some((cache, Keep::Texts)) => Some(&cache.texts),
+        _ => None,
+    };
+    let (cache, store) = match cache {
+        Some((cache, Keep::Store(store))) => (Some(cache), Some(store)),
+        Some((cache, Keep::Texts)) => (Some(cache), None),
+        None => (None, None),
+    };
     let sources = load::read_site_reusing(&options.root, reuse, &mut diags)?;
     phases.lap("read", &mut clock);
     // Before anything is written (issue #12): refuse an output that is or holds the
@@ -290,7 +360,7 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         sources,
         options.stage,
         options.at.as_deref(),
-        options.cache.as_deref(),
+        cache,
         &mut diags,
         &mut phases,
     )?;
@@ -359,8 +429,11 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
             progress("highlighting code");
         }
         let shown = plan::shown_fragments(&site, &views);
-        site.highlight(&shown, options.cache.as_deref());
+        site.highlight(&shown, cache);
         phases.lap("highlight", &mut clock);
+        if let (Some(cache), Some(store)) = (cache, store) {
+            store(cache.take());
+        }
     }
     if let Some(stamp) = &stamp {
         stamp.clear();

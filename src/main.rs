@@ -98,6 +98,13 @@ run at once: the second waits for the first.")]
         /// public audiences stay plain [default: `encrypt:` in kanava.yaml]
         #[arg(long, value_name = "KEYFILE")]
         encrypt: Option<PathBuf>,
+        /// Parse every page again: neither read nor keep the cache of parsed pages in
+        /// <root>/.kanava/ (the output is the same either way)
+        #[arg(long)]
+        no_cache: bool,
+        /// Print how long each step of the build took
+        #[arg(long)]
+        timings: bool,
         /// How to print diagnostics
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -441,6 +448,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             no_search,
             force,
             encrypt,
+            no_cache,
+            timings,
             format,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
@@ -457,12 +466,23 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 notice: Some(notice_line()),
                 encrypt,
                 cache: None,
+                keep_cache: !no_cache,
                 first: Vec::new(),
             };
             let outcome = kanava::build(&options)?;
             clear_progress_line(&options);
             print_diagnostics(&outcome, format);
             let s = &outcome.stats;
+            if timings {
+                eprintln!("timings: {}", s.phases);
+            }
+            if s.reused > 0 {
+                eprintln!(
+                    "{} of {} unchanged since the last build: not parsed again (--no-cache parses all)",
+                    s.reused,
+                    plural(s.documents, "Markdown file"),
+                );
+            }
             if outcome.up_to_date {
                 eprintln!(
                     "{} is up to date: nothing changed since the last build ({:.2?})",

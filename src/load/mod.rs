@@ -22,6 +22,17 @@ pub use config::{CONFIG_FILE, Config};
 
 pub const CONTENT_DIR: &str = "content";
 
+/// `kanava build`'s document cache, in the site root (issue 19, `model::cache`): derived
+/// data only, never published; its folder ignores itself in git (`write::keep_cache`).
+pub const CACHE_DIR: &str = ".kanava";
+pub const CACHE_FILE: &str = ".kanava/cache";
+
+/// The stored document cache, if there is one, to be read as a stream.
+pub fn stored_cache(root: &Path) -> Option<impl std::io::Read> {
+    let file = std::fs::File::open(root.join(CACHE_FILE)).ok()?;
+    Some(std::io::BufReader::with_capacity(1 << 20, file))
+}
+
 /// A Markdown file: its path relative to the site root (always `/`-separated) and text.
 #[derive(Debug, Clone)]
 pub struct MarkdownFile {

@@ -29,7 +29,7 @@ use crate::model::lifecycle::{Calendar, Window};
 
 pub type BlockId = usize;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     pub fragments: Vec<Fragment>,
     /// The `::: only` blocks, in source order (a block's parent comes before it).
@@ -41,7 +41,7 @@ pub struct Document {
     pub attachments: Vec<Link>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Fragment {
     /// The HTML, in pieces: literal HTML and the holes a view fills.
     pub parts: Vec<Part>,
@@ -53,14 +53,14 @@ pub struct Fragment {
     pub code: Vec<Code>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Part {
     Html(String),
     Hole(Hole),
 }
 
 /// A place in a fragment's HTML that depends on the view (or on highlighting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Hole {
     /// `<a href="…" title="…">` of the fragment's link `n` (a Markdown link).
     LinkStart(usize),
@@ -79,7 +79,7 @@ pub enum Hole {
 /// A fenced code block: its plain HTML until [`Fragment::highlight`] replaces it.
 /// Highlighting is the costliest part of a build, so it waits until it is known which
 /// fragments the views being built show (`Site::highlight`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Code {
     pub html: String,
     pub lang: String,
@@ -128,7 +128,7 @@ impl Fragment {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OnlyBlock {
     pub restriction: Restriction,
     /// `from=` / `until=` conditions.
@@ -138,7 +138,7 @@ pub struct OnlyBlock {
     pub parent: Option<BlockId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     /// What the author wrote (`{#id}`) or the slug of the title: what `#anchor` links name.
@@ -150,7 +150,7 @@ pub struct Heading {
     pub fragment: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     /// Another page (by index in `Site::pages`), maybe with an anchor.
     Page { page: usize, anchor: Option<String> },
@@ -160,7 +160,7 @@ pub enum LinkTarget {
     Asset(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub target: LinkTarget,
     /// What the author wrote.

@@ -51,7 +51,7 @@ pub struct Axis {
 }
 
 /// What a page or block requires on one axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Req {
     /// Ordered axis: this value's index or above.
     AtLeast(u8),
@@ -81,7 +81,7 @@ impl Req {
 }
 
 /// A set of per-axis requirements, all of which must hold. Empty: no restriction.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Restriction {
     /// Sorted by axis, at most one entry per axis.
     reqs: Vec<(AxisId, Req)>,

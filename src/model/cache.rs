@@ -12,7 +12,15 @@
 //!
 //! `tests/it/incremental.rs` holds it to this: after random edits, a build through the
 //! cache writes exactly the bytes and diagnostics of a clean build.
+//!
+//! `kanava build` keeps it on disk between runs (`.kanava/cache` in the site root,
+//! [`Taken::write_to`], [`DocCache::read_from`]): the documents whose parse gave no
+//! diagnostic, with their highlighted code and the context they were parsed in, stamped
+//! with the program that made them ([`PROGRAM`]: another version or build of kanava reads
+//! none of it). A cache that cannot be read is no cache. The same property test
+//! round-trips the cache through those bytes between builds.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
@@ -40,6 +48,11 @@ struct Inner {
     fronts: HashMap<String, Front>,
     /// By the address of the parsed document (kept alive in `Highlighted::from`).
     highlighted: HashMap<usize, Highlighted>,
+    /// How many documents the last build had, and took from the one before.
+    documents: usize,
+    reused: usize,
+    /// A build has finished with this cache.
+    used: bool,
 }
 
 /// A file's parse: its text, where its body is in it and its first line, the document and
@@ -94,6 +107,175 @@ struct Highlighted {
     doc: Arc<Document>,
 }
 
+/// The program that wrote a stored cache: its version and a hash of its sources
+/// (`build.rs`), so that no other build of kanava, which might parse differently, reads it.
+pub const PROGRAM: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("KANAVA_SOURCE_HASH"));
+
+/// A [`DocCache`] as stored: `D` is `&Document` when written, `Document` when read.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored<'a, D> {
+    program: Cow<'a, str>,
+    context: u64,
+    docs: Vec<StoredDoc<'a, D>>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredDoc<'a, D> {
+    file: Cow<'a, str>,
+    body: Cow<'a, str>,
+    line_offset: u32,
+    doc: D,
+    /// The fragments it was highlighted for, and each fragment's highlighted code blocks
+    /// (`None`: left plain): highlighting changes nothing else.
+    highlighted: Option<(Vec<bool>, HighlightedCode<'a>)>,
+}
+
+/// Per fragment, per code block: its highlighted HTML, or `None` where it stayed plain.
+type HighlightedCode<'a> = Vec<Vec<Option<Cow<'a, str>>>>;
+
+/// A cache's documents taken out of it to be stored ([`DocCache::take`]): `kanava build`
+/// writes them on a thread of their own while it renders, without holding them twice.
+pub struct Taken {
+    context: u64,
+    docs: HashMap<String, Parsed>,
+    highlighted: HashMap<usize, Highlighted>,
+}
+
+impl DocCache {
+    /// Takes the last build's documents out of the cache (to store them).
+    pub fn take(&self) -> Taken {
+        let (context, docs, highlighted) = match self.inner.lock() {
+            Ok(mut inner) => (
+                inner.context,
+                std::mem::take(&mut inner.docs),
+                std::mem::take(&mut inner.highlighted),
+            ),
+            Err(_) => Default::default(),
+        };
+        Taken {
+            context,
+            docs,
+            highlighted,
+        }
+    }
+}
+
+impl Taken {
+    /// Writes the documents whose parse gave no diagnostic, with their highlighted code,
+    /// for [`DocCache::read_from`] (in file order: the same documents give the same bytes).
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        let inner = self;
+        let mut files: Vec<(&String, &Parsed)> = inner
+            .docs
+            .iter()
+            .filter(|(_, p)| p.diags.is_empty())
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(b.0));
+        let docs = files
+            .into_iter()
+            .map(|(file, p)| StoredDoc {
+                file: file.as_str().into(),
+                body: p.text.get(p.body.clone()).unwrap_or_default().into(),
+                line_offset: p.line_offset,
+                doc: &*p.doc,
+                highlighted: inner
+                    .highlighted
+                    .get(&(Arc::as_ptr(&p.doc) as usize))
+                    .filter(|h| Arc::ptr_eq(&h.from, &p.doc))
+                    .map(|h| {
+                        let code = h.doc.fragments.iter().map(|f| {
+                            f.code
+                                .iter()
+                                .map(|c| c.highlighted.then_some(c.html.as_str().into()))
+                                .collect()
+                        });
+                        (h.shown.clone(), code.collect())
+                    }),
+            })
+            .collect();
+        let stored = Stored {
+            program: PROGRAM.into(),
+            context: inner.context,
+            docs,
+        };
+        postcard::to_io(&stored, out)?;
+        Ok(())
+    }
+}
+
+impl DocCache {
+    /// A cache from what [`Taken::write_to`] wrote; `None` when it is not one, or was
+    /// written by another build of kanava. Read as a stream: only the longest text is ever
+    /// held twice (a text over 64 MiB makes it no cache).
+    pub fn read_from(from: impl std::io::Read) -> Option<DocCache> {
+        let mut scratch = vec![0u8; 64 << 20];
+        let (stored, _): (Stored<'_, Document>, _) =
+            postcard::from_io((from, &mut scratch[..])).ok()?;
+        if stored.program != PROGRAM {
+            return None;
+        }
+        let mut inner = Inner {
+            context: stored.context,
+            ..Inner::default()
+        };
+        for d in stored.docs {
+            let body: Arc<str> = Arc::from(d.body.as_ref());
+            let doc = Arc::new(d.doc);
+            if let Some((shown, code)) = d.highlighted {
+                let mut highlighted = Document::clone(&doc);
+                if code.len() != highlighted.fragments.len() {
+                    return None;
+                }
+                for (fragment, code) in highlighted.fragments.iter_mut().zip(code) {
+                    if code.len() != fragment.code.len() {
+                        return None;
+                    }
+                    for (block, html) in fragment.code.iter_mut().zip(code) {
+                        if let Some(html) = html {
+                            block.html = html.into_owned();
+                            block.highlighted = true;
+                        }
+                    }
+                }
+                inner.highlighted.insert(
+                    Arc::as_ptr(&doc) as usize,
+                    Highlighted {
+                        from: Arc::clone(&doc),
+                        shown,
+                        doc: Arc::new(highlighted),
+                    },
+                );
+            }
+            let parsed = Parsed {
+                body: 0..body.len(),
+                text: body,
+                line_offset: d.line_offset,
+                doc,
+                diags: Vec::new(),
+            };
+            inner.docs.insert(d.file.into_owned(), parsed);
+        }
+        Some(DocCache {
+            inner: Mutex::new(inner),
+            ..DocCache::default()
+        })
+    }
+
+    /// The last build's files with a document: how many were taken from the cache, and
+    /// how many there were.
+    pub fn reused(&self) -> (usize, usize) {
+        self.inner
+            .lock()
+            .map(|i| (i.reused, i.documents))
+            .unwrap_or_default()
+    }
+
+    /// Has a build used this cache (so that it holds that build's documents)?
+    pub fn used(&self) -> bool {
+        self.inner.lock().is_ok_and(|i| i.used)
+    }
+}
+
 /// A hash of kanava.yaml's text: what gives front matter and documents their meaning
 /// (audiences, calendar).
 pub fn config_hash(text: &str) -> u64 {
@@ -132,6 +314,7 @@ pub struct Session<'c> {
     context: u64,
     old: HashMap<String, Parsed>,
     new: Mutex<HashMap<String, Parsed>>,
+    reused: std::sync::atomic::AtomicUsize,
 }
 
 impl DocCache {
@@ -146,6 +329,7 @@ impl DocCache {
             context,
             old,
             new: Mutex::new(HashMap::new()),
+            reused: Default::default(),
         }
     }
 
@@ -240,7 +424,17 @@ impl Session<'_> {
         let parsed = match self.old.get(file) {
             Some(p) if same(p) => {
                 self.cache.hit();
-                p.clone()
+                self.reused
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                match text.get(range.clone()) {
+                    // Held through this build's text, so a stored copy is dropped.
+                    Some(_) if !Arc::ptr_eq(&p.text, text) => Parsed {
+                        text: Arc::clone(text),
+                        body: range,
+                        ..p.clone()
+                    },
+                    _ => p.clone(),
+                }
             }
             _ => {
                 let mut diags = Vec::new();
@@ -272,6 +466,44 @@ impl Session<'_> {
         if let Ok(mut inner) = self.cache.inner.lock() {
             inner.context = self.context;
             inner.docs = docs;
+            inner.reused = self.reused.into_inner();
+            inner.documents = inner.docs.len();
+            inner.used = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(program: &str) -> Vec<u8> {
+        let doc = Document::default();
+        let stored: Stored<'_, &Document> = Stored {
+            program: program.into(),
+            context: 7,
+            docs: vec![StoredDoc {
+                file: "content/a.md".into(),
+                body: "Text.\n".into(),
+                line_offset: 3,
+                doc: &doc,
+                highlighted: None,
+            }],
+        };
+        postcard::to_stdvec(&stored).expect("encoded")
+    }
+
+    #[test]
+    fn a_cache_is_read_only_by_the_program_that_wrote_it() {
+        let cache = DocCache::read_from(&stored(PROGRAM)[..]).expect("ours");
+        let inner = cache.inner.lock().expect("lock");
+        assert_eq!(inner.context, 7);
+        assert_eq!(inner.docs["content/a.md"].line_offset, 3);
+        drop(inner);
+        assert!(DocCache::read_from(&stored("0.1.0+0000000000000000")[..]).is_none());
+        // Cut short, or not a cache at all.
+        let bytes = stored(PROGRAM);
+        assert!(DocCache::read_from(&bytes[..bytes.len() - 2]).is_none());
+        assert!(DocCache::read_from(&b"not a cache"[..]).is_none());
     }
 }

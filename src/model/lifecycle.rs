@@ -70,7 +70,7 @@ impl Stage {
 pub const CONDITION_KEYS: &[&str] = &["from", "until"];
 
 /// `[from, until)`: either end may be open.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Window {
     pub from: Option<Timestamp>,
     pub until: Option<Timestamp>,

@@ -126,6 +126,13 @@ impl State {
     }
 }
 
+/// `cache` written as `kanava build` stores it, and read back.
+fn round_trip(cache: &kanava::model::cache::DocCache) -> kanava::model::cache::DocCache {
+    let mut bytes = Vec::new();
+    cache.take().write_to(&mut bytes).expect("written");
+    kanava::model::cache::DocCache::read_from(&bytes[..]).expect("read back")
+}
+
 /// Every file of the site (`content/p0.md` → its bytes).
 fn files_of(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(root)
@@ -176,17 +183,22 @@ fn a_cached_build_equals_a_clean_build_after_random_edits() {
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    proptest!(config, |(edits in proptest::collection::vec(edit(), 1..7))| {
+    proptest!(config, |(edits in proptest::collection::vec(edit(), 1..7), stored in any::<bool>())| {
         let site = TestSite::new();
         let mut state = State {
             pages: [Some((1, 0, 0)), Some((2, 1, 0)), Some((3, 2, 2)), None],
             translations: [Some(0), None, None, None],
             languages: true,
         };
-        let cache = Arc::new(kanava::model::cache::DocCache::default());
+        let mut cache = Arc::new(kanava::model::cache::DocCache::default());
         state.write(&site);
         let _ = build(&site, Some(Arc::clone(&cache)));
         for edit in &edits {
+            if stored {
+                // Through the bytes `kanava build` keeps in `.kanava/cache`.
+                hits.fetch_add(cache.hits(), Ordering::Relaxed);
+                cache = Arc::new(round_trip(&cache));
+            }
             state.apply(edit);
             // The files that changed, as `serve`'s watcher names them: a file rewritten
             // with another text can keep its size and (coarse) modification time.
@@ -266,4 +278,68 @@ fn a_save_of_a_known_file_is_not_walked_again() {
     cache.texts.forget();
     let _ = build(&site, Some(Arc::clone(&cache)));
     assert_eq!(cache.texts.walks(), 4);
+}
+
+/// `kanava build` keeps its parsed pages in `.kanava/cache`: a second build after an edit
+/// parses only the edited page and writes exactly what a build without the cache writes;
+/// a cache that is not one (damaged, or another program's) is ignored and replaced.
+#[test]
+fn a_second_build_parses_only_what_changed() {
+    let site = TestSite::new();
+    site.write(
+        "kanava.yaml",
+        "title: Stored\naudience:\n  axes:\n    tier: { values: [public, gold], ordered: true }\n  audiences:\n    public: { tier: public }\n    gold: { tier: gold }\n",
+    );
+    site.page("content/_index.md", "title: Home", "[A](a.md) [B](b.md)\n");
+    site.page(
+        "content/a.md",
+        "title: A",
+        "First.\n\n```rust\nfn main() {}\n```\n\n::: only tier=gold\nGold [B](b.md#part).\n:::\n",
+    );
+    site.page("content/b.md", "title: B", "## Part\n\nB's text.\n");
+    let build = |keep_cache: bool, out: &str| {
+        kanava::build(&kanava::Options {
+            root: site.root().to_owned(),
+            out: Some(site.root().join(out)),
+            at: Some("2026-11-29".into()),
+            keep_cache,
+            ..kanava::Options::default()
+        })
+        .expect("build")
+    };
+    let first = build(true, "public");
+    assert!(first.wrote);
+    assert_eq!((first.stats.reused, first.stats.documents), (0, 3));
+    let stored = site.root().join(".kanava/cache");
+    assert!(stored.is_file(), "no cache was kept");
+    // The folder ignores itself in git.
+    let ignore =
+        std::fs::read_to_string(site.root().join(".kanava/.gitignore")).expect("gitignore");
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+
+    site.page("content/b.md", "title: B", "## Part\n\nB's new text.\n");
+    let second = build(true, "public");
+    assert_eq!((second.stats.reused, second.stats.documents), (2, 3));
+    let clean = build(false, "clean");
+    assert_eq!(second.diagnostics.len(), clean.diagnostics.len());
+    assert_eq!(
+        files_of(&site.root().join("public")),
+        files_of(&site.root().join("clean")),
+        "a build through the stored cache differs from a clean build"
+    );
+    let page = std::fs::read_to_string(site.root().join("public/gold/b/index.html")).expect("b");
+    assert!(
+        page.contains("B&#39;s new text.") || page.contains("B's new text."),
+        "{page}"
+    );
+
+    // A damaged cache: ignored (everything parsed), and replaced by a good one.
+    std::fs::write(&stored, b"not a cache").expect("damage");
+    site.page("content/b.md", "title: B", "## Part\n\nB's third text.\n");
+    let third = build(true, "public");
+    assert!(third.wrote && third.diagnostics.is_empty());
+    assert_eq!(third.stats.reused, 0);
+    site.page("content/a.md", "title: A", "Changed.\n");
+    let fourth = build(true, "public");
+    assert_eq!((fourth.stats.reused, fourth.stats.documents), (2, 3));
 }
