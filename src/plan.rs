@@ -644,17 +644,16 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
         .catalog
         .as_ref()
         .and_then(|c| plan_catalog(site, c, &vis, &slot, &assets_seen, &materials, &mut pages));
-    // Neighbours among the visible siblings.
-    for i in 0..pages.len() {
-        let siblings = match pages[i].parent {
-            Some(p) => pages[p].children.clone(),
-            None => continue,
-        };
-        let at = siblings.iter().position(|&s| s == i);
-        if let Some(at) = at {
-            pages[i].prev = at.checked_sub(1).map(|j| siblings[j]);
-            pages[i].next = siblings.get(at + 1).copied();
+    // Neighbours among the visible siblings (each parent's children, in order).
+    for p in 0..pages.len() {
+        let children = std::mem::take(&mut pages[p].children);
+        for (at, &c) in children.iter().enumerate() {
+            if pages[c].parent == Some(p) {
+                pages[c].prev = at.checked_sub(1).map(|j| children[j]);
+                pages[c].next = children.get(at + 1).copied();
+            }
         }
+        pages[p].children = children;
     }
     let mut tags: BTreeMap<String, PlanTag> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
@@ -666,7 +665,8 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
                     url: crate::paths::tag(name),
                     pages: Vec::new(),
                 });
-            if !tag.pages.contains(&i) {
+            // Pages come in order: a page whose two tags have one slug is listed once.
+            if tag.pages.last() != Some(&i) {
                 tag.pages.push(i);
             }
         }
