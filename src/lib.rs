@@ -232,16 +232,12 @@ pub fn build_into(options: &Options, dest: &dyn Destination) -> Result<Outcome> 
 
 fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     // A build to disk keeps its documents for the next one (`Options::keep_cache`).
-    let stored = options.keep_cache && options.cache.is_none() && into.is_none();
-    if !stored || options.out.is_none() {
-        let cache = options.cache.as_deref().map(|c| (c, Keep::Texts));
+    let stored =
+        options.keep_cache && options.cache.is_none() && into.is_none() && options.out.is_some();
+    if !stored {
+        let cache = options.cache.as_deref().map(Cache::Kept);
         return run_with(options, into, cache);
     }
-    let started = Instant::now();
-    let cache = load::stored_cache(&options.root)
-        .and_then(model::cache::DocCache::read_from)
-        .unwrap_or_default();
-    let loaded = started.elapsed();
     // Stored on a thread of its own once the documents are highlighted, while pages render.
     let storing = std::sync::Mutex::new(None);
     let store = |taken: model::cache::Taken| {
@@ -252,51 +248,50 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
             *storing = Some(thread);
         }
     };
-    let outcome = run_with(options, into, Some((&cache, Keep::Store(&store))));
-    let stored = storing.into_inner().ok().flatten().map(|thread| {
+    let cache = std::sync::OnceLock::new();
+    let outcome = run_with(options, into, Some(Cache::Stored(&cache, &store)));
+    let kept = storing.into_inner().ok().flatten().map(|thread| {
         thread
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread writing it failed")))
     });
-    if let (Some(Err(e)), Some(notice)) = (stored, &options.notice) {
+    if let (Some(Err(e)), Some(notice)) = (kept, &options.notice) {
         notice(&format!("the cache of parsed pages was not kept: {e:#}"));
     }
     let mut outcome = outcome?;
-    if cache.used() {
+    if let Some(cache) = cache.get().filter(|c| c.used()) {
         (outcome.stats.reused, outcome.stats.documents) = cache.reused();
     }
-    outcome.stats.phases.0.insert(0, ("cache", loaded));
-    outcome.stats.elapsed = started.elapsed();
     Ok(outcome)
 }
 
-/// What a build does with its document cache besides using it.
+/// A build's document cache, and what it does with it besides using it.
 #[derive(Clone, Copy)]
-enum Keep<'a> {
-    /// Reuses its file texts too, and keeps everything for the next build (serve).
-    Texts,
-    /// Hands its documents to this once they are highlighted (`kanava build`).
-    Store(&'a dyn Fn(model::cache::Taken)),
+enum Cache<'a> {
+    /// Kept in memory for the next build, file texts too (serve).
+    Kept(&'a model::cache::DocCache),
+    /// Read from `.kanava/cache` when the model needs it (not for a build that finds its
+    /// output up to date), and handed to this once the documents are highlighted
+    /// (`kanava build`).
+    Stored(
+        &'a std::sync::OnceLock<model::cache::DocCache>,
+        &'a dyn Fn(model::cache::Taken),
+    ),
 }
 
 /// [`run`] with `cache`.
 fn run_with(
     options: &Options,
     into: Option<&dyn Destination>,
-    cache: Option<(&model::cache::DocCache, Keep)>,
+    with: Option<Cache>,
 ) -> Result<Outcome> {
     let started = Instant::now();
     let mut clock = started;
     let mut phases = Phases::default();
     let mut diags = Vec::new();
-    let reuse = match cache {
-        Some((cache, Keep::Texts)) => Some(&cache.texts),
+    let reuse = match with {
+        Some(Cache::Kept(cache)) => Some(&cache.texts),
         _ => None,
-    };
-    let (cache, store) = match cache {
-        Some((cache, Keep::Store(store))) => (Some(cache), Some(store)),
-        Some((cache, Keep::Texts)) => (Some(cache), None),
-        None => (None, None),
     };
     let sources = load::read_site_reusing(&options.root, reuse, &mut diags)?;
     phases.lap("read", &mut clock);
@@ -352,6 +347,20 @@ fn run_with(
             },
         });
     }
+    let cache = match with {
+        Some(Cache::Kept(cache)) => Some(cache),
+        Some(Cache::Stored(cache, _)) => {
+            clock = Instant::now();
+            let cache = cache.get_or_init(|| {
+                load::stored_cache(&options.root)
+                    .and_then(model::cache::DocCache::read_from)
+                    .unwrap_or_default()
+            });
+            phases.lap("cache", &mut clock);
+            Some(cache)
+        }
+        None => None,
+    };
     let Loaded {
         site,
         mut sources,
@@ -431,7 +440,7 @@ fn run_with(
         let shown = plan::shown_fragments(&site, &views);
         site.highlight(&shown, cache);
         phases.lap("highlight", &mut clock);
-        if let (Some(cache), Some(store)) = (cache, store) {
+        if let (Some(cache), Some(Cache::Stored(_, store))) = (cache, with) {
             store(cache.take());
         }
     }

@@ -473,7 +473,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             clear_progress_line(&options);
             print_diagnostics(&outcome, format);
             let s = &outcome.stats;
-            if timings {
+            if timings && !s.phases.0.is_empty() {
                 eprintln!("timings: {}", s.phases);
             }
             if s.reused > 0 {

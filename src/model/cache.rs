@@ -111,14 +111,15 @@ struct Highlighted {
 /// (`build.rs`), so that no other build of kanava, which might parse differently, reads it.
 pub const PROGRAM: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("KANAVA_SOURCE_HASH"));
 
-/// A [`DocCache`] as stored: `D` is `&Document` when written, `Document` when read.
-#[derive(serde::Serialize, serde::Deserialize)]
+/// A [`DocCache`] as stored ([`DocCache::read_from`] reads its fields one at a time).
+#[derive(serde::Serialize)]
 struct Stored<'a, D> {
     program: Cow<'a, str>,
     context: u64,
     docs: Vec<StoredDoc<'a, D>>,
 }
 
+/// `D` is `&Document` when written, `Document` when read.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredDoc<'a, D> {
     file: Cow<'a, str>,
@@ -209,16 +210,20 @@ impl DocCache {
     /// held twice (a text over 64 MiB makes it no cache).
     pub fn read_from(from: impl std::io::Read) -> Option<DocCache> {
         let mut scratch = vec![0u8; 64 << 20];
-        let (stored, _): (Stored<'_, Document>, _) =
+        // Postcard writes a struct's fields one after the other: the program and context
+        // are read (and another program's cache refused) before any document.
+        let ((program, context), (from, scratch)): ((String, u64), _) =
             postcard::from_io((from, &mut scratch[..])).ok()?;
-        if stored.program != PROGRAM {
+        if program != PROGRAM {
             return None;
         }
+        let (docs, _): (Vec<StoredDoc<'_, Document>>, _) =
+            postcard::from_io((from, scratch)).ok()?;
         let mut inner = Inner {
-            context: stored.context,
+            context,
             ..Inner::default()
         };
-        for d in stored.docs {
+        for d in docs {
             let body: Arc<str> = Arc::from(d.body.as_ref());
             let doc = Arc::new(d.doc);
             if let Some((shown, code)) = d.highlighted {
