@@ -67,10 +67,12 @@ enum Command {
   kanava build --deny-warnings            fail on warnings too (CI)
   kanava build --no-search                faster while writing: no search index
   kanava build --out dist --force         replace ./dist although kanava did not write it
+  kanava build --no-cache --timings       parse every page again, and say where the time went
 
 The output folder is replaced as a whole, so it may not be (or be inside, or hold) the site
 root, content/, a catalog data folder or the theme folder. Two builds into one output do not
-run at once: the second waits for the first.")]
+run at once: the second waits for the first. Pages whose text did not change since the last
+build are taken from <root>/.kanava/cache instead of being parsed again.")]
     Build {
         /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]

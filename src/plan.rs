@@ -6,6 +6,7 @@
 //! else that could name a hidden page, so no template, list, feed or index can leak.
 //! `check` uses the same [`Visibility`] to find links that would break in a view.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::html::escape_into;
@@ -567,10 +568,10 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
     }
     let mut assets_seen = vec![false; site.assets.len()];
     // What the view shows of each of its pages, and its heading ids there: link targets'
-    // anchors need them too.
+    // anchors need them too. In parallel: for a large view this is most of its plan.
     let within: Vec<Option<Shown>> = site
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(id, page)| {
             vis.page(id).then(|| {

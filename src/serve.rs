@@ -241,9 +241,15 @@ fn build(options: &Options, shared: &Arc<Shared>, log: &(dyn Fn(&str) + Send + S
         Ok(open) => open.0.keys().chain(&open.1).cloned().collect(),
         Err(_) => Vec::new(),
     };
+    // When the first file was served (the page open in the browser, if there is one).
+    let serving = Arc::new(Mutex::new(None));
     let live = Live::new({
         let shared = Arc::clone(shared);
+        let serving = Arc::clone(&serving);
         move |live| {
+            if let Ok(mut serving) = serving.lock() {
+                *serving = Some(started.elapsed());
+            }
             if let Ok(mut state) = shared.state.lock() {
                 state.live = Some(live);
                 state.generation += 1;
@@ -288,8 +294,12 @@ fn build(options: &Options, shared: &Arc<Shared>, log: &(dyn Fn(&str) + Send + S
             if outcome.errors() == 0 {
                 state.files = Arc::new(live.finish());
                 (state.audiences, state.languages) = audiences_of(&outcome.sources);
+                let served = match serving.lock().ok().and_then(|s| *s) {
+                    Some(after) => format!("; serving after {after:.0?}"),
+                    None => String::new(),
+                };
                 log(&format!(
-                    "{text}built {} page{} in {:.0?} ({}){}",
+                    "{text}built {} page{} in {:.0?} ({}{served}){}",
                     outcome.stats.pages,
                     if outcome.stats.pages == 1 { "" } else { "s" },
                     started.elapsed(),
