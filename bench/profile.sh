@@ -21,7 +21,7 @@ OUT=$PWD/bench/out; C=$OUT/corpus-kanava-$N; K=$OUT/kanava; P=$OUT/profile
 [[ -d $C && -x $K ]] || { echo "bench/profile.sh: run bench/run.sh --sizes $N first" >&2; exit 2; }
 mkdir -p "$P"; rm -rf "$P/site"
 case $CMD in
-    build) run=("$K" build --root "$C" --out "$P/site" "$@") ;;
+    build) run=("$K" build --root "$C" --out "$P/site" --no-cache "$@") ;;
     rebuild) "$K" build --root "$C" --out "$P/site" "$@"; run=("$K" build --root "$C" --out "$P/site" "$@") ;;
     check) run=("$K" check --root "$C" "$@") ;;
     *) echo "bench/profile.sh: build, rebuild or check" >&2; exit 2 ;;

@@ -50,7 +50,7 @@ big=$(corpus "$PAGES")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "== building the $PAGES-page corpus ($big)"
-/usr/bin/time -f "build: %e s, max RSS %M KB" "$kanava" build --root "$big" --out "$work/public"
+/usr/bin/time -f "build: %e s, max RSS %M KB" "$kanava" build --root "$big" --out "$work/public" --no-cache
 
 echo
 echo "== search index size per audience ($PAGES pages)"
@@ -84,8 +84,8 @@ if [ "$OVERHEAD" = 1 ]; then
   printf '%-16s %10s %10s %9s\n' site with-search without overhead
   for site in demo "$small"; do
     root=.; [ "$site" = demo ] || root=$site
-    with=$(seconds "$kanava" build --root "$root" --out "$work/with")
-    without=$(seconds "$plain" build --root "$root" --out "$work/without")
+    with=$(seconds "$kanava" build --root "$root" --out "$work/with" --no-cache)
+    without=$(seconds "$plain" build --root "$root" --out "$work/without" --no-cache)
     printf '%-16s %9ss %9ss %8ss\n' "$(basename "$site")" "$with" "$without" "$(python3 -c "print(f'{$with - $without:.2f}')")"
   done
 fi
