@@ -183,7 +183,7 @@ for n in "${SIZE_LIST[@]}"; do
     K=$(q "$KANAVA")
     NS=; [[ $NO_SEARCH == 0 ]] || NS=" --no-search"
     # Clean builds, as before issue 19's cache of parsed pages (and as Hugo's are): a timed
-    # run would otherwise take every page from the warm-up's `.kanava/cache`.
+    # run would otherwise take every page from the warm-up's cache of parsed pages.
     NS="$NS --no-cache"
     O1=$WORK/site-$n-public OS=$WORK/site-$n-staff O8=$WORK/site-$n-all
 

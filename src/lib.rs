@@ -82,10 +82,11 @@ pub struct Options {
     /// Parsed and highlighted documents of the last build, reused where nothing they
     /// depend on changed (`kanava serve`, issue 19; `model::cache`).
     pub cache: Option<std::sync::Arc<model::cache::DocCache>>,
-    /// A build to disk without `cache` keeps its parsed pages in `.kanava/cache` under the
-    /// root and reads the last build's from there (`kanava build`, unless `--no-cache`;
-    /// issue 19): a page whose text and context did not change is not parsed again.
-    pub keep_cache: bool,
+    /// The user's cache folder: a build to disk without `cache` keeps its parsed pages
+    /// there (`load::cache_file`) and reads the last build's (`kanava build`, unless
+    /// `--no-cache`; issue 19): a page whose text and context did not change is not parsed
+    /// again. `None`: no stored cache.
+    pub cache_dir: Option<PathBuf>,
     /// Output paths to write before the others (`gold/ordering/index.html`): `kanava serve`
     /// renders the pages open in a browser first, their views before the other views. The
     /// files written are the same.
@@ -231,25 +232,28 @@ pub fn build_into(options: &Options, dest: &dyn Destination) -> Result<Outcome> 
 }
 
 fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
-    // A build to disk keeps its documents for the next one (`Options::keep_cache`).
-    let stored =
-        options.keep_cache && options.cache.is_none() && into.is_none() && options.out.is_some();
-    if !stored {
-        let cache = options.cache.as_deref().map(Cache::Kept);
-        return run_with(options, into, cache);
-    }
+    // A build to disk keeps its documents for the next one (`Options::cache_dir`).
+    let file = match &options.cache_dir {
+        Some(dir) if options.cache.is_none() && into.is_none() && options.out.is_some() => {
+            load::cache_file(dir, &options.root)
+        }
+        _ => {
+            let cache = options.cache.as_deref().map(Cache::Kept);
+            return run_with(options, into, cache);
+        }
+    };
     // Stored on a thread of its own once the documents are highlighted, while pages render.
     let storing = std::sync::Mutex::new(None);
     let store = |taken: model::cache::Taken| {
-        let root = options.root.clone();
+        let file = file.clone();
         let thread =
-            std::thread::spawn(move || write::keep_cache(&root, |out| taken.write_to(out)));
+            std::thread::spawn(move || write::keep_cache(&file, |out| taken.write_to(out)));
         if let Ok(mut storing) = storing.lock() {
             *storing = Some(thread);
         }
     };
     let cache = std::sync::OnceLock::new();
-    let outcome = run_with(options, into, Some(Cache::Stored(&cache, &store)));
+    let outcome = run_with(options, into, Some(Cache::Stored(&file, &cache, &store)));
     let kept = storing.into_inner().ok().flatten().map(|thread| {
         thread
             .join()
@@ -270,10 +274,10 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
 enum Cache<'a> {
     /// Kept in memory for the next build, file texts too (serve).
     Kept(&'a model::cache::DocCache),
-    /// Read from `.kanava/cache` when the model needs it (not for a build that finds its
-    /// output up to date), and handed to this once the documents are highlighted
-    /// (`kanava build`).
+    /// Read from this file when the model needs it (not for a build that finds its output
+    /// up to date), and handed to this once the documents are highlighted (`kanava build`).
     Stored(
+        &'a Path,
         &'a std::sync::OnceLock<model::cache::DocCache>,
         &'a dyn Fn(model::cache::Taken),
     ),
@@ -349,10 +353,10 @@ fn run_with(
     }
     let cache = match with {
         Some(Cache::Kept(cache)) => Some(cache),
-        Some(Cache::Stored(cache, _)) => {
+        Some(Cache::Stored(file, cache, _)) => {
             clock = Instant::now();
             let cache = cache.get_or_init(|| {
-                load::stored_cache(&options.root)
+                load::stored_cache(file)
                     .and_then(model::cache::DocCache::read_from)
                     .unwrap_or_default()
             });
@@ -440,7 +444,7 @@ fn run_with(
         let shown = plan::shown_fragments(&site, &views);
         site.highlight(&shown, cache);
         phases.lap("highlight", &mut clock);
-        if let (Some(cache), Some(Cache::Stored(_, store))) = (cache, with) {
+        if let (Some(cache), Some(Cache::Stored(_, _, store))) = (cache, with) {
             store(cache.take());
         }
     }

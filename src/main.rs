@@ -72,7 +72,8 @@ enum Command {
 The output folder is replaced as a whole, so it may not be (or be inside, or hold) the site
 root, content/, a catalog data folder or the theme folder. Two builds into one output do not
 run at once: the second waits for the first. Pages whose text did not change since the last
-build are taken from <root>/.kanava/cache instead of being parsed again.")]
+build are taken from the cache folder ($KANAVA_CACHE_DIR, else $XDG_CACHE_HOME/kanava or
+~/.cache/kanava) instead of being parsed again.")]
     Build {
         /// The site's folder (holds kanava.yaml and content/)
         #[arg(long, default_value = ".")]
@@ -101,7 +102,7 @@ build are taken from <root>/.kanava/cache instead of being parsed again.")]
         #[arg(long, value_name = "KEYFILE")]
         encrypt: Option<PathBuf>,
         /// Parse every page again: neither read nor keep the cache of parsed pages in
-        /// <root>/.kanava/ (the output is the same either way)
+        /// the user's cache folder (the output is the same either way)
         #[arg(long)]
         no_cache: bool,
         /// Print how long each step of the build took
@@ -439,6 +440,22 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// The user's cache folder for kanava (`kanava build`'s parsed pages, issue 19):
+/// `$KANAVA_CACHE_DIR`, else `$XDG_CACHE_HOME/kanava`, else `~/.cache/kanava` (on Windows
+/// `%LOCALAPPDATA%\kanava`); `None` when there is no such place.
+fn cache_dir() -> Option<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("KANAVA_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("kanava")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache/kanava")))
+        .or_else(|| var("LOCALAPPDATA").map(|d| d.join("kanava")))
+        .filter(|d| d.is_absolute())
+}
+
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Build {
@@ -468,7 +485,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 notice: Some(notice_line()),
                 encrypt,
                 cache: None,
-                keep_cache: !no_cache,
+                cache_dir: if no_cache { None } else { cache_dir() },
                 first: Vec::new(),
             };
             let outcome = kanava::build(&options)?;
@@ -691,6 +708,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 at: when.at,
                 audiences,
                 no_search,
+                cache_dir: cache_dir(),
             };
             kanava::serve::run(
                 options,

@@ -53,6 +53,9 @@ pub struct Options {
     /// Build only these audiences (faster on large sites); empty: all.
     pub audiences: Vec<String>,
     pub no_search: bool,
+    /// The user's cache folder: the first build takes the parsed pages the last `kanava
+    /// build` kept there (`load::cache_file`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The view the view bar chose: stage and moment (the audience is the URL's first folder).
@@ -163,7 +166,12 @@ pub fn run(
         changed: Condvar::new(),
         // The last `kanava build`'s parsed pages, if it kept them: a quicker first build.
         cache: Arc::new(
-            crate::load::stored_cache(&options.root)
+            options
+                .cache_dir
+                .as_ref()
+                .and_then(|dir| {
+                    crate::load::stored_cache(&crate::load::cache_file(dir, &options.root))
+                })
                 .and_then(crate::model::cache::DocCache::read_from)
                 .unwrap_or_default(),
         ),

@@ -22,14 +22,22 @@ pub use config::{CONFIG_FILE, Config};
 
 pub const CONTENT_DIR: &str = "content";
 
-/// `kanava build`'s document cache, in the site root (issue 19, `model::cache`): derived
-/// data only, never published; its folder ignores itself in git (`write::keep_cache`).
-pub const CACHE_DIR: &str = ".kanava";
-pub const CACHE_FILE: &str = ".kanava/cache";
+/// Where `kanava build` keeps the parsed pages of the site at `root` (issue 19,
+/// `model::cache`): a file in the user's cache folder `dir`, named after the root's
+/// canonical path. Never in the site: a cache holds rendered HTML that is used as it is,
+/// so one that came with the sources (committed, say) could publish what the Markdown
+/// beside it does not say.
+pub fn cache_file(dir: &Path, root: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut h);
+    dir.join(format!("{:016x}.pages", h.finish()))
+}
 
 /// The stored document cache, if there is one, to be read as a stream.
-pub fn stored_cache(root: &Path) -> Option<impl std::io::Read> {
-    let file = std::fs::File::open(root.join(CACHE_FILE)).ok()?;
+pub fn stored_cache(file: &Path) -> Option<std::io::BufReader<std::fs::File>> {
+    let file = std::fs::File::open(file).ok()?;
     Some(std::io::BufReader::with_capacity(1 << 20, file))
 }
 

@@ -13,9 +13,9 @@
 //! `tests/it/incremental.rs` holds it to this: after random edits, a build through the
 //! cache writes exactly the bytes and diagnostics of a clean build.
 //!
-//! `kanava build` keeps it on disk between runs (`.kanava/cache` in the site root,
-//! [`Taken::write_to`], [`DocCache::read_from`]): the documents whose parse gave no
-//! diagnostic, with their highlighted code and the context they were parsed in, stamped
+//! `kanava build` keeps it on disk between runs, in the user's cache folder and never in
+//! the site (`load::cache_file`, [`Taken::write_to`], [`DocCache::read_from`]): the
+//! documents whose parse gave no diagnostic, with their highlighted code and the context they were parsed in, stamped
 //! with the program that made them ([`PROGRAM`]: another version or build of kanava reads
 //! none of it). A cache that cannot be read is no cache. The same property test
 //! round-trips the cache through those bytes between builds.

@@ -22,32 +22,22 @@ use anyhow::Result;
 use crate::fs;
 pub use output::Output;
 
-/// Stores `kanava build`'s document cache (`load::CACHE_FILE`) under `root`, replacing the
-/// last one atomically (a build running beside this one reads either whole). The folder
-/// gets a `.gitignore` of everything and a `CACHEDIR.TAG`, so it is never committed nor
-/// backed up.
+/// Stores `kanava build`'s document cache in `file` (`load::cache_file`), replacing the last
+/// one atomically (a build running beside this one reads either whole). Its folder is
+/// marked as a cache (`CACHEDIR.TAG`), so backup tools leave it out.
 pub fn keep_cache(
-    root: &Path,
+    file: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
 ) -> Result<()> {
-    let dir = root.join(crate::load::CACHE_DIR);
-    fs::create_dir_all(&dir)?;
-    for (name, text) in [
-        (
-            ".gitignore",
-            "# kanava's cache of parsed pages: derived, never committed\n*\n",
-        ),
-        (
-            "CACHEDIR.TAG",
-            "Signature: 8a477f597d28d172789f06886806bc55\n# kanava's cache of parsed pages (https://bford.info/cachedir/)\n",
-        ),
-    ] {
-        let path = dir.join(name);
-        if !path.exists() {
-            fs::write(&path, text.as_bytes())?;
-        }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        fs::write(
+            &tag,
+            b"Signature: 8a477f597d28d172789f06886806bc55\n# kanava's cache of parsed pages (https://bford.info/cachedir/)\n",
+        )?;
     }
-    let file = root.join(crate::load::CACHE_FILE);
     let temp = file.with_extension(format!("{}.tmp", std::process::id()));
     let written = std::fs::File::create(&temp)
         .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", temp.display()))
@@ -58,7 +48,7 @@ pub fn keep_cache(
                 .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", temp.display()))
         })
         .and_then(|()| {
-            std::fs::rename(&temp, &file)
+            std::fs::rename(&temp, file)
                 .map_err(|e| anyhow::anyhow!("cannot replace `{}`: {e}", file.display()))
         });
     if written.is_err() {

@@ -53,6 +53,10 @@ fn serve_fixture() -> Served {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kanava"))
         .args(["serve", "--port", "0", "--no-search", "--root"])
         .arg(root)
+        .env(
+            "KANAVA_CACHE_DIR",
+            std::env::temp_dir().join("kanava-tests-cache"),
+        )
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

@@ -102,6 +102,10 @@ impl Site {
     fn kanava(&self, args: &[&str]) -> Output {
         let output = Command::new(KANAVA)
             .args(args)
+            .env(
+                "KANAVA_CACHE_DIR",
+                std::env::temp_dir().join("kanava-tests-cache"),
+            )
             .output()
             .expect("run kanava");
         assert!(

@@ -135,6 +135,11 @@ impl TestSite {
             .args(args)
             .current_dir(self.root())
             .env("NO_COLOR", "1")
+            // Its cache of parsed pages in one place for all tests, not the user's.
+            .env(
+                "KANAVA_CACHE_DIR",
+                std::env::temp_dir().join("kanava-tests-cache"),
+            )
             .output()
             .expect("run kanava")
     }

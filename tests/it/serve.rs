@@ -33,6 +33,10 @@ fn serve(site: &TestSite, extra: &[&str]) -> Served {
         .args(extra)
         .current_dir(site.root())
         .env("NO_COLOR", "1")
+        .env(
+            "KANAVA_CACHE_DIR",
+            std::env::temp_dir().join("kanava-tests-cache"),
+        )
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
