@@ -169,7 +169,8 @@ pub fn load_site(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Loaded> {
     let sources = load::read_site(root, diags)?;
-    model_and_check(sources, stage, at, None, diags, &mut Phases::default())
+    let mut phases = (Phases::default(), Instant::now());
+    model_and_check(sources, stage, at, None, diags, &mut phases)
 }
 
 /// Model and check already-read sources (see [`load_site`]).
@@ -179,9 +180,8 @@ fn model_and_check(
     at: Option<&str>,
     cache: Option<&model::cache::DocCache>,
     diags: &mut Vec<Diagnostic>,
-    phases: &mut Phases,
+    (phases, clock): &mut (Phases, Instant),
 ) -> Result<Loaded> {
-    let mut clock = Instant::now();
     let Some(config) = sources.config.take() else {
         return Ok(Loaded {
             site: None,
@@ -190,10 +190,10 @@ fn model_and_check(
         });
     };
     let site = model::build(&sources, config, cache, diags);
-    phases.lap("model", &mut clock);
+    phases.lap("model", clock);
     let at = resolve_at(&site, at)?;
     diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
-    phases.lap("check", &mut clock);
+    phases.lap("check", clock);
     Ok(Loaded {
         site: Some(site),
         sources: sources.texts,
@@ -351,10 +351,11 @@ fn run_with(
             },
         });
     }
+    // Opening the output, the key file, the theme and the no-change stamp.
+    phases.lap("prepare", &mut clock);
     let cache = match with {
         Some(Cache::Kept(cache)) => Some(cache),
         Some(Cache::Stored(file, cache, _)) => {
-            clock = Instant::now();
             let cache = cache.get_or_init(|| {
                 load::stored_cache(file)
                     .and_then(model::cache::DocCache::read_from)
@@ -365,6 +366,7 @@ fn run_with(
         }
         None => None,
     };
+    let mut timing = (phases, clock);
     let Loaded {
         site,
         mut sources,
@@ -375,9 +377,9 @@ fn run_with(
         options.at.as_deref(),
         cache,
         &mut diags,
-        &mut phases,
+        &mut timing,
     )?;
-    clock = Instant::now();
+    let (mut phases, mut clock) = timing;
     let outcome = |diagnostics: Vec<Diagnostic>, sources: SourceMap, wrote, stats| Outcome {
         diagnostics,
         sources,

@@ -147,14 +147,14 @@ pub struct Texts {
 
 #[derive(Default)]
 struct TextsInner {
-    texts: std::collections::HashMap<String, (Stamp, Arc<str>)>,
+    texts: std::collections::HashMap<String, (SizeAndTime, Arc<str>)>,
     changed: std::collections::HashSet<String>,
     /// The last walk of `content/`.
     listing: Option<Listing>,
 }
 
 /// What tells a file's versions apart without reading it: its size and modification time.
-type Stamp = (u64, Option<std::time::SystemTime>);
+type SizeAndTime = (u64, Option<std::time::SystemTime>);
 
 impl Texts {
     /// Files (site-relative paths) to read again whatever their size and time say.
@@ -486,7 +486,7 @@ fn walk_content(
     // Reading is the slow part of loading a large site: in parallel, in walk order; with
     // `reuse`, only what changed since the last build (by size and modification time, or
     // as the watcher named it when the walk was not made again).
-    type Kept = Option<(String, (Stamp, Arc<str>))>;
+    type Kept = Option<(String, (SizeAndTime, Arc<str>))>;
     let read_reusing = |rel: &str, path: &Path| -> (Result<MarkdownFile, Diagnostic>, Kept) {
         if reuse.is_none() {
             return (read_markdown(rel.to_owned(), path), None);
