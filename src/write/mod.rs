@@ -23,16 +23,18 @@ use crate::fs;
 pub use output::Output;
 
 /// Stores `kanava build`'s document cache in `file` (`load::cache_file`), replacing the last
-/// one atomically (a build running beside this one reads either whole). Its folder is
-/// marked as a cache (`CACHEDIR.TAG`), so backup tools leave it out.
+/// one atomically (a build running beside this one reads either whole). A folder made for
+/// it is marked as a cache (`CACHEDIR.TAG`), so backup tools leave it out; one that was
+/// there before (`KANAVA_CACHE_DIR=$HOME`, say) is not.
 pub fn keep_cache(
     file: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
 ) -> Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
+    let made = !dir.exists();
     fs::create_dir_all(dir)?;
     let tag = dir.join("CACHEDIR.TAG");
-    if !tag.exists() {
+    if made && !tag.exists() {
         fs::write(
             &tag,
             b"Signature: 8a477f597d28d172789f06886806bc55\n# kanava's cache of parsed pages (https://bford.info/cachedir/)\n",

@@ -313,7 +313,22 @@ fn a_second_build_parses_only_what_changed() {
     assert_eq!((first.stats.reused, first.stats.documents), (0, 3));
     let stored = kanava::load::cache_file(&cache_dir, site.root());
     assert!(stored.is_file(), "no cache was kept");
+    // A folder made for the cache is marked as one; a folder that was there is not.
     assert!(cache_dir.join("CACHEDIR.TAG").is_file());
+    let existing = site.root().join("existing");
+    std::fs::create_dir_all(&existing).expect("mkdir");
+    let kept = kanava::build(&kanava::Options {
+        root: site.root().to_owned(),
+        out: Some(site.root().join("elsewhere")),
+        cache_dir: Some(existing.clone()),
+        ..kanava::Options::default()
+    })
+    .expect("build");
+    assert!(kept.wrote && kanava::load::cache_file(&existing, site.root()).is_file());
+    assert!(
+        !existing.join("CACHEDIR.TAG").exists(),
+        "tagged a folder it did not make"
+    );
 
     site.page("content/b.md", "title: B", "## Part\n\nB's new text.\n");
     let second = build(true, "public");
