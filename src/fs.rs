@@ -51,6 +51,54 @@ pub fn remove_tree(path: &Path) -> Result<()> {
     std::fs::remove_dir(path).with_context(|| format!("cannot remove `{}`", path.display()))
 }
 
+/// Replaces `path` with what `write` writes, through a temporary file beside it that only
+/// the owner can read (on Unix; the file keeps that mode): an interrupted write leaves the
+/// previous file whole, and a reader sees one or the other. `durable` syncs it to disk
+/// before the rename (a key file; not a cache that can be made again).
+pub fn replace(
+    path: &Path,
+    durable: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.kanava-tmp-{}", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(&tmp)
+        .with_context(|| format!("cannot write `{}`", tmp.display()))
+        .and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)?;
+            let file = out
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("cannot write `{}`", tmp.display()))?;
+            if durable {
+                file.sync_all()
+                    .with_context(|| format!("cannot write `{}`", tmp.display()))?;
+            }
+            rename(&tmp, path)
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to)
         .with_context(|| format!("cannot move `{}` to `{}`", from.display(), to.display()))

@@ -114,8 +114,8 @@ pub struct Outcome {
 
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
-    /// Markdown files whose document came from the last build's (`Options::keep_cache`),
-    /// of `documents`.
+    /// Markdown files whose document came from the last build's (`Options::cache_dir`), of
+    /// `documents`.
     pub reused: usize,
     pub documents: usize,
     pub pages: usize,
@@ -233,38 +233,23 @@ pub fn build_into(options: &Options, dest: &dyn Destination) -> Result<Outcome> 
 
 fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
     // A build to disk keeps its documents for the next one (`Options::cache_dir`).
-    let file = match &options.cache_dir {
+    let stored = match &options.cache_dir {
         Some(dir) if options.cache.is_none() && into.is_none() && options.out.is_some() => {
-            load::cache_file(dir, &options.root)
+            StoredCache::new(load::cache_file(dir, &options.root))
         }
         _ => {
             let cache = options.cache.as_deref().map(Cache::Kept);
             return run_with(options, into, cache);
         }
     };
-    // Stored on a thread of its own once the documents are highlighted, while pages render.
-    let storing = std::sync::Mutex::new(None);
-    let store = |taken: model::cache::Taken| {
-        let file = file.clone();
-        let thread =
-            std::thread::spawn(move || write::keep_cache(&file, |out| taken.write_to(out)));
-        if let Ok(mut storing) = storing.lock() {
-            *storing = Some(thread);
-        }
-    };
-    let cache = std::sync::OnceLock::new();
-    let outcome = run_with(options, into, Some(Cache::Stored(&file, &cache, &store)));
-    let kept = storing.into_inner().ok().flatten().map(|thread| {
-        thread
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread writing it failed")))
-    });
-    if let (Some(Err(e)), Some(notice)) = (kept, &options.notice) {
+    let outcome = run_with(options, into, Some(Cache::Stored(&stored)));
+    let (kept, reused) = stored.finish();
+    if let (Err(e), Some(notice)) = (kept, &options.notice) {
         notice(&format!("the cache of parsed pages was not kept: {e:#}"));
     }
     let mut outcome = outcome?;
-    if let Some(cache) = cache.get().filter(|c| c.used()) {
-        (outcome.stats.reused, outcome.stats.documents) = cache.reused();
+    if let Some(reused) = reused {
+        (outcome.stats.reused, outcome.stats.documents) = reused;
     }
     Ok(outcome)
 }
@@ -274,13 +259,61 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
 enum Cache<'a> {
     /// Kept in memory for the next build, file texts too (serve).
     Kept(&'a model::cache::DocCache),
-    /// Read from this file when the model needs it (not for a build that finds its output
-    /// up to date), and handed to this once the documents are highlighted (`kanava build`).
-    Stored(
-        &'a Path,
-        &'a std::sync::OnceLock<model::cache::DocCache>,
-        &'a dyn Fn(model::cache::Taken),
-    ),
+    /// Kept in a file between runs (`kanava build`).
+    Stored(&'a StoredCache),
+}
+
+/// `kanava build`'s cache of parsed pages: read from its file when the model needs it (not
+/// for a build that finds its output up to date), and stored once the documents are
+/// highlighted, on a thread of its own while pages render.
+struct StoredCache {
+    file: PathBuf,
+    cache: std::sync::OnceLock<model::cache::DocCache>,
+    storing: std::sync::Mutex<Option<std::thread::JoinHandle<Result<()>>>>,
+}
+
+impl StoredCache {
+    fn new(file: PathBuf) -> StoredCache {
+        StoredCache {
+            file,
+            cache: Default::default(),
+            storing: Default::default(),
+        }
+    }
+
+    fn load(&self) -> &model::cache::DocCache {
+        self.cache.get_or_init(|| {
+            load::stored_cache(&self.file)
+                .and_then(model::cache::DocCache::read_from)
+                .unwrap_or_default()
+        })
+    }
+
+    /// Takes this build's documents out of the cache and starts writing them.
+    fn store(&self) {
+        let Some(cache) = self.cache.get() else {
+            return;
+        };
+        let (taken, file) = (cache.take(), self.file.clone());
+        let thread =
+            std::thread::spawn(move || write::keep_cache(&file, |out| taken.write_to(out)));
+        if let Ok(mut storing) = self.storing.lock() {
+            *storing = Some(thread);
+        }
+    }
+
+    /// Waits for the writing; and how many documents the build took from the cache, of how
+    /// many, if it used it.
+    fn finish(self) -> (Result<()>, Option<(usize, usize)>) {
+        let kept = match self.storing.into_inner().ok().flatten() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread writing it failed"))),
+            None => Ok(()),
+        };
+        let reused = self.cache.get().filter(|c| c.used()).map(|c| c.reused());
+        (kept, reused)
+    }
 }
 
 /// [`run`] with `cache`.
@@ -355,12 +388,8 @@ fn run_with(
     phases.lap("prepare", &mut clock);
     let cache = match with {
         Some(Cache::Kept(cache)) => Some(cache),
-        Some(Cache::Stored(file, cache, _)) => {
-            let cache = cache.get_or_init(|| {
-                load::stored_cache(file)
-                    .and_then(model::cache::DocCache::read_from)
-                    .unwrap_or_default()
-            });
+        Some(Cache::Stored(stored)) => {
+            let cache = stored.load();
             phases.lap("cache", &mut clock);
             Some(cache)
         }
@@ -446,8 +475,8 @@ fn run_with(
         let shown = plan::shown_fragments(&site, &views);
         site.highlight(&shown, cache);
         phases.lap("highlight", &mut clock);
-        if let (Some(cache), Some(Cache::Stored(_, _, store))) = (cache, with) {
-            store(cache.take());
+        if let Some(Cache::Stored(stored)) = with {
+            stored.store();
         }
     }
     if let Some(stamp) = &stamp {

@@ -3,7 +3,6 @@
 //! output folder is refused, as `deploy-config` refuses such a users file. The one place
 //! of `encrypt` that touches the file system (`tests/it/tidy.rs`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -59,38 +58,10 @@ pub fn read(path: &Path) -> Result<Option<KeyFile>> {
 }
 
 /// Writes the key file readable by its owner only, through a temporary file beside it, so
-/// an interrupted write leaves the previous file whole.
+/// an interrupted write leaves the previous file whole (`fs::replace`, synced to disk).
 pub fn write(path: &Path, keys: &KeyFile) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.kanava-tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(keys.to_text().as_bytes())?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write the key file `{}`", path.display()));
-    }
-    Ok(())
+    crate::fs::replace(path, true, |out| {
+        Ok(out.write_all(keys.to_text().as_bytes())?)
+    })
+    .with_context(|| format!("cannot write the key file `{}`", path.display()))
 }

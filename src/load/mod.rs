@@ -318,8 +318,7 @@ struct Listing {
     refused: Vec<(String, Diagnostic)>,
     /// What else the walk could not read.
     diags: Vec<Diagnostic>,
-    /// Every file and folder found (site-relative paths).
-    files: std::collections::HashSet<String>,
+    /// Every folder found (site-relative paths).
     dirs: std::collections::HashSet<String>,
     /// A symlink was followed: a change behind it is not in the watcher's paths.
     linked: bool,
@@ -336,6 +335,11 @@ impl Listing {
         if self.linked || !self.refused.is_empty() || !self.diags.is_empty() {
             return false;
         }
+        let files: std::collections::HashSet<&str> = (self.markdown.iter())
+            .chain(&self.sidecars)
+            .map(|(rel, _)| rel.as_str())
+            .chain(self.assets.iter().map(|a| a.path.as_str()))
+            .collect();
         changed.iter().all(|rel| {
             let Some(inside) = rel.strip_prefix(CONTENT_DIR) else {
                 return true;
@@ -347,7 +351,7 @@ impl Listing {
             if inside.split('/').any(|part| is_ignored(part.as_ref())) {
                 return true;
             }
-            let known = self.files.contains(rel);
+            let known = files.contains(rel.as_str());
             match std::fs::symlink_metadata(root.join(rel)) {
                 Ok(meta) => known && meta.file_type().is_file(),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -429,7 +433,6 @@ fn list(content: &Path, canonical_root: &Path) -> Listing {
             listing.dirs.insert(rel);
             continue;
         }
-        listing.files.insert(rel.clone());
         if rel.ends_with(".md") {
             listing.markdown.push((rel, entry.into_path()));
         } else if sidecar_of(&rel).is_some() {

@@ -15,9 +15,9 @@
 //!
 //! `kanava build` keeps it on disk between runs, in the user's cache folder and never in
 //! the site (`load::cache_file`, [`Taken::write_to`], [`DocCache::read_from`]): the
-//! documents whose parse gave no diagnostic, with their highlighted code and the context they were parsed in, stamped
-//! with the program that made them ([`PROGRAM`]: another version or build of kanava reads
-//! none of it). A cache that cannot be read is no cache. The same property test
+//! documents whose parse gave no diagnostic, with their highlighted code and the context
+//! they were parsed in, stamped with the program that made them ([`PROGRAM`]: another
+//! version or build of kanava reads none of it). A cache that cannot be read is no cache. The same property test
 //! round-trips the cache through those bytes between builds.
 
 use std::borrow::Cow;
@@ -159,52 +159,7 @@ impl DocCache {
             highlighted,
         }
     }
-}
 
-impl Taken {
-    /// Writes the documents whose parse gave no diagnostic, with their highlighted code,
-    /// for [`DocCache::read_from`] (in file order: the same documents give the same bytes).
-    pub fn write_to(&self, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-        let inner = self;
-        let mut files: Vec<(&String, &Parsed)> = inner
-            .docs
-            .iter()
-            .filter(|(_, p)| p.diags.is_empty())
-            .collect();
-        files.sort_by(|a, b| a.0.cmp(b.0));
-        let docs = files
-            .into_iter()
-            .map(|(file, p)| StoredDoc {
-                file: file.as_str().into(),
-                body: p.text.get(p.body.clone()).unwrap_or_default().into(),
-                line_offset: p.line_offset,
-                doc: &*p.doc,
-                highlighted: inner
-                    .highlighted
-                    .get(&(Arc::as_ptr(&p.doc) as usize))
-                    .filter(|h| Arc::ptr_eq(&h.from, &p.doc))
-                    .map(|h| {
-                        let code = h.doc.fragments.iter().map(|f| {
-                            f.code
-                                .iter()
-                                .map(|c| c.highlighted.then_some(c.html.as_str().into()))
-                                .collect()
-                        });
-                        (h.shown.clone(), code.collect())
-                    }),
-            })
-            .collect();
-        let stored = Stored {
-            program: PROGRAM.into(),
-            context: inner.context,
-            docs,
-        };
-        postcard::to_io(&stored, out)?;
-        Ok(())
-    }
-}
-
-impl DocCache {
     /// A cache from what [`Taken::write_to`] wrote; `None` when it is not one, or was
     /// written by another build of kanava. Read as a stream: only the longest text is ever
     /// held twice (a text over 64 MiB makes it no cache).
@@ -265,19 +220,47 @@ impl DocCache {
             ..DocCache::default()
         })
     }
+}
 
-    /// The last build's files with a document: how many were taken from the cache, and
-    /// how many there were.
-    pub fn reused(&self) -> (usize, usize) {
-        self.inner
-            .lock()
-            .map(|i| (i.reused, i.documents))
-            .unwrap_or_default()
-    }
-
-    /// Has a build used this cache (so that it holds that build's documents)?
-    pub fn used(&self) -> bool {
-        self.inner.lock().is_ok_and(|i| i.used)
+impl Taken {
+    /// Writes the documents whose parse gave no diagnostic, with their highlighted code,
+    /// for [`DocCache::read_from`] (in file order: the same documents give the same bytes).
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        let mut files: Vec<(&String, &Parsed)> = self
+            .docs
+            .iter()
+            .filter(|(_, p)| p.diags.is_empty())
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(b.0));
+        let docs = files
+            .into_iter()
+            .map(|(file, p)| StoredDoc {
+                file: file.as_str().into(),
+                body: p.text.get(p.body.clone()).unwrap_or_default().into(),
+                line_offset: p.line_offset,
+                doc: &*p.doc,
+                highlighted: self
+                    .highlighted
+                    .get(&(Arc::as_ptr(&p.doc) as usize))
+                    .filter(|h| Arc::ptr_eq(&h.from, &p.doc))
+                    .map(|h| {
+                        let code = h.doc.fragments.iter().map(|f| {
+                            f.code
+                                .iter()
+                                .map(|c| c.highlighted.then_some(c.html.as_str().into()))
+                                .collect()
+                        });
+                        (h.shown.clone(), code.collect())
+                    }),
+            })
+            .collect();
+        let stored = Stored {
+            program: PROGRAM.into(),
+            context: self.context,
+            docs,
+        };
+        postcard::to_io(&stored, out)?;
+        Ok(())
     }
 }
 
@@ -366,6 +349,20 @@ impl DocCache {
         if let Ok(mut inner) = self.inner.lock() {
             inner.fronts = fronts;
         }
+    }
+
+    /// The last build's files with a document: how many were taken from the cache, and
+    /// how many there were.
+    pub fn reused(&self) -> (usize, usize) {
+        self.inner
+            .lock()
+            .map(|i| (i.reused, i.documents))
+            .unwrap_or_default()
+    }
+
+    /// Has a build used this cache (so that it holds that build's documents)?
+    pub fn used(&self) -> bool {
+        self.inner.lock().is_ok_and(|i| i.used)
     }
 
     /// How many documents builds took from the cache so far (parsed and highlighted).

@@ -23,40 +23,21 @@ use crate::fs;
 pub use output::Output;
 
 /// Stores `kanava build`'s document cache in `file` (`load::cache_file`), replacing the last
-/// one atomically (a build running beside this one reads either whole). A folder made for
-/// it is marked as a cache (`CACHEDIR.TAG`), so backup tools leave it out; one that was
-/// there before (`KANAVA_CACHE_DIR=$HOME`, say) is not.
+/// one atomically and readable by its owner only (it holds every audience's text:
+/// `fs::replace`). A folder made for it is marked as a cache (`CACHEDIR.TAG`), so backup
+/// tools leave it out; one that was there before (`KANAVA_CACHE_DIR=$HOME`, say) is not.
 pub fn keep_cache(
     file: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
 ) -> Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
-    let made = !dir.exists();
-    fs::create_dir_all(dir)?;
-    let tag = dir.join("CACHEDIR.TAG");
-    if made && !tag.exists() {
+    if !dir.exists() {
         fs::write(
-            &tag,
+            &dir.join("CACHEDIR.TAG"),
             b"Signature: 8a477f597d28d172789f06886806bc55\n# kanava's cache of parsed pages (https://bford.info/cachedir/)\n",
         )?;
     }
-    let temp = file.with_extension(format!("{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temp)
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", temp.display()))
-        .and_then(|f| {
-            let mut out = std::io::BufWriter::new(f);
-            write(&mut out)?;
-            std::io::Write::flush(&mut out)
-                .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", temp.display()))
-        })
-        .and_then(|()| {
-            std::fs::rename(&temp, file)
-                .map_err(|e| anyhow::anyhow!("cannot replace `{}`: {e}", file.display()))
-        });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+    fs::replace(file, false, write)
 }
 
 pub trait Sink: Sync {

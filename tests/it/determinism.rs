@@ -102,10 +102,7 @@ fn two_processes_build_the_same_bytes() {
             .arg(out)
             .current_dir(site.root())
             .env("NO_COLOR", "1")
-            .env(
-                "KANAVA_CACHE_DIR",
-                std::env::temp_dir().join("kanava-tests-cache"),
-            )
+            .env("KANAVA_CACHE_DIR", crate::harness::test_cache_dir())
             .env("RAYON_NUM_THREADS", threads)
             .env("TZ", tz)
             .stdout(Stdio::piped())

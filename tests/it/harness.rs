@@ -18,6 +18,12 @@ pub struct Run {
     pub outcome: kanava::Outcome,
 }
 
+/// Where the `kanava` processes of the tests keep their cache of parsed pages: one place
+/// for all tests in the system's temporary folder, not the user's cache folder.
+pub fn test_cache_dir() -> PathBuf {
+    std::env::temp_dir().join("kanava-tests-cache")
+}
+
 impl TestSite {
     /// A site with `kanava.yaml` saying only `title: Test` and nothing in `content/`.
     pub fn new() -> TestSite {
@@ -135,11 +141,7 @@ impl TestSite {
             .args(args)
             .current_dir(self.root())
             .env("NO_COLOR", "1")
-            // Its cache of parsed pages in one place for all tests, not the user's.
-            .env(
-                "KANAVA_CACHE_DIR",
-                std::env::temp_dir().join("kanava-tests-cache"),
-            )
+            .env("KANAVA_CACHE_DIR", test_cache_dir())
             .output()
             .expect("run kanava")
     }

@@ -195,7 +195,7 @@ fn a_cached_build_equals_a_clean_build_after_random_edits() {
         let _ = build(&site, Some(Arc::clone(&cache)));
         for edit in &edits {
             if stored {
-                // Through the bytes `kanava build` keeps in `.kanava/cache`.
+                // Through the bytes `kanava build` keeps in the user's cache folder.
                 hits.fetch_add(cache.hits(), Ordering::Relaxed);
                 cache = Arc::new(round_trip(&cache));
             }
@@ -282,7 +282,8 @@ fn a_save_of_a_known_file_is_not_walked_again() {
 
 /// `kanava build` keeps its parsed pages in the user's cache folder: a second build after
 /// an edit parses only the edited page and writes exactly what a build without the cache
-/// writes; a cache that is not one (damaged, or another program's) is ignored and replaced.
+/// writes; a damaged cache is ignored and replaced (another program's: the unit test in
+/// `model::cache`).
 #[test]
 fn a_second_build_parses_only_what_changed() {
     let site = TestSite::new();
@@ -313,6 +314,16 @@ fn a_second_build_parses_only_what_changed() {
     assert_eq!((first.stats.reused, first.stats.documents), (0, 3));
     let stored = kanava::load::cache_file(&cache_dir, site.root());
     assert!(stored.is_file(), "no cache was kept");
+    // It holds every audience's text: its owner's only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&stored)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     // A folder made for the cache is marked as one; a folder that was there is not.
     assert!(cache_dir.join("CACHEDIR.TAG").is_file());
     let existing = site.root().join("existing");

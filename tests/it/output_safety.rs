@@ -55,10 +55,10 @@ fn copy_fixture(name: &str, to: &Path) {
 
 fn kanava(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kanava"));
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env(
-        "KANAVA_CACHE_DIR",
-        std::env::temp_dir().join("kanava-tests-cache"),
-    );
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("KANAVA_CACHE_DIR", crate::harness::test_cache_dir());
     cmd
 }
 

@@ -33,10 +33,7 @@ fn serve(site: &TestSite, extra: &[&str]) -> Served {
         .args(extra)
         .current_dir(site.root())
         .env("NO_COLOR", "1")
-        .env(
-            "KANAVA_CACHE_DIR",
-            std::env::temp_dir().join("kanava-tests-cache"),
-        )
+        .env("KANAVA_CACHE_DIR", crate::harness::test_cache_dir())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -119,8 +116,8 @@ impl Served {
         self.log.try_iter().collect::<Vec<_>>().join("\n")
     }
 
-    /// The events stream, read on a thread: each `event:` line as it comes.
-    /// The event stream of a browser showing `page` (`/gold/guide/`).
+    /// The event stream of a browser showing `page` (`/gold/guide/`), read on a thread:
+    /// each `event:` line as it comes.
     fn events(&self, page: &str) -> Receiver<String> {
         let host = self
             .url
