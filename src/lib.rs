@@ -182,6 +182,8 @@ fn model_and_check(
     diags: &mut Vec<Diagnostic>,
     (phases, clock): &mut (Phases, Instant),
 ) -> Result<Loaded> {
+    // Taken whatever happens, so that no later build uses a model older than its last.
+    let kept = cache.and_then(|c| c.take_model());
     let Some(config) = sources.config.take() else {
         return Ok(Loaded {
             site: None,
@@ -189,7 +191,7 @@ fn model_and_check(
             at: Timestamp::now(),
         });
     };
-    let site = model::build(&sources, config, cache, diags);
+    let site = model::build(&sources, config, cache, kept, diags);
     phases.lap("model", clock);
     let at = resolve_at(&site, at)?;
     diags.extend(check::run(&site, &plan::views(&site, &[], stage, at)));
@@ -252,6 +254,40 @@ fn run(options: &Options, into: Option<&dyn Destination>) -> Result<Outcome> {
         (outcome.stats.reused, outcome.stats.documents) = reused;
     }
     Ok(outcome)
+}
+
+/// A build's site, handed to serve's cache when the build is done with it (`model::keep`).
+struct KeepSite<'c> {
+    /// `Some` until dropped.
+    site: Option<Site>,
+    cache: Option<&'c model::cache::DocCache>,
+}
+
+impl std::ops::Deref for KeepSite<'_> {
+    type Target = Site;
+    fn deref(&self) -> &Site {
+        match &self.site {
+            Some(site) => site,
+            None => unreachable!("a KeepSite holds its site until dropped"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for KeepSite<'_> {
+    fn deref_mut(&mut self) -> &mut Site {
+        match &mut self.site {
+            Some(site) => site,
+            None => unreachable!("a KeepSite holds its site until dropped"),
+        }
+    }
+}
+
+impl Drop for KeepSite<'_> {
+    fn drop(&mut self) {
+        if let (Some(cache), Some(site)) = (self.cache, self.site.take()) {
+            cache.keep_site(site);
+        }
+    }
 }
 
 /// A build's document cache, and what it does with it besides using it.
@@ -419,9 +455,17 @@ fn run_with(
             ..stats
         },
     };
-    let Some(mut site) = site else {
+    let Some(site) = site else {
         diag::normalize(&mut diags);
         return Ok(outcome(diags, sources, false, Stats::default()));
+    };
+    // Serve's next build may start from this model (`model::keep`), however this one ends.
+    let mut site = KeepSite {
+        site: Some(site),
+        cache: match with {
+            Some(Cache::Kept(cache)) => Some(cache),
+            _ => None,
+        },
     };
     for (source, origin) in theme.templates.values() {
         sources.insert(origin.clone(), source.as_str().into());

@@ -93,6 +93,10 @@ pub struct Sources {
     /// root is in a git repository: a page's date in what's new without `updated`, and a
     /// material's "new" badge (issue #14).
     pub commits: std::collections::BTreeMap<String, git::Commits>,
+    /// Every path (inside the root) changed since the last read, when that is known
+    /// exactly: a reused walk of `content/` whose files only the watcher's paths changed
+    /// (`kanava serve`, [`Texts`]). `None` for a first read or a new walk.
+    pub changed: Option<Vec<String>>,
 }
 
 impl Sources {
@@ -203,13 +207,14 @@ pub fn read_site_reusing(
     let mut assets = Vec::new();
     let mut sidecars = Vec::new();
     let mut refused = Vec::new();
+    let mut changed = None;
     if !content.is_dir() {
         diags.push(
             Diagnostic::error("empty-content", "the site has no `content/` folder")
                 .help("create `content/_index.md` for the home page, or run `kanava init`"),
         );
     } else {
-        walk_content(
+        changed = walk_content(
             &content,
             &canonical_root,
             &mut Found {
@@ -258,6 +263,7 @@ pub fn read_site_reusing(
         refused,
         texts,
         commits,
+        changed,
     })
 }
 
@@ -455,7 +461,7 @@ fn walk_content(
     found: &mut Found,
     reuse: Option<&Texts>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Option<Vec<String>> {
     let Found {
         markdown,
         assets,
@@ -580,6 +586,10 @@ fn walk_content(
         inner.texts = kept.into_iter().collect();
         inner.listing = Some(listing);
     }
+    // The last walk stood, so nothing the watcher did not name changed.
+    let mut changed: Vec<String> = trusted.then(|| changed.into_iter().collect())?;
+    changed.sort();
+    Some(changed)
 }
 
 fn read_markdown(rel: String, path: &Path) -> Result<MarkdownFile, Diagnostic> {

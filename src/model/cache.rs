@@ -37,6 +37,17 @@ pub struct DocCache {
     pub texts: crate::load::Texts,
     inner: Mutex<Inner>,
     hits: std::sync::atomic::AtomicUsize,
+    /// The last build's model (`model::keep`), once the build handed its site back.
+    model: Mutex<ModelSlot>,
+    /// How many builds started from the last one's model.
+    models_kept: std::sync::atomic::AtomicUsize,
+}
+
+#[derive(Default)]
+struct ModelSlot {
+    /// What this build's `model::build` left, waiting for its site.
+    parts: Option<super::keep::Parts>,
+    kept: Option<super::keep::Kept>,
 }
 
 #[derive(Default)]
@@ -96,6 +107,14 @@ impl Front {
             fm: Arc::new(fm),
             diags,
         }
+    }
+
+    /// Is `other` (the same file, read again) the same front matter at the same line,
+    /// under the same configuration, so that reading it gives what this gave?
+    pub fn same_front_matter(&self, other: &Front) -> bool {
+        self.config == other.config
+            && self.body_offset == other.body_offset
+            && self.text.get(..self.body_start) == other.text.get(..other.body_start)
     }
 }
 
@@ -384,6 +403,40 @@ impl DocCache {
         })
     }
 
+    /// The last build's model, taken (a build takes it whether or not it can use it, so
+    /// that no later build uses one older than its last).
+    pub fn take_model(&self) -> Option<super::keep::Kept> {
+        let mut slot = self.model.lock().ok()?;
+        slot.parts = None;
+        slot.kept.take()
+    }
+
+    /// How many builds so far started from the last build's model (`model::keep`).
+    pub fn models_kept(&self) -> usize {
+        self.models_kept.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(super) fn kept_a_model(&self) {
+        self.models_kept
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// What this build's model leaves for the next, until [`DocCache::keep_site`].
+    pub fn keep_parts(&self, parts: super::keep::Parts) {
+        if let Ok(mut slot) = self.model.lock() {
+            slot.parts = Some(parts);
+        }
+    }
+
+    /// The site this build made, once it is done with it: kept with its parts.
+    pub fn keep_site(&self, site: super::Site) {
+        if let Ok(mut slot) = self.model.lock()
+            && let Some(parts) = slot.parts.take()
+        {
+            slot.kept = Some(super::keep::Kept { parts, site });
+        }
+    }
+
     /// Keeps this build's highlighted documents (and only them) for the next.
     pub fn keep_highlighted(&self, done: Vec<(Arc<Document>, Vec<bool>, Arc<Document>)>) {
         if let Ok(mut inner) = self.inner.lock() {
@@ -460,6 +513,22 @@ impl Session<'_> {
             new.insert(file.to_owned(), parsed);
         }
         out
+    }
+
+    /// This build's documents replace the last build's, and the last build's other
+    /// documents stay (a build that parsed only the pages that changed: `model::keep`).
+    pub fn finish_keeping_the_rest(mut self) {
+        if let Ok(new) = self.new.get_mut() {
+            let mut carried = 0;
+            for (file, parsed) in self.old.drain() {
+                if let std::collections::hash_map::Entry::Vacant(e) = new.entry(file) {
+                    e.insert(parsed);
+                    carried += 1;
+                }
+            }
+            *self.reused.get_mut() += carried;
+        }
+        self.finish();
     }
 
     /// This build's documents replace the last build's.

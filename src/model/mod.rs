@@ -19,6 +19,7 @@ pub mod paths;
 
 pub mod cache;
 mod cascade;
+pub mod keep;
 mod links;
 mod translate;
 mod urls;
@@ -281,8 +282,10 @@ pub fn build(
     sources: &Sources,
     config: Config,
     cache: Option<&cache::DocCache>,
+    kept: Option<keep::Kept>,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
+    let start = diags.len();
     let audiences = audience::from_config(config.audience.as_ref(), diags);
     let languages = Arc::new(languages::settings(&config, diags));
     let mut config = config;
@@ -336,20 +339,43 @@ pub fn build(
             }
         }
     };
-    let fronts: Vec<cache::Front> = sources
+    // Each front, and whether it is the last build's front matter (for `keep`).
+    let (fronts, same): (Vec<cache::Front>, Vec<bool>) = sources
         .markdown
         .par_iter()
         .map(|file| {
             match cache.and_then(|c| c.front(&old_fronts, &file.path, &file.text, config_hash)) {
-                Some(front) => front.clone(),
-                None => read_front(file),
+                Some(front) => (front.clone(), true),
+                None => {
+                    let front = read_front(file);
+                    let same = old_fronts
+                        .get(&file.path)
+                        .is_some_and(|old| old.same_front_matter(&front));
+                    (front, same)
+                }
             }
         })
-        .collect();
+        .unzip();
+    let same = old_fronts.len() == fronts.len() && same.iter().all(|s| *s);
     drop(old_fronts);
     if let Some(cache) = cache {
         let paths = sources.markdown.iter().map(|f| f.path.clone());
         cache.keep_fronts(paths.zip(fronts.iter().cloned()).collect());
+        // Only pages' bodies changed: the last build's model, with their new documents.
+        if let Some(kept) = kept
+            && let Some(site) = keep::rebuild(
+                kept,
+                sources,
+                &fronts,
+                same,
+                config_hash,
+                cache,
+                start,
+                diags,
+            )
+        {
+            return site;
+        }
     }
     let parsed: Vec<_> = sources
         .markdown
@@ -543,18 +569,13 @@ pub fn build(
     // Markdown, once per page, in parallel.
     let index = Index::new(&pages, &assets, &sources.refused, catalog.as_ref());
     // The last build's documents, where nothing they depend on changed (issue 19).
-    let session = cache.map(|c| {
+    let context = cache.map(|_| {
         let skus = catalog
             .iter()
             .flat_map(|c| c.products.iter().map(|p| p.sku.as_str()));
-        c.begin(cache::context(
-            config_hash,
-            &pages,
-            &assets,
-            &sources.refused,
-            skus,
-        ))
+        cache::context(config_hash, &pages, &assets, &sources.refused, skus)
     });
+    let session = cache.zip(context).map(|(c, context)| c.begin(context));
     let parsed: Vec<(Arc<Document>, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|page| {
@@ -620,10 +641,18 @@ pub fn build(
         }
     }
     check_requires(&pages, &mut learning_paths, &mut learning_diags);
+    let before_pages = diags.len();
+    // Each page's parse diagnostics, for `keep` (serve's builds: one language).
+    let keeping = cache.is_some() && !languages.several();
+    let mut page_diags = Vec::with_capacity(if keeping { pages.len() } else { 0 });
     for (page, (doc, d)) in pages.iter_mut().zip(parsed) {
         page.doc = doc;
+        if keeping {
+            page_diags.push(d.clone());
+        }
         diags.extend(d);
     }
+    let after_pages = diags.len();
     diags.extend(learning_diags);
     for (page, (quiz, duration)) in pages.iter_mut().zip(learning) {
         page.quiz = quiz;
@@ -685,6 +714,17 @@ pub fn build(
     site.translations = translations;
     if let Some(session) = session {
         session.finish();
+    }
+    if let (Some(cache), Some(context), true) = (cache, context, keeping) {
+        cache.keep_parts(keep::Parts {
+            config: config_hash,
+            context,
+            commits: sources.commits.clone(),
+            parsed: site.pages.iter().map(|p| Arc::clone(&p.doc)).collect(),
+            before: diags[start..before_pages].to_vec(),
+            pages: page_diags,
+            after: diags[after_pages..].to_vec(),
+        });
     }
     site
 }

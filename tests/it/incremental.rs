@@ -178,17 +178,19 @@ fn build(
 #[test]
 fn a_cached_build_equals_a_clean_build_after_random_edits() {
     let hits = AtomicUsize::new(0);
+    let kept = AtomicUsize::new(0);
     let config = ProptestConfig {
         cases: 16,
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    proptest!(config, |(edits in proptest::collection::vec(edit(), 1..7), stored in any::<bool>())| {
+    let starts = (any::<bool>(), any::<bool>());
+    proptest!(config, |(edits in proptest::collection::vec(edit(), 1..7), (stored, languages) in starts)| {
         let site = TestSite::new();
         let mut state = State {
             pages: [Some((1, 0, 0)), Some((2, 1, 0)), Some((3, 2, 2)), None],
             translations: [Some(0), None, None, None],
-            languages: true,
+            languages,
         };
         let mut cache = Arc::new(kanava::model::cache::DocCache::default());
         state.write(&site);
@@ -197,6 +199,7 @@ fn a_cached_build_equals_a_clean_build_after_random_edits() {
             if stored {
                 // Through the bytes `kanava build` keeps in the user's cache folder.
                 hits.fetch_add(cache.hits(), Ordering::Relaxed);
+                kept.fetch_add(cache.models_kept(), Ordering::Relaxed);
                 cache = Arc::new(round_trip(&cache));
             }
             state.apply(edit);
@@ -224,14 +227,18 @@ fn a_cached_build_equals_a_clean_build_after_random_edits() {
             prop_assert!(differ.is_empty(), "after {:?}, files differ: {:?}", edit, differ);
         }
         hits.fetch_add(cache.hits(), Ordering::Relaxed);
+        kept.fetch_add(cache.models_kept(), Ordering::Relaxed);
     });
     // The cache was used, so the comparison above compared reuse with a clean build.
     assert!(hits.into_inner() > 0, "no document was ever reused");
+    // Some builds started from the last build's model (`model::keep`: only bodies changed).
+    assert!(kept.into_inner() > 0, "no build kept the last model");
 }
 
 /// A save of a page the last walk found is not walked again: only the named file is read
-/// (`load::Texts`), and the build equals a clean one. An editor's temporary file, gone by
-/// the build, keeps the walk too; a new file or a deleted one needs a walk.
+/// (`load::Texts`), the last model is kept (`model::keep`), and the build equals a clean
+/// one. An editor's temporary file, gone by the build, keeps the walk too; a new file or a
+/// deleted one needs a walk (and a new model).
 #[test]
 fn a_save_of_a_known_file_is_not_walked_again() {
     let site = TestSite::new();
@@ -254,6 +261,8 @@ fn a_save_of_a_known_file_is_not_walked_again() {
         .changed(["content/a.md.tmp".to_owned(), "content/a.md".to_owned()]);
     let cached = build(&site, Some(Arc::clone(&cache)));
     assert_eq!(cache.texts.walks(), 1, "the save was walked again");
+    // Only a body changed: the last build's model, with the page parsed again.
+    assert_eq!(cache.models_kept(), 1);
     assert_eq!(cached, build(&site, None));
     let page = String::from_utf8_lossy(&cached.0["a/index.html"]).into_owned();
     assert!(page.contains("Second text."), "{page}");
@@ -263,6 +272,7 @@ fn a_save_of_a_known_file_is_not_walked_again() {
     cache.texts.changed(["content/b.md".to_owned()]);
     let cached = build(&site, Some(Arc::clone(&cache)));
     assert_eq!(cache.texts.walks(), 2);
+    assert_eq!(cache.models_kept(), 1, "a new page needs a new model");
     assert!(cached.0.contains_key("b/index.html"));
     assert_eq!(cached, build(&site, None));
 
