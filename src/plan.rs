@@ -566,26 +566,26 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
             next += 1;
         }
     }
-    let mut assets_seen = vec![false; site.assets.len()];
-    // What the view shows of each of its pages, and its heading ids there: link targets'
-    // anchors need them too. In parallel: for a large view this is most of its plan.
-    let within: Vec<Option<Shown>> = site
+    // What the view shows of each of its pages, and its heading ids there (link targets'
+    // anchors need them too), and the page as the plan has it. In parallel: for a large
+    // view this is most of its plan.
+    let (within, pages): (Vec<Option<Shown>>, Vec<Option<PlanPage>>) = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(id, page)| {
-            vis.page(id).then(|| {
-                let within = vis.within(page);
-                let ids = within.heading_ids();
-                (within, ids)
-            })
+            if !vis.page(id) {
+                return (None, None);
+            }
+            let within = vis.within(page);
+            let ids = within.heading_ids();
+            let planned = plan_page(site, &vis, &slot, id, page, &ids);
+            (Some((within, ids)), Some(planned))
         })
-        .collect();
-    let mut pages = Vec::with_capacity(next);
-    for (id, page) in site.pages.iter().enumerate() {
-        let Some((page_view, ids)) = &within[id] else {
-            continue;
-        };
+        .unzip();
+    let mut pages: Vec<PlanPage> = pages.into_iter().flatten().collect();
+    let mut assets_seen = vec![false; site.assets.len()];
+    for (page_view, _) in within.iter().flatten() {
         for a in page_view.assets() {
             // A plain file is published because a page the view shows links it; a material
             // only by its own metadata (below), whatever links it.
@@ -593,47 +593,6 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
                 assets_seen[a] = true;
             }
         }
-        let toc = page
-            .doc
-            .headings
-            .iter()
-            .zip(ids)
-            .filter(|(h, _)| h.level >= 2)
-            .filter_map(|(h, id)| {
-                Some(TocItem {
-                    level: h.level,
-                    title: &h.title,
-                    id: id.clone()?,
-                })
-            })
-            .collect();
-        pages.push(PlanPage {
-            kind: page.kind,
-            source: page.source.as_deref(),
-            url: &page.url,
-            title: &page.title,
-            description: page.description.as_deref(),
-            tags: page.tags.iter().map(String::as_str).collect(),
-            updated: page.updated,
-            changed: page
-                .updated
-                .and_then(|d| site.calendar.start_of(d))
-                .or(page.committed),
-            site_id: id,
-            toc,
-            note: vis.note(page),
-            lifecycle: page.lifecycle,
-            parent: page.parent.and_then(|p| slot[p]),
-            children: page.children.iter().filter_map(|&c| slot[c]).collect(),
-            prev: None,
-            next: None,
-            product: None,
-            path: None,
-            in_paths: Vec::new(),
-            quiz: page.quiz.as_ref(),
-            fallback: page.fallback,
-            in_languages: Vec::new(),
-        });
     }
     for (id, m) in site.materials.iter().enumerate() {
         if vis.material(id) {
@@ -715,6 +674,58 @@ pub fn make(root: &Site, view: View) -> Plan<'_> {
     plan_paths(site, &vis, &mut plan);
     plan_languages(root, &mut plan);
     plan
+}
+
+/// A page the view shows, as the plan has it (`ids`: its heading ids in the view).
+fn plan_page<'s>(
+    site: &'s Site,
+    vis: &Visibility,
+    slot: &[Option<usize>],
+    id: PageId,
+    page: &'s Page,
+    ids: &[Option<String>],
+) -> PlanPage<'s> {
+    let toc = page
+        .doc
+        .headings
+        .iter()
+        .zip(ids)
+        .filter(|(h, _)| h.level >= 2)
+        .filter_map(|(h, id)| {
+            Some(TocItem {
+                level: h.level,
+                title: &h.title,
+                id: id.clone()?,
+            })
+        })
+        .collect();
+    PlanPage {
+        kind: page.kind,
+        source: page.source.as_deref(),
+        url: &page.url,
+        title: &page.title,
+        description: page.description.as_deref(),
+        tags: page.tags.iter().map(String::as_str).collect(),
+        updated: page.updated,
+        changed: page
+            .updated
+            .and_then(|d| site.calendar.start_of(d))
+            .or(page.committed),
+        site_id: id,
+        toc,
+        note: vis.note(page),
+        lifecycle: page.lifecycle,
+        parent: page.parent.and_then(|p| slot[p]),
+        children: page.children.iter().filter_map(|&c| slot[c]).collect(),
+        prev: None,
+        next: None,
+        product: None,
+        path: None,
+        in_paths: Vec::new(),
+        quiz: page.quiz.as_ref(),
+        fallback: page.fallback,
+        in_languages: Vec::new(),
+    }
 }
 
 /// The view's languages and, for each of its pages, which languages' sites of the same

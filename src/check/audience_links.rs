@@ -102,6 +102,10 @@ fn hidden(site: &Site, vis: &Visibility, from: PageId, target: &LinkTarget) -> O
     }
     let anchor = anchor?;
     let within = vis.within(target);
+    // No heading hidden, none to lead to (and no heading ids to make: most pages).
+    if target.doc.headings.iter().all(|h| within.heading(h)) {
+        return None;
+    }
     let Anchor::Hidden(heading) = within.anchor(&within.heading_ids(), anchor) else {
         return None;
     };
