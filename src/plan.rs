@@ -508,8 +508,9 @@ fn news(pages: &[PlanPage], materials: &[PlanMaterial]) -> Vec<News> {
     news.into_iter().map(|(_, _, item)| item).collect()
 }
 
-/// For each language's site, for each of its pages, for each of its fragments: does one
-/// of `views` show it? (What a build highlights: see `Site::highlight`.)
+/// For each language's site, for each of its pages, for each of its fragments with code:
+/// does one of `views` show it? (What a build highlights: see `Site::highlight`. A
+/// fragment without code is `false`: there is nothing in it to highlight.)
 pub fn shown_fragments(root: &Site, views: &[View]) -> Vec<Vec<Vec<bool>>> {
     by_language(root, views)
         .map(|(site, views)| shown_in(site, &views))
@@ -538,15 +539,35 @@ fn shown_in(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
         .iter()
         .map(|p| vec![false; p.doc.fragments.len()])
         .collect();
+    // Each page's fragments with code (only they are highlighted), with their blocks: read
+    // once, not in every view (documents are all over memory).
+    let code: Vec<Vec<(usize, Option<BlockId>)>> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let fragments = p.doc.fragments.iter().enumerate();
+            fragments
+                .filter(|(_, f)| !f.code.is_empty())
+                .map(|(i, f)| (i, f.block))
+                .collect()
+        })
+        .collect();
     for &view in views {
         let vis = Visibility::of(site, view);
-        for (id, page) in site.pages.iter().enumerate() {
-            if !vis.page(id) {
+        for (id, code) in code.iter().enumerate() {
+            if code.is_empty() || !vis.page(id) {
                 continue;
             }
-            let within = vis.within(page);
-            for (fragment, shown) in page.doc.fragments.iter().zip(&mut shown[id]) {
-                *shown = *shown || within.fragment(fragment);
+            let within = code
+                .iter()
+                .any(|(_, block)| block.is_some())
+                .then(|| vis.within(&site.pages[id]));
+            for &(fragment, block) in code {
+                let seen = match (block, &within) {
+                    (Some(b), Some(within)) => within.block(b),
+                    _ => true,
+                };
+                shown[id][fragment] |= seen;
             }
         }
     }

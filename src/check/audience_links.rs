@@ -17,7 +17,7 @@ use crate::plan::{Anchor, View, Visibility};
 /// A link: the page it is on, where, and its destination as written.
 type Link = (PageId, Pos, String);
 
-pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
+pub fn check(site: &Site, views: &[View], links: &super::PageLinks, diags: &mut Vec<Diagnostic>) {
     // Each view's broken links, views in parallel; then (page, position, dest) → (why,
     // audiences that cannot follow it), in view order.
     let found: Vec<Vec<(Link, Why)>> = views
@@ -25,20 +25,21 @@ pub fn check(site: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
         .map(|&view| {
             let vis = Visibility::of(site, view);
             let mut found = Vec::new();
-            for (id, page) in site.pages.iter().enumerate() {
-                if !vis.page(id) {
+            for (id, links) in links.iter().enumerate() {
+                if links.is_empty() || !vis.page(id) {
                     continue;
                 }
-                let within = vis.within(page);
-                let links = within
-                    .fragments()
-                    .flat_map(|f| &f.links)
-                    .chain(&page.doc.attachments);
-                for link in links {
-                    if let Some(why) = hidden(site, &vis, id, &link.target) {
-                        found.push(((id, link.pos, link.dest.clone()), why));
+                super::shown_links(site, &vis, id, links, |l| {
+                    let broken = match l.target {
+                        super::Target::Page(target) if vis.page(target) => None,
+                        super::Target::Page(target) => Some(page_absence(site, &vis, target)),
+                        super::Target::Asset(a) => hidden_material(site, &vis, a),
+                        super::Target::Other => hidden(site, &vis, id, &l.link.target),
+                    };
+                    if let Some(why) = broken {
+                        found.push(((id, l.link.pos, l.link.dest.clone()), why));
                     }
-                }
+                });
             }
             found
         })

@@ -11,19 +11,35 @@ use crate::plan::{View, Visibility};
 
 /// `views` of every language of `root` (a file one language's pages link is published).
 pub fn check(root: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
-    // Views in parallel, each marking what it links.
+    // Each language's pages' links to files, once; then views in parallel, each marking
+    // what it links.
+    let links: Vec<super::PageLinks> = root
+        .all_languages()
+        .map(|site| {
+            super::page_links(site)
+                .into_iter()
+                .map(|mut links| {
+                    links.retain(|l| matches!(l.target, super::Target::Asset(_)));
+                    links
+                })
+                .collect()
+        })
+        .collect();
     let published = views
         .par_iter()
         .map(|&view| {
             let mut published = vec![false; root.assets.len()];
             let vis = Visibility::of(root, view);
             let site = root.in_language(view.language);
-            for (id, page) in site.pages.iter().enumerate() {
-                if vis.page(id) {
-                    for a in vis.within(page).assets() {
+            for (id, links) in links[view.language].iter().enumerate() {
+                if links.is_empty() || !vis.page(id) {
+                    continue;
+                }
+                super::shown_links(site, &vis, id, links, |l| {
+                    if let super::Target::Asset(a) = l.target {
                         published[a] = true;
                     }
-                }
+                });
             }
             published
         })
