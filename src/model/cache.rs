@@ -126,6 +126,24 @@ struct Highlighted {
     doc: Arc<Document>,
 }
 
+/// The last build's highlighted documents ([`DocCache::take_highlighted`]), looked up
+/// without a lock by the threads that highlight.
+pub struct Highlights<'c> {
+    cache: &'c DocCache,
+    map: HashMap<usize, Highlighted>,
+}
+
+impl Highlights<'_> {
+    /// The highlighted version of `doc` for `shown`, if the last build made it.
+    pub fn get(&self, doc: &Arc<Document>, shown: &[bool]) -> Option<Arc<Document>> {
+        let h = self.map.get(&(Arc::as_ptr(doc) as usize))?;
+        (Arc::ptr_eq(&h.from, doc) && h.shown == shown).then(|| {
+            self.cache.hit();
+            Arc::clone(&h.doc)
+        })
+    }
+}
+
 /// The program that wrote a stored cache: its version and a hash of its sources
 /// (`build.rs`), so that no other build of kanava, which might parse differently, reads it.
 pub const PROGRAM: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("KANAVA_SOURCE_HASH"));
@@ -393,14 +411,15 @@ impl DocCache {
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// The highlighted version of `doc` for `shown`, if the last build made it.
-    pub fn highlighted(&self, doc: &Arc<Document>, shown: &[bool]) -> Option<Arc<Document>> {
-        let inner = self.inner.lock().ok()?;
-        let h = inner.highlighted.get(&(Arc::as_ptr(doc) as usize))?;
-        (Arc::ptr_eq(&h.from, doc) && h.shown == shown).then(|| {
-            self.hit();
-            Arc::clone(&h.doc)
-        })
+    /// The last build's highlighted documents, taken out for this build to look up (the
+    /// build keeps its own with [`DocCache::keep_highlighted`]).
+    pub fn take_highlighted(&self) -> Highlights<'_> {
+        let map = self
+            .inner
+            .lock()
+            .map(|mut i| std::mem::take(&mut i.highlighted))
+            .unwrap_or_default();
+        Highlights { cache: self, map }
     }
 
     /// The last build's model, taken (a build takes it whether or not it can use it, so
@@ -518,16 +537,17 @@ impl Session<'_> {
     /// This build's documents replace the last build's, and the last build's other
     /// documents stay (a build that parsed only the pages that changed: `model::keep`).
     pub fn finish_keeping_the_rest(mut self) {
-        if let Ok(new) = self.new.get_mut() {
-            let mut carried = 0;
-            for (file, parsed) in self.old.drain() {
-                if let std::collections::hash_map::Entry::Vacant(e) = new.entry(file) {
-                    e.insert(parsed);
-                    carried += 1;
-                }
+        // The few parsed now go into the last build's many, not the other way round.
+        let mut docs = std::mem::take(&mut self.old);
+        let new = std::mem::take(self.new.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let mut carried = docs.len();
+        for (file, parsed) in new {
+            if docs.insert(file, parsed).is_some() {
+                carried -= 1;
             }
-            *self.reused.get_mut() += carried;
         }
+        *self.reused.get_mut() += carried;
+        *self.new.get_mut().unwrap_or_else(|e| e.into_inner()) = docs;
         self.finish();
     }
 

@@ -66,7 +66,10 @@ pub(super) fn rebuild(
     start: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
-    let Kept { mut parts, site } = kept;
+    let Kept {
+        mut parts,
+        mut site,
+    } = kept;
     let changed = sources.changed.as_ref()?;
     // Each changed path is a page's Markdown file, or a path the walk does not know (the
     // walk stood, so one that is gone again: an editor's temporary file).
@@ -106,42 +109,44 @@ pub(super) fn rebuild(
         edits.push((id, file, fronts.get(at)?));
     }
 
-    let mut site = site;
     for (page, doc) in site.pages.iter_mut().zip(&parts.parsed) {
         page.doc = Arc::clone(doc);
     }
-    let index = Index::new(
-        &site.pages,
-        &site.assets,
-        &sources.refused,
-        site.catalog.as_ref(),
-    );
-    let session = cache.begin(parts.context);
-    let mut docs = Vec::with_capacity(edits.len());
-    for &(id, file, front) in &edits {
-        let page = &site.pages[id];
-        let body = file.text.get(front.body_start..).unwrap_or("");
-        let input = markdown::Input {
-            file: &file.path,
-            body,
-            line_offset: front.body_offset,
-            column_offset: 0,
-        };
-        let resolver = Resolver {
-            index: &index,
-            page,
-        };
-        let parse = |d: &mut Vec<Diagnostic>| {
-            markdown::parse(&input, &site.audiences, &site.calendar, &resolver, d)
-        };
-        docs.push(session.parse(&file.path, &file.text, body, front.body_offset, parse));
-    }
-    session.finish_keeping_the_rest();
-    drop(index);
-    for (&(id, _, _), (doc, found)) in edits.iter().zip(docs) {
-        site.pages[id].doc = Arc::clone(&doc);
-        parts.parsed[id] = doc;
-        parts.pages[id] = found;
+    // Nothing changed when another stage or moment was asked for: the same documents.
+    if !edits.is_empty() {
+        let index = Index::new(
+            &site.pages,
+            &site.assets,
+            &sources.refused,
+            site.catalog.as_ref(),
+        );
+        let session = cache.begin(parts.context);
+        let mut docs = Vec::with_capacity(edits.len());
+        for &(id, file, front) in &edits {
+            let page = &site.pages[id];
+            let body = file.text.get(front.body_start..).unwrap_or("");
+            let input = markdown::Input {
+                file: &file.path,
+                body,
+                line_offset: front.body_offset,
+                column_offset: 0,
+            };
+            let resolver = Resolver {
+                index: &index,
+                page,
+            };
+            let parse = |d: &mut Vec<Diagnostic>| {
+                markdown::parse(&input, &site.audiences, &site.calendar, &resolver, d)
+            };
+            docs.push(session.parse(&file.path, &file.text, body, front.body_offset, parse));
+        }
+        session.finish_keeping_the_rest();
+        drop(index);
+        for (&(id, _, _), (doc, found)) in edits.iter().zip(docs) {
+            site.pages[id].doc = Arc::clone(&doc);
+            parts.parsed[id] = doc;
+            parts.pages[id] = found;
+        }
     }
     diags.truncate(start);
     diags.extend(parts.before.iter().cloned());

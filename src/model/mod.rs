@@ -1218,17 +1218,18 @@ impl Site {
         }
         // (address, the parsed document and what was highlighted, for the cache; the result)
         type Done = (usize, Option<(Arc<Document>, Vec<bool>)>, Arc<Document>);
+        let last = cache.map(|c| c.take_highlighted());
         let done: Vec<Done> = wanted
             .into_par_iter()
             .filter_map(|(k, (doc, shown))| {
                 let mut doc = doc?;
-                let Some(cache) = cache else {
+                let Some(last) = &last else {
                     highlight_fragments(Arc::make_mut(&mut doc), &shown);
                     return Some((k, None, doc));
                 };
                 // The cache keeps the parsed document: the highlighted one is a copy, or the
                 // last build's, when it highlighted the same document the same way (issue 19).
-                let highlighted = cache.highlighted(&doc, &shown).unwrap_or_else(|| {
+                let highlighted = last.get(&doc, &shown).unwrap_or_else(|| {
                     let mut copy = Document::clone(&doc);
                     highlight_fragments(&mut copy, &shown);
                     Arc::new(copy)
@@ -1236,6 +1237,7 @@ impl Site {
                 Some((k, Some((doc, shown)), highlighted))
             })
             .collect();
+        drop(last);
         if let Some(cache) = cache {
             cache.keep_highlighted(
                 done.iter()
