@@ -290,6 +290,52 @@ fn a_save_of_a_known_file_is_not_walked_again() {
     assert_eq!(cache.texts.walks(), 4);
 }
 
+/// The last build's model is kept only when nothing but pages' bodies changed
+/// (`model::keep`): front matter, a file a page links, kanava.yaml each make it anew. Every
+/// build equals a clean one.
+#[test]
+fn only_a_body_edit_keeps_the_model() {
+    let site = TestSite::new();
+    site.write("kanava.yaml", "title: Kept\n");
+    site.page("content/_index.md", "title: Home", "[A](a.md)\n");
+    site.page("content/a.md", "title: A", "First ![logo](logo.png).\n");
+    site.write("content/logo.png", "one");
+    let cache = Arc::new(kanava::model::cache::DocCache::default());
+    let _ = build(&site, Some(Arc::clone(&cache)));
+    let edit = |path: &str, text: &str, front: &str| {
+        if path == "content/a.md" {
+            site.page(path, front, text);
+        } else {
+            site.write(path, text);
+        }
+        cache.texts.changed([path.to_owned()]);
+        let cached = build(&site, Some(Arc::clone(&cache)));
+        assert_eq!(cached, build(&site, None), "after an edit of {path}");
+        (cache.models_kept(), cached)
+    };
+    let (kept, out) = edit("content/a.md", "Second ![logo](logo.png).\n", "title: A");
+    assert_eq!(kept, 1, "a body edit keeps the model");
+    assert!(String::from_utf8_lossy(&out.0["a/index.html"]).contains("Second"));
+    let (kept, out) = edit(
+        "content/a.md",
+        "Second ![logo](logo.png).\n",
+        "title: Renamed",
+    );
+    assert_eq!(kept, 1, "front matter makes the model anew");
+    assert!(String::from_utf8_lossy(&out.0["a/index.html"]).contains("Renamed"));
+    let (kept, _) = edit("content/logo.png", "two, longer", "");
+    assert_eq!(kept, 1, "a linked file makes the model anew");
+    let (kept, out) = edit("kanava.yaml", "title: Kept again\n", "");
+    assert_eq!(kept, 1, "kanava.yaml makes the model anew");
+    assert!(String::from_utf8_lossy(&out.0["index.html"]).contains("Kept again"));
+    let (kept, _) = edit(
+        "content/a.md",
+        "Third ![logo](logo.png).\n",
+        "title: Renamed",
+    );
+    assert_eq!(kept, 2, "a body edit keeps the model again");
+}
+
 /// `kanava build` keeps its parsed pages in the user's cache folder: a second build after
 /// an edit parses only the edited page and writes exactly what a build without the cache
 /// writes; a damaged cache is ignored and replaced (another program's: the unit test in
