@@ -189,6 +189,10 @@ impl<'s> PageView<'s> {
     pub fn heading_ids(&self) -> Vec<Option<String>> {
         let headings = &self.page.doc.headings;
         let shown: Vec<bool> = headings.iter().map(|h| self.heading(h)).collect();
+        if !shown.contains(&false) {
+            // Every heading shown (most pages): the ids the document made for that case.
+            return headings.iter().map(|h| Some(h.id.clone())).collect();
+        }
         let mut ids = crate::markdown::unique_ids(
             headings
                 .iter()
