@@ -299,6 +299,16 @@ enum Cache<'a> {
     Stored(&'a StoredCache),
 }
 
+impl<'a> Cache<'a> {
+    /// The cache serve keeps in memory, if this is it.
+    fn kept(self) -> Option<&'a model::cache::DocCache> {
+        match self {
+            Cache::Kept(cache) => Some(cache),
+            Cache::Stored(_) => None,
+        }
+    }
+}
+
 /// `kanava build`'s cache of parsed pages: read from its file when the model needs it (not
 /// for a build that finds its output up to date), and stored once the documents are
 /// highlighted, on a thread of its own while pages render.
@@ -362,10 +372,8 @@ fn run_with(
     let mut clock = started;
     let mut phases = Phases::default();
     let mut diags = Vec::new();
-    let reuse = match with {
-        Some(Cache::Kept(cache)) => Some(&cache.texts),
-        _ => None,
-    };
+    let kept = with.and_then(Cache::kept);
+    let reuse = kept.map(|cache| &cache.texts);
     let sources = load::read_site_reusing(&options.root, reuse, &mut diags)?;
     phases.lap("read", &mut clock);
     // Before anything is written (issue #12): refuse an output that is or holds the
@@ -462,10 +470,7 @@ fn run_with(
     // Serve's next build may start from this model (`model::keep`), however this one ends.
     let mut site = KeepSite {
         site: Some(site),
-        cache: match with {
-            Some(Cache::Kept(cache)) => Some(cache),
-            _ => None,
-        },
+        cache: kept,
     };
     for (source, origin) in theme.templates.values() {
         sources.insert(origin.clone(), source.as_str().into());

@@ -122,6 +122,30 @@ impl<'s> Visibility<'s> {
         PageView { page, blocks }
     }
 
+    /// Calls `f` with each of a page's `items` that the view shows (the page must be in the
+    /// view), each item with the `only` block of the fragment it is in (`None`: shown
+    /// wherever the page is). What the view shows of the page is worked out only when some
+    /// item is inside a block: lists made once per build, read in every view.
+    pub fn for_each_shown<T>(
+        &self,
+        page: &'s Page,
+        items: &[(Option<BlockId>, T)],
+        mut f: impl FnMut(&T),
+    ) {
+        let within = items
+            .iter()
+            .any(|(block, _)| block.is_some())
+            .then(|| self.within(page));
+        for (block, item) in items {
+            if let (Some(b), Some(within)) = (block, &within)
+                && !within.block(*b)
+            {
+                continue;
+            }
+            f(item);
+        }
+    }
+
     /// Why a visible page is shown though it is not live in production (its banner).
     pub fn note(&self, page: &Page) -> Option<Note> {
         if page.kind == PageKind::Home {
@@ -545,33 +569,24 @@ fn shown_in(site: &Site, views: &[View]) -> Vec<Vec<bool>> {
         .collect();
     // Each page's fragments with code (only they are highlighted), with their blocks: read
     // once, not in every view (documents are all over memory).
-    let code: Vec<Vec<(usize, Option<BlockId>)>> = site
+    let code: Vec<Vec<(Option<BlockId>, usize)>> = site
         .pages
         .iter()
         .map(|p| {
             let fragments = p.doc.fragments.iter().enumerate();
             fragments
                 .filter(|(_, f)| !f.code.is_empty())
-                .map(|(i, f)| (i, f.block))
+                .map(|(i, f)| (f.block, i))
                 .collect()
         })
         .collect();
     for &view in views {
         let vis = Visibility::of(site, view);
         for (id, code) in code.iter().enumerate() {
-            if code.is_empty() || !vis.page(id) {
-                continue;
-            }
-            let within = code
-                .iter()
-                .any(|(_, block)| block.is_some())
-                .then(|| vis.within(&site.pages[id]));
-            for &(fragment, block) in code {
-                let seen = match (block, &within) {
-                    (Some(b), Some(within)) => within.block(b),
-                    _ => true,
-                };
-                shown[id][fragment] |= seen;
+            if !code.is_empty() && vis.page(id) {
+                vis.for_each_shown(&site.pages[id], code, |&fragment| {
+                    shown[id][fragment] = true;
+                });
             }
         }
     }

@@ -29,7 +29,7 @@ pub fn check(site: &Site, views: &[View], links: &super::PageLinks, diags: &mut 
                 if links.is_empty() || !vis.page(id) {
                     continue;
                 }
-                super::shown_links(site, &vis, id, links, |l| {
+                vis.for_each_shown(&site.pages[id], links, |l| {
                     let broken = match l.target {
                         super::Target::Page(target) if vis.page(target) => None,
                         super::Target::Page(target) => Some(page_absence(site, &vis, target)),

@@ -11,32 +11,31 @@ mod unused_assets;
 use crate::diag::Diagnostic;
 use crate::markdown::{BlockId, Link, LinkTarget};
 use crate::model::{AssetId, PageId, Site};
-use crate::plan::{View, Visibility};
+use crate::plan::View;
 
 /// Runs every rule; the view-dependent ones over `views` (the views being built). Each
 /// language's site is checked with its own views (issue 18); a file is unpublished only
 /// when no view of any language links it.
 pub fn run(root: &Site, views: &[View]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (site, views) in crate::plan::by_language(root, views) {
-        let links = page_links(site);
+    // Each language's pages' links, read once for every view.
+    let links: Vec<PageLinks> = root.all_languages().map(page_links).collect();
+    for ((site, views), links) in crate::plan::by_language(root, views).zip(&links) {
         anchors::check(site, &mut diags);
-        audience_links::check(site, &views, &links, &mut diags);
+        audience_links::check(site, &views, links, &mut diags);
         files::check(site, &mut diags);
         paths::check(site, &views, &mut diags);
     }
-    unused_assets::check(root, views, &mut diags);
+    unused_assets::check(root, views, &links, &mut diags);
     diags
 }
 
-/// Each page's links (its fragments' and its attachments'), in order: worked out once,
-/// for every view.
-type PageLinks<'s> = Vec<Vec<PageLink<'s>>>;
+/// Each page's links (its fragments' and its attachments'), in order, each with the
+/// `only` block of the fragment it is in (`plan::Visibility::for_each_shown`).
+type PageLinks<'s> = Vec<Vec<(Option<BlockId>, PageLink<'s>)>>;
 
 /// A link of a page, for the rules that follow links in every view.
 struct PageLink<'s> {
-    /// The `only` block of the fragment it is in (`None`: shown wherever the page is).
-    block: Option<BlockId>,
     /// Its target, copied out where that is all a rule needs: most links are then not
     /// read again in every view (they are all over memory).
     target: Target,
@@ -53,16 +52,13 @@ enum Target {
 }
 
 fn page_links(site: &Site) -> PageLinks<'_> {
-    fn link(block: Option<BlockId>, link: &Link) -> PageLink<'_> {
-        PageLink {
-            block,
-            target: match &link.target {
-                LinkTarget::Page { page, anchor: None } => Target::Page(*page),
-                LinkTarget::Asset(a) => Target::Asset(*a),
-                _ => Target::Other,
-            },
-            link,
-        }
+    fn link(block: Option<BlockId>, link: &Link) -> (Option<BlockId>, PageLink<'_>) {
+        let target = match &link.target {
+            LinkTarget::Page { page, anchor: None } => Target::Page(*page),
+            LinkTarget::Asset(a) => Target::Asset(*a),
+            _ => Target::Other,
+        };
+        (block, PageLink { target, link })
     }
     site.pages
         .iter()
@@ -77,27 +73,4 @@ fn page_links(site: &Site) -> PageLinks<'_> {
                 .collect()
         })
         .collect()
-}
-
-/// Calls `f` with each of page `id`'s `links` that `vis` shows (the page must be in the
-/// view); only a page with links inside `only` blocks is looked into.
-fn shown_links<'s>(
-    site: &'s Site,
-    vis: &Visibility<'s>,
-    id: PageId,
-    links: &[PageLink<'s>],
-    mut f: impl FnMut(&PageLink<'s>),
-) {
-    let within = links
-        .iter()
-        .any(|l| l.block.is_some())
-        .then(|| vis.within(&site.pages[id]));
-    for link in links {
-        if let (Some(b), Some(within)) = (link.block, &within)
-            && !within.block(b)
-        {
-            continue;
-        }
-        f(link);
-    }
 }

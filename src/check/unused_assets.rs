@@ -9,22 +9,10 @@ use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::plan::{View, Visibility};
 
-/// `views` of every language of `root` (a file one language's pages link is published).
-pub fn check(root: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
-    // Each language's pages' links to files, once; then views in parallel, each marking
-    // what it links.
-    let links: Vec<super::PageLinks> = root
-        .all_languages()
-        .map(|site| {
-            super::page_links(site)
-                .into_iter()
-                .map(|mut links| {
-                    links.retain(|l| matches!(l.target, super::Target::Asset(_)));
-                    links
-                })
-                .collect()
-        })
-        .collect();
+/// `views` of every language of `root` (a file one language's pages link is published);
+/// `links`: each language's pages' links (`check::page_links`).
+pub fn check(root: &Site, views: &[View], links: &[super::PageLinks], diags: &mut Vec<Diagnostic>) {
+    // Views in parallel, each marking what it links.
     let published = views
         .par_iter()
         .map(|&view| {
@@ -35,7 +23,7 @@ pub fn check(root: &Site, views: &[View], diags: &mut Vec<Diagnostic>) {
                 if links.is_empty() || !vis.page(id) {
                     continue;
                 }
-                super::shown_links(site, &vis, id, links, |l| {
+                vis.for_each_shown(&site.pages[id], links, |l| {
                     if let super::Target::Asset(a) = l.target {
                         published[a] = true;
                     }

@@ -481,80 +481,25 @@ pub(crate) fn options() -> Options {
 /// Makes heading ids unique in order: the second `terms` becomes `terms-1`. `plan` uses
 /// it on the headings a view shows, so that an id never depends on a hidden heading.
 pub fn unique_ids<'a>(bases: impl IntoIterator<Item = &'a String>) -> Vec<String> {
-    // Each id given, with how many times its base came again (an id given as a numbered
-    // one counts from 0 again). A page has a few headings, so a list is searched — a map
-    // past `LIST` of them — and every view of every page makes its ids.
-    const LIST: usize = 32;
-    let mut list: Vec<(String, usize)> = Vec::new();
-    let mut map: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     bases
         .into_iter()
         .map(|base| {
             let base = if base.is_empty() { "section" } else { base };
-            if list.len() == LIST && map.is_empty() {
-                map.extend(list.drain(..));
-            }
-            let seen = if map.is_empty() {
-                list.iter_mut().find(|(id, _)| id == base).map(|(_, n)| n)
-            } else {
-                map.get_mut(base)
-            };
-            let id = match seen {
-                None => base.to_owned(),
+            match seen.get_mut(base) {
+                None => {
+                    seen.insert(base.to_owned(), 0);
+                    base.to_owned()
+                }
                 Some(n) => {
                     *n += 1;
-                    format!("{base}-{n}")
+                    let id = format!("{base}-{n}");
+                    seen.insert(id.clone(), 0);
+                    id
                 }
-            };
-            if map.is_empty() {
-                match list.iter_mut().find(|(seen, _)| *seen == id) {
-                    Some((_, n)) => *n = 0,
-                    None => list.push((id.clone(), 0)),
-                }
-            } else {
-                map.insert(id.clone(), 0);
             }
-            id
         })
         .collect()
-}
-
-#[cfg(test)]
-mod unique_ids_tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// The rule as first written, with a map throughout.
-    fn with_a_map(bases: &[String]) -> Vec<String> {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        bases
-            .iter()
-            .map(|base| {
-                let base = if base.is_empty() { "section" } else { base };
-                match seen.get_mut(base) {
-                    None => {
-                        seen.insert(base.to_owned(), 0);
-                        base.to_owned()
-                    }
-                    Some(n) => {
-                        *n += 1;
-                        let id = format!("{base}-{n}");
-                        seen.insert(id.clone(), 0);
-                        id
-                    }
-                }
-            })
-            .collect()
-    }
-
-    proptest! {
-        /// Few or many headings (past the list's length), with repeats and bases that look
-        /// like numbered ids (`a-1`).
-        #[test]
-        fn ids_are_those_of_the_map(bases in proptest::collection::vec("(|a|b|a-1|a-2|b-1)", 0..80)) {
-            prop_assert_eq!(unique_ids(&bases), with_a_map(&bases));
-        }
-    }
 }
 
 #[cfg(test)]
